@@ -1,0 +1,90 @@
+/**
+ * The one contract every model family implements (DESIGN.md), so that the CLI, the
+ * evaluator, the sweep and the web app treat all families alike.
+ */
+import type { ParamLayout } from '../core/params.js';
+import type { Series } from '../data/series.js';
+
+/** A family and its configuration, plain JSON. */
+export interface ModelSpec<C = Record<string, unknown>> {
+  family: string;
+  config: C;
+}
+
+/** Progress of a long fit, reported to `FitOptions.onProgress`. */
+export interface FitProgress {
+  /** Fraction done in [0, 1]. */
+  fraction: number;
+  /** What the fit is doing now, e.g. "L-BFGS restart 2/4". */
+  stage?: string;
+  loss?: number;
+}
+
+export interface FitOptions {
+  /** Seed of every random choice the fit makes. */
+  seed: number;
+  /** Stops the fit between iterations; it then throws an `AbortError`. */
+  signal?: AbortSignal;
+  onProgress?: (p: FitProgress) => void;
+}
+
+/** A forecast: one mean array per channel at the requested times; quantiles where the family has them. */
+export interface Forecast {
+  t: Float64Array;
+  mean: Float64Array[];
+  quantiles?: { level: number; values: Float64Array[] }[];
+}
+
+/** What a fitted model's parameters mean, for tables, reports and results.json. */
+export interface ModelSummary {
+  family: string;
+  /** Number of trained scalars. */
+  parameters: number;
+  /** Human-readable equations where the family has them. */
+  equations?: string[];
+  [key: string]: unknown;
+}
+
+/** Versioned JSON form of a fitted model (`lawful forecast` reloads it). */
+export interface SavedModel {
+  format: 'lawful-model';
+  version: 1;
+  lawful: string;
+  family: string;
+  config: Record<string, unknown>;
+  layout: ParamLayout;
+  params: number[];
+  /** Anything else the family needs to forecast (normalisation, fitted initial state, …). */
+  extra?: Record<string, unknown>;
+  training?: { from: number; until: number; channels: string[]; fingerprint?: string };
+}
+
+export interface Fitted {
+  readonly family: string;
+  /** Number of trained scalars. */
+  readonly nParams: number;
+  /**
+   * How this family predicts inside its training window (DESIGN.md): state-space families
+   * simulate from their fitted initial state, sequence families predict one step ahead.
+   */
+  readonly inWindowMode: 'simulated' | 'one-step';
+  /**
+   * Predicts at `times`. State-space families simulate from their fitted initial state
+   * and may use `context` only for its clock; sequence families run autoregressively from
+   * the end of `context` (every time in `times` must be later than its last sample).
+   */
+  forecast(times: Float64Array, context: Series): Forecast;
+  /** Sequence families: teacher-forced one-step-ahead predictions at the times of `series` (NaN where no history). */
+  predictOneStep?(series: Series): Float64Array[];
+  describe(): ModelSummary;
+  toJSON(): SavedModel;
+}
+
+/** A model family: registered once, found by name by the CLI, the evaluator and the tests. */
+export interface ModelFamily<C = Record<string, unknown>> {
+  family: string;
+  description: string;
+  defaults: C;
+  fit(spec: ModelSpec<C>, train: Series, opts: FitOptions): Promise<Fitted>;
+  load(saved: SavedModel): Fitted;
+}
