@@ -1,0 +1,110 @@
+/**
+ * The extrapolation-first evaluation of one fitted model on one split (DESIGN.md): error
+ * inside the window in the family's native mode and free-running, error beyond it, and the
+ * valid prediction time.
+ */
+import type { Series } from '../data/series.js';
+import type { Fitted } from '../models/base.js';
+import { channelErrors, std, validPredictionTime } from './metrics.js';
+
+/** A training window and a forecast horizon, on the data's clock. */
+export interface Split {
+  trainFrom: number;
+  trainUntil: number;
+  until: number;
+}
+
+export interface ModelMetrics {
+  rmseIn: number;
+  nrmseIn: number;
+  inWindowMode: 'simulated' | 'one-step';
+  nrmseInFreeRun: number;
+  rmseOut: number;
+  nrmseOut: number;
+  validPredictionTime: number;
+  fitSeconds: number;
+}
+
+export interface EvaluateOptions {
+  /** What the models were trained on (noisy if noise was added). */
+  observed: Series;
+  /** What the forecasts are scored against: the clean signal for simulated data, else `observed`. */
+  truth: Series;
+  split: Split;
+  /** Running-NRMSE threshold of the valid prediction time. Default 0.2. */
+  vptThreshold?: number;
+  /** Fraction of the window a sequence family may read before its free-running in-window run. Default 0.1. */
+  warmupFraction?: number;
+}
+
+export interface Evaluation {
+  metrics: Omit<ModelMetrics, 'fitSeconds'>;
+  /** The prediction on the truth's clock: native in-window prediction, then the forecast (for figures). */
+  prediction: Float64Array[];
+}
+
+/** Index of the first sample with t > x (binary search). */
+function upperBound(t: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Samples `[lo, hi)` of a series (copies). */
+function take(s: Series, lo: number, hi: number): Series {
+  return { t: s.t.slice(lo, hi), y: s.y.map((c) => c.slice(lo, hi)), names: s.names };
+}
+
+export function evaluate(fitted: Fitted, opts: EvaluateOptions): Evaluation {
+  const { observed, truth, split } = opts;
+  const t = truth.t;
+  const a = upperBound(t, split.trainFrom - 1e-12 * Math.max(1, Math.abs(split.trainFrom)));
+  const b = upperBound(t, split.trainUntil + 1e-12 * Math.max(1, Math.abs(split.trainUntil)));
+  const e = upperBound(t, split.until + 1e-12 * Math.max(1, Math.abs(split.until)));
+  const C = truth.y.length;
+  const scale = truth.y.map((c) => std(c, a, b) || 1);
+  const train = take(observed, upperBound(observed.t, split.trainFrom - 1e-12), upperBound(observed.t, split.trainUntil + 1e-12));
+
+  // Beyond the window: forecast from the end of the training data.
+  const out = fitted.forecast(t.slice(b, e), train).mean;
+  // Inside, free-running: state-space families simulate the whole window; sequence
+  // families read a short warm-up and then run on their own predictions.
+  const w = fitted.inWindowMode === 'one-step' ? Math.max(1, Math.floor((opts.warmupFraction ?? 0.1) * (b - a))) : 0;
+  const warmup = take(observed, a, a + w);
+  const freeIn = w > 0 ? fitted.forecast(t.slice(a + w, b), warmup).mean : fitted.forecast(t.slice(a, b), train).mean;
+  // Inside, native mode.
+  const nativeIn = fitted.inWindowMode === 'one-step' && fitted.predictOneStep ? fitted.predictOneStep(take(observed, a, b)) : null;
+
+  const prediction = Array.from({ length: C }, () => new Float64Array(t.length).fill(NaN));
+  for (let c = 0; c < C; c++) {
+    if (nativeIn) prediction[c].set(nativeIn[c], a);
+    else if (w === 0) prediction[c].set(freeIn[c], a);
+    // A forecast that left the finite numbers has diverged: score it as infinitely wrong.
+    for (let i = 0; i < out[c].length; i++) prediction[c][b + i] = Number.isFinite(out[c][i]) ? out[c][i] : Infinity;
+  }
+  const freeFull = Array.from({ length: C }, (_, c) => {
+    const p = new Float64Array(t.length).fill(NaN);
+    p.set(freeIn[c], a + w);
+    return p;
+  });
+
+  const inErr = channelErrors(truth.y, prediction, scale, a, b);
+  const outErr = channelErrors(truth.y, prediction, scale, b, e);
+  return {
+    metrics: {
+      rmseIn: inErr.rmse,
+      nrmseIn: inErr.nrmse,
+      inWindowMode: nativeIn ? 'one-step' : 'simulated',
+      nrmseInFreeRun: channelErrors(truth.y, freeFull, scale, a + w, b).nrmse,
+      rmseOut: outErr.rmse,
+      nrmseOut: outErr.nrmse,
+      validPredictionTime: validPredictionTime(t, truth.y, prediction, scale, b, e, opts.vptThreshold ?? 0.2),
+    },
+    prediction,
+  };
+}
