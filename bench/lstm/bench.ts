@@ -1,0 +1,79 @@
+/**
+ * One LSTM training step at the reference configuration (hidden 64, window 100, batch 64,
+ * input 1, output 1): forward + backward through time + an Adam update, lawful's fused
+ * float64 kernel vs PyTorch 1 thread (float32, measured in the same run by peer_torch.py)
+ * and TF.js-wasm (quoted: 801 ms per step, shared/peers/README.md; not installable offline).
+ *
+ *   npx tsx bench/lstm/bench.ts [--reps 30] [--no-torch]
+ */
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Rng } from '../../src/core/rng.js';
+import { LstmWorkspace, initLstm, lstmLayout, lstmLossAndGrad } from '../../src/nn/lstm.js';
+
+const args = process.argv.slice(2);
+const reps = Number(args[args.indexOf('--reps') + 1] || 30) || 30;
+const withTorch = !args.includes('--no-torch');
+const TFJS_WASM_MS = 801; // quoted from shared/peers/README.md, not measured here
+
+const H = 64, T = 100, B = 64, I = 1, O = 1, BURN_IN = 10;
+const shape = { input: I, hidden: H, output: O };
+const rng = new Rng(0);
+const { size } = lstmLayout(shape);
+const theta = new Float64Array(size);
+initLstm(shape, theta, rng);
+const x = rng.fillNormal(new Float64Array(B * T * I));
+const target = rng.fillNormal(new Float64Array(B * T * O));
+const ws = new LstmWorkspace(shape, B, T, BURN_IN);
+const grad = new Float64Array(size);
+
+// Adam (Kingma & Ba 2015) inline, so the timing covers the same work as torch's step
+// (clip_grad_norm + Adam) without depending on another module's progress.
+const m = new Float64Array(size), v = new Float64Array(size);
+let k = 0;
+function trainStep(): number {
+  const loss = lstmLossAndGrad(theta, x, target, ws, grad);
+  let n2 = 0;
+  for (let i = 0; i < size; i++) n2 += grad[i] * grad[i];
+  const clip = Math.min(1, 1 / (Math.sqrt(n2) + 1e-6));
+  k++;
+  const c1 = 1 - 0.9 ** k, c2 = 1 - 0.999 ** k;
+  for (let i = 0; i < size; i++) {
+    const g = grad[i] * clip;
+    m[i] = 0.9 * m[i] + 0.1 * g;
+    v[i] = 0.999 * v[i] + 0.001 * g * g;
+    theta[i] -= (3e-3 * m[i] / c1) / (Math.sqrt(v[i] / c2) + 1e-8);
+  }
+  return loss;
+}
+
+function median(a: number[]): number {
+  const s = [...a].sort((p, q) => p - q);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+for (let i = 0; i < 5; i++) trainStep(); // JIT warm-up
+const times: number[] = [];
+for (let i = 0; i < reps; i++) {
+  const t0 = performance.now();
+  trainStep();
+  times.push(performance.now() - t0);
+}
+const lawfulMs = median(times);
+console.log(`lawful TS kernel (float64): ${lawfulMs.toFixed(1)} ms/step (median of ${reps}; H=${H} T=${T} B=${B})`);
+
+let torchMs: number | undefined;
+if (withTorch) {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const r = spawnSync('/usr/bin/python3', [join(here, 'peer_torch.py'), '--reps', String(reps)], { encoding: 'utf8' });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT '));
+  if (line) torchMs = JSON.parse(line.slice(7)).ms_per_step;
+  else console.log(`torch peer unavailable: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+}
+if (torchMs !== undefined) {
+  console.log(`PyTorch 1 thread (float32, measured now): ${torchMs.toFixed(1)} ms/step`);
+  console.log(`ratio lawful / torch: ${(lawfulMs / torchMs).toFixed(2)}× (target ≤ 2)`);
+}
+console.log(`TF.js-wasm: ${TFJS_WASM_MS} ms/step (quoted from shared/peers, not measured)`);
+console.log(`speed-up over TF.js-wasm: ${(TFJS_WASM_MS / lawfulMs).toFixed(1)}× (target ≥ 5)`);

@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+"""PyTorch peer of bench/lstm/bench.ts: one LSTM training step (forward, backward, clip, Adam)
+at hidden 64, window 100, batch 64, input 1, float32, 1 torch thread and OpenBLAS pinned to 1
+thread (as in shared/peers/torch_lstm.py: Debian's torch does its GEMMs in OpenBLAS, whose pool
+ignores torch.set_num_threads).
+
+    /usr/bin/python3 bench/lstm/peer_torch.py [--reps 30]
+
+Prints RESULT {"ms_per_step": median, ...}.
+"""
+import argparse
+import ctypes
+import ctypes.util
+import json
+import time
+
+import torch
+
+HIDDEN, WIN, BATCH, BURN_IN = 64, 100, 64, 10
+
+
+def pin_openblas(n):
+    for name in ("libopenblas.so.0", ctypes.util.find_library("openblas")):
+        if not name:
+            continue
+        try:
+            lib = ctypes.CDLL(name)
+            lib.openblas_set_num_threads(n)
+            return True
+        except (OSError, AttributeError):
+            pass
+    return False
+
+
+class Net(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lstm = torch.nn.LSTM(1, HIDDEN, num_layers=1, batch_first=True)
+        self.head = torch.nn.Linear(HIDDEN, 1)
+
+    def forward(self, x):
+        h, _ = self.lstm(x.unsqueeze(-1))
+        return self.head(h).squeeze(-1)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--reps", type=int, default=30)
+    a = ap.parse_args()
+    torch.set_num_threads(1)
+    pinned = pin_openblas(1)
+    torch.manual_seed(123)
+    net = Net()
+    opt = torch.optim.Adam(net.parameters(), lr=3e-3)
+    x = torch.randn(BATCH, WIN)
+    y = torch.randn(BATCH, WIN)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        out = net(x)
+        loss = torch.mean((out[:, BURN_IN:] - y[:, BURN_IN:]) ** 2)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        opt.step()
+
+    for _ in range(3):
+        step()
+    ts = []
+    for _ in range(a.reps):
+        t0 = time.perf_counter()
+        step()
+        ts.append(time.perf_counter() - t0)
+    ts.sort()
+    med = ts[len(ts) // 2] if len(ts) % 2 else 0.5 * (ts[len(ts) // 2 - 1] + ts[len(ts) // 2])
+    print("RESULT " + json.dumps({"ms_per_step": round(1e3 * med, 2), "torch": torch.__version__,
+                                  "openblas_pinned": pinned, "reps": a.reps}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,334 @@
+/**
+ * A fused single-layer LSTM (Hochreiter & Schmidhuber 1997, with forget gate: Gers et al.
+ * 2000) with a linear readout, float64, forward and hand-written backpropagation through
+ * time side by side. Gate order i, f, g, o as in PyTorch:
+ *
+ *   z = Wx·x_t + Wh·h_{t−1} + b,   i = σ(z_i), f = σ(z_f), g = tanh(z_g), o = σ(z_o)
+ *   c_t = f ⊙ c_{t−1} + i ⊙ g,     h_t = o ⊙ tanh(c_t),     ŷ_t = Wout·h_t + bout
+ *
+ * All weights live in one flat vector (layout `lstmLayout`); every buffer lives in an
+ * `LstmWorkspace`, so a training step allocates nothing. The recurrent products
+ * [B×H]·[H×4H] per time step run through the register-blocked `gemmNT`/`gemmTN`.
+ */
+import type { ParamLayout } from '../core/params.js';
+import { block, makeLayout } from '../core/params.js';
+import type { Rng } from '../core/rng.js';
+import { gemmNT, gemmTN } from './gemm.js';
+
+export interface LstmShape {
+  /** Input channels per time step. */
+  input: number;
+  /** Hidden units (the cell state has the same size). */
+  hidden: number;
+  /** Output channels of the linear readout. */
+  output: number;
+}
+
+/** Named layout: Wx [4H×I], Wh [4H×H], b [4H], Wout [O×H], bout [O] (gate rows i, f, g, o). */
+export function lstmLayout(shape: LstmShape): { layout: ParamLayout; size: number } {
+  const { input: I, hidden: H, output: O } = shape;
+  return makeLayout({ Wx: [4 * H, I], Wh: [4 * H, H], b: [4 * H], Wout: [O, H], bout: [O] });
+}
+
+/** Offsets of the blocks inside θ (resolved once, not per step). */
+interface Offsets { wx: number; wh: number; b: number; wout: number; bout: number }
+
+function offsets(shape: LstmShape): Offsets {
+  const { layout } = lstmLayout(shape);
+  return {
+    wx: block(layout, 'Wx').offset, wh: block(layout, 'Wh').offset, b: block(layout, 'b').offset,
+    wout: block(layout, 'Wout').offset, bout: block(layout, 'bout').offset,
+  };
+}
+
+/**
+ * Initialises θ in place: Wx and Wout Glorot-uniform (Glorot & Bengio 2010), each gate's
+ * block of Wh orthogonal (Saxe et al. 2014; Gram–Schmidt of a Gaussian matrix), gate
+ * biases 0 except the forget gate at 1 (Jozefowicz et al. 2015), bout 0.
+ */
+export function initLstm(shape: LstmShape, theta: Float64Array, rng: Rng): void {
+  const { input: I, hidden: H, output: O } = shape;
+  const off = offsets(shape);
+  theta.fill(0);
+  const ax = Math.sqrt(6 / (I + H));
+  for (let k = 0; k < 4 * H * I; k++) theta[off.wx + k] = rng.uniformIn(-ax, ax);
+  const q = new Float64Array(H * H);
+  for (let gate = 0; gate < 4; gate++) {
+    rng.fillNormal(q);
+    for (let r = 0; r < H; r++) {
+      // Modified Gram–Schmidt on the rows of q.
+      for (let p = 0; p < r; p++) {
+        let d = 0;
+        for (let k = 0; k < H; k++) d += q[r * H + k] * q[p * H + k];
+        for (let k = 0; k < H; k++) q[r * H + k] -= d * q[p * H + k];
+      }
+      let n = 0;
+      for (let k = 0; k < H; k++) n += q[r * H + k] ** 2;
+      n = 1 / Math.sqrt(n);
+      for (let k = 0; k < H; k++) q[r * H + k] *= n;
+    }
+    theta.set(q, off.wh + gate * H * H);
+  }
+  for (let j = H; j < 2 * H; j++) theta[off.b + j] = 1;
+  const ao = Math.sqrt(6 / (H + O));
+  for (let k = 0; k < O * H; k++) theta[off.wout + k] = rng.uniformIn(-ao, ao);
+}
+
+/** Every buffer a forward and backward pass over [batch × steps] needs, allocated once. */
+export class LstmWorkspace {
+  readonly shape: LstmShape;
+  readonly batch: number;
+  readonly steps: number;
+  /** Positions t < burnIn are run but left out of the loss (too little context yet). */
+  readonly burnIn: number;
+  /** @internal Activated gates i, f, g, o per step, time-major [T][B][4H]. */
+  readonly gates: Float64Array;
+  /** @internal Cell states [T+1][B][H]; slot 0 is the zero initial state. */
+  readonly c: Float64Array;
+  /** @internal Hidden states [T+1][B][H]; slot 0 is the zero initial state. */
+  readonly h: Float64Array;
+  /** @internal tanh(c_t) [T][B][H]. */
+  readonly tc: Float64Array;
+  /** Predictions ŷ of the last forward pass, batch-major [B][T][O] like the targets. */
+  readonly pred: Float64Array;
+  /** @internal Scratch of the backward pass. */
+  readonly dz: Float64Array;
+  readonly dh: Float64Array;
+  readonly dhNext: Float64Array;
+  readonly dc: Float64Array;
+  readonly dy: Float64Array;
+  readonly whT: Float64Array;
+  readonly off: Offsets;
+
+  /**
+   * @param batch sequences per pass (B)
+   * @param steps time steps per sequence (T)
+   * @param burnIn leading positions excluded from the loss; default 0, must be < steps
+   */
+  constructor(shape: LstmShape, batch: number, steps: number, burnIn = 0) {
+    const { input: I, hidden: H, output: O } = shape;
+    for (const [k, v] of Object.entries({ input: I, hidden: H, output: O, batch, steps })) {
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`LstmWorkspace: ${k} must be a positive integer, got ${v}`);
+    }
+    if (!Number.isInteger(burnIn) || burnIn < 0 || burnIn >= steps) {
+      throw new RangeError(`LstmWorkspace: burnIn must be an integer in [0, steps=${steps}), got ${burnIn}`);
+    }
+    this.shape = { ...shape };
+    this.batch = batch;
+    this.steps = steps;
+    this.burnIn = burnIn;
+    const BH = batch * H;
+    this.gates = new Float64Array(steps * batch * 4 * H);
+    this.c = new Float64Array((steps + 1) * BH);
+    this.h = new Float64Array((steps + 1) * BH);
+    this.tc = new Float64Array(steps * BH);
+    this.pred = new Float64Array(batch * steps * O);
+    this.dz = new Float64Array(batch * 4 * H);
+    this.dh = new Float64Array(BH);
+    this.dhNext = new Float64Array(BH);
+    this.dc = new Float64Array(BH);
+    this.dy = new Float64Array(batch * O);
+    this.whT = new Float64Array(4 * H * H);
+    this.off = offsets(shape);
+  }
+}
+
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+/**
+ * Forward pass over a batch of sequences from the zero state; fills `ws.pred` ([B][T][O])
+ * and the states the backward pass reads. `x` is batch-major [B][T][I].
+ */
+export function lstmForward(theta: Float64Array, x: Float64Array, ws: LstmWorkspace): void {
+  const { input: I, hidden: H, output: O } = ws.shape;
+  const B = ws.batch, T = ws.steps, G = 4 * H, BH = B * H;
+  const { gates, c, h, tc, pred, off } = ws;
+  if (x.length !== B * T * I) throw new RangeError(`lstmForward: x has ${x.length} entries, expected B·T·I = ${B * T * I}`);
+  c.fill(0, 0, BH);
+  h.fill(0, 0, BH);
+  for (let t = 0; t < T; t++) {
+    const zOff = t * B * G;
+    // z = h_{t−1}·Whᵀ (the hot spot), then + b + Wx·x_t and the gate nonlinearities in one sweep.
+    gemmNT(B, G, H, h, t * BH, H, theta, off.wh, H, gates, zOff, G, false);
+    for (let bi = 0; bi < B; bi++) {
+      const zr = zOff + bi * G;
+      const xr = (bi * T + t) * I;
+      const cp = t * BH + bi * H;
+      const cn = cp + BH;
+      for (let j = 0; j < G; j++) {
+        let s = gates[zr + j] + theta[off.b + j];
+        for (let k = 0; k < I; k++) s += theta[off.wx + j * I + k] * x[xr + k];
+        gates[zr + j] = s;
+      }
+      for (let u = 0; u < H; u++) {
+        const ig = sigmoid(gates[zr + u]);
+        const fg = sigmoid(gates[zr + H + u]);
+        const gg = Math.tanh(gates[zr + 2 * H + u]);
+        const og = sigmoid(gates[zr + 3 * H + u]);
+        gates[zr + u] = ig;
+        gates[zr + H + u] = fg;
+        gates[zr + 2 * H + u] = gg;
+        gates[zr + 3 * H + u] = og;
+        const cv = fg * c[cp + u] + ig * gg;
+        const tv = Math.tanh(cv);
+        c[cn + u] = cv;
+        tc[t * BH + bi * H + u] = tv;
+        h[cn + u] = og * tv;
+      }
+    }
+    // ŷ_t = Wout·h_t + bout, written batch-major.
+    gemmNT(B, O, H, h, (t + 1) * BH, H, theta, off.wout, H, pred, t * O, T * O, false);
+    for (let bi = 0; bi < B; bi++) {
+      for (let o = 0; o < O; o++) pred[(bi * T + t) * O + o] += theta[off.bout + o];
+    }
+  }
+}
+
+/**
+ * Teacher-forced sequence loss: the mean over batch, positions t ≥ burnIn and outputs of
+ * (ŷ − target)², with `target` batch-major [B][T][O]. Overwrites `grad` with ∂loss/∂θ
+ * (backpropagation through time, Werbos 1990) and returns the loss.
+ */
+export function lstmLossAndGrad(
+  theta: Float64Array, x: Float64Array, target: Float64Array, ws: LstmWorkspace, grad: Float64Array,
+): number {
+  const { input: I, hidden: H, output: O } = ws.shape;
+  const B = ws.batch, T = ws.steps, G = 4 * H, BH = B * H;
+  const { gates, c, h, tc, pred, dz, dc, dy, whT, off } = ws;
+  const { dh, dhNext } = ws;
+  if (target.length !== B * T * O) throw new RangeError(`lstmLossAndGrad: target has ${target.length} entries, expected B·T·O = ${B * T * O}`);
+  if (grad.length !== theta.length) throw new RangeError(`lstmLossAndGrad: grad has ${grad.length} entries, θ has ${theta.length}`);
+  lstmForward(theta, x, ws);
+
+  const scale = 2 / (B * (T - ws.burnIn) * O);
+  let loss = 0;
+  for (let bi = 0; bi < B; bi++) {
+    for (let t = ws.burnIn; t < T; t++) {
+      for (let o = 0; o < O; o++) {
+        const e = pred[(bi * T + t) * O + o] - target[(bi * T + t) * O + o];
+        loss += e * e;
+      }
+    }
+  }
+  loss *= scale / 2;
+
+  grad.fill(0);
+  // Whᵀ once per pass, so dh_{t−1} = dz·Wh is a row-by-row (gemmNT) product too.
+  for (let j = 0; j < G; j++) for (let k = 0; k < H; k++) whT[k * G + j] = theta[off.wh + j * H + k];
+  dhNext.fill(0);
+  dc.fill(0);
+  for (let t = T - 1; t >= 0; t--) {
+    // Readout: dŷ_t, then dh = dŷ·Wout + dh from step t+1; dWout += dŷᵀ·h_t, dbout += Σ dŷ.
+    const live = t >= ws.burnIn;
+    for (let bi = 0; bi < B; bi++) {
+      for (let o = 0; o < O; o++) {
+        const p = (bi * T + t) * O + o;
+        const d = live ? scale * (pred[p] - target[p]) : 0;
+        dy[bi * O + o] = d;
+        grad[off.bout + o] += d;
+      }
+    }
+    if (live) {
+      for (let bi = 0; bi < B; bi++) {
+        for (let u = 0; u < H; u++) {
+          let s = dhNext[bi * H + u];
+          for (let o = 0; o < O; o++) s += dy[bi * O + o] * theta[off.wout + o * H + u];
+          dh[bi * H + u] = s;
+        }
+      }
+      gemmTN(O, H, B, dy, 0, O, h, (t + 1) * BH, H, grad, off.wout, H);
+    } else {
+      dh.set(dhNext);
+    }
+    // Through the cell: dz for the four gates (pre-activation), and dc carried to t−1.
+    const zOff = t * B * G;
+    for (let bi = 0; bi < B; bi++) {
+      const zr = zOff + bi * G;
+      const dzr = bi * G;
+      const s = t * BH + bi * H;
+      for (let u = 0; u < H; u++) {
+        const ig = gates[zr + u], fg = gates[zr + H + u], gg = gates[zr + 2 * H + u], og = gates[zr + 3 * H + u];
+        const tv = tc[s + u];
+        const dhv = dh[bi * H + u];
+        const dcv = dc[bi * H + u] + dhv * og * (1 - tv * tv);
+        dz[dzr + u] = dcv * gg * ig * (1 - ig);
+        dz[dzr + H + u] = dcv * c[s + u] * fg * (1 - fg);
+        dz[dzr + 2 * H + u] = dcv * ig * (1 - gg * gg);
+        dz[dzr + 3 * H + u] = dhv * tv * og * (1 - og);
+        dc[bi * H + u] = dcv * fg;
+      }
+    }
+    // Weight gradients: dWh += dzᵀ·h_{t−1}, dWx += dzᵀ·x_t, db += Σ_b dz.
+    gemmTN(G, H, B, dz, 0, G, h, t * BH, H, grad, off.wh, H);
+    for (let bi = 0; bi < B; bi++) {
+      const xr = (bi * T + t) * I;
+      for (let j = 0; j < G; j++) {
+        const d = dz[bi * G + j];
+        grad[off.b + j] += d;
+        for (let k = 0; k < I; k++) grad[off.wx + j * I + k] += d * x[xr + k];
+      }
+    }
+    // dh_{t−1} = dz·Wh (dot form against Whᵀ's rows).
+    gemmNT(B, H, G, dz, 0, G, whT, 0, G, dhNext, 0, H, false);
+  }
+  return loss;
+}
+
+/** Carried state of `lstmStep` for a batch of independent sequences (autoregressive inference). */
+export class LstmState {
+  readonly shape: LstmShape;
+  readonly batch: number;
+  /** Hidden state [B][H]. */
+  readonly h: Float64Array;
+  /** Cell state [B][H]. */
+  readonly c: Float64Array;
+  /** @internal Gate scratch [B][4H]. */
+  readonly z: Float64Array;
+  readonly off: Offsets;
+  constructor(shape: LstmShape, batch = 1) {
+    this.shape = { ...shape };
+    this.batch = batch;
+    this.h = new Float64Array(batch * shape.hidden);
+    this.c = new Float64Array(batch * shape.hidden);
+    this.z = new Float64Array(batch * 4 * shape.hidden);
+    this.off = offsets(shape);
+  }
+  /** Back to the zero state the training windows start from. */
+  reset(): void {
+    this.h.fill(0);
+    this.c.fill(0);
+  }
+}
+
+/**
+ * One step of inference: advances `state` (h, c) by input `x` [B][I] and writes the
+ * readout ŷ [B][O] to `y`. Same arithmetic as `lstmForward`, so a run of steps from
+ * `reset()` reproduces its predictions.
+ */
+export function lstmStep(theta: Float64Array, state: LstmState, x: Float64Array, y: Float64Array): void {
+  const { input: I, hidden: H, output: O } = state.shape;
+  const B = state.batch, G = 4 * H;
+  const { h, c, z, off } = state;
+  gemmNT(B, G, H, h, 0, H, theta, off.wh, H, z, 0, G, false);
+  for (let bi = 0; bi < B; bi++) {
+    const zr = bi * G;
+    for (let j = 0; j < G; j++) {
+      let s = z[zr + j] + theta[off.b + j];
+      for (let k = 0; k < I; k++) s += theta[off.wx + j * I + k] * x[bi * I + k];
+      z[zr + j] = s;
+    }
+    for (let u = 0; u < H; u++) {
+      const ig = sigmoid(z[zr + u]);
+      const fg = sigmoid(z[zr + H + u]);
+      const gg = Math.tanh(z[zr + 2 * H + u]);
+      const og = sigmoid(z[zr + 3 * H + u]);
+      const cv = fg * c[bi * H + u] + ig * gg;
+      c[bi * H + u] = cv;
+      h[bi * H + u] = og * Math.tanh(cv);
+    }
+  }
+  gemmNT(B, O, H, h, 0, H, theta, off.wout, H, y, 0, O, false);
+  for (let bi = 0; bi < B; bi++) for (let o = 0; o < O; o++) y[bi * O + o] += theta[off.bout + o];
+}
