@@ -1,0 +1,11 @@
+// Public surface of data/: the Series contract, the pure parsers (browser-safe), the Node
+// file reader, uniform resampling and the train/test split.
+export * from './series.js';
+export type * from './dataset.js';
+export { parseCsv } from './csv.js';
+export { parseJson } from './json.js';
+export { readDataset } from './read.js';
+export { isUniform, resample } from './resample.js';
+export { splitSeries } from './split.js';
+export type { SplitOptions, SeriesSplit } from './split.js';
+export { fingerprintText } from './sha256.js';
