@@ -1,0 +1,349 @@
+/**
+ * The LSTM family: the black-box baseline of the reference experiment. One LSTM layer and
+ * a linear readout (nn/lstm.ts) predict the next sample of every channel from the previous
+ * `window` samples, trained teacher-forced on windows cut from the training series (as
+ * shared/peers/torch_lstm.py does). It fits the training window closely and is expected to
+ * fail beyond it — that failure is what the evaluator shows, so nothing here helps it.
+ *
+ * Sampling: the network counts samples, not seconds, so every series it sees must be
+ * uniformly sampled with the training step; anything else is a `ConfigError`.
+ *
+ * Inference semantics (the same as training: every prediction comes from a run of at most
+ * `window` samples started from the zero state):
+ * - `predictOneStep`: the prediction at sample j uses samples max(0, j − window) … j − 1;
+ *   it is NaN where fewer than `burnIn + 1` samples of history exist (those positions are
+ *   excluded from the training loss, so the network was never asked to predict there).
+ * - `forecast`: autoregressive from the end of the context with a sliding window: each new
+ *   sample is predicted from the last `window` samples (observed or predicted), then
+ *   appended. Times between grid points are interpolated linearly.
+ */
+import { ConfigError, DivergenceError, throwIfAborted } from '../core/errors.js';
+import { Adam } from '../core/optim/adam.js';
+import { Rng } from '../core/rng.js';
+import { LAWFUL_VERSION } from '../core/version.js';
+import type { Series } from '../data/series.js';
+import type { LstmShape } from '../nn/lstm.js';
+import { LstmState, LstmWorkspace, initLstm, lstmForward, lstmLayout, lstmLossAndGrad, lstmStep } from '../nn/lstm.js';
+import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
+
+export interface LstmConfig {
+  /** Hidden units. Default 64. */
+  hidden: number;
+  /** Samples of context per training window (and per prediction). Default 100. */
+  window: number;
+  /** Leading window positions left out of the loss (too little context). Default 10. */
+  burnIn: number;
+  /** Windows per training step. Default 64. */
+  batch: number;
+  /** Adam step size. Default 3e-3; multiplied by `lrDropFactor` at 60 % and again at 85 % of `maxSteps`. */
+  lr: number;
+  /** Learning-rate factor at each drop. Default 0.3 (as the PyTorch peer). */
+  lrDropFactor: number;
+  /** Global gradient-norm clip (Pascanu et al. 2013). Default 1. */
+  clipNorm: number;
+  /** Training-step cap. Default 2000. */
+  maxSteps: number;
+  /** Fraction of the training span (its end) held out for early stopping, in [0, 0.9). 0 disables it. Default 0.2. */
+  validationFraction: number;
+  /** Steps between validation checks. Default 50. */
+  evalEvery: number;
+  /** Checks without improvement before stopping early. Default 10. */
+  patience: number;
+  /** Most validation targets evaluated per check (evenly spaced), to bound its cost. Default 256. */
+  maxValidationTargets: number;
+}
+
+const DEFAULTS: LstmConfig = {
+  hidden: 64, window: 100, burnIn: 10, batch: 64, lr: 3e-3, lrDropFactor: 0.3, clipNorm: 1,
+  maxSteps: 2000, validationFraction: 0.2, evalEvery: 50, patience: 10, maxValidationTargets: 256,
+};
+
+function checkConfig(c: LstmConfig): void {
+  const ints: (keyof LstmConfig)[] = ['hidden', 'window', 'batch', 'maxSteps', 'evalEvery', 'patience', 'maxValidationTargets'];
+  for (const k of ints) if (!Number.isInteger(c[k]) || c[k] < 1) throw new ConfigError(`must be a positive integer; got ${c[k]}`, k);
+  if (!Number.isInteger(c.burnIn) || c.burnIn < 0 || c.burnIn >= c.window) throw new ConfigError(`must be an integer in [0, window = ${c.window}); got ${c.burnIn}`, 'burnIn');
+  if (!(c.lr > 0)) throw new ConfigError(`must be > 0; got ${c.lr}`, 'lr');
+  if (!(c.lrDropFactor > 0 && c.lrDropFactor <= 1)) throw new ConfigError(`must be in (0, 1]; got ${c.lrDropFactor}`, 'lrDropFactor');
+  if (!(c.clipNorm > 0)) throw new ConfigError(`must be > 0; got ${c.clipNorm}`, 'clipNorm');
+  if (!(c.validationFraction >= 0 && c.validationFraction < 0.9)) throw new ConfigError(`must be in [0, 0.9); got ${c.validationFraction}`, 'validationFraction');
+}
+
+/** The uniform sampling step of `t`; a `ConfigError` naming `what` if the spacing varies by more than 1e-6 relative. */
+function uniformStep(t: Float64Array, what: string): number {
+  if (t.length < 2) throw new ConfigError(`needs at least 2 samples to know its sampling step; got ${t.length}`, what);
+  const dt = (t[t.length - 1] - t[0]) / (t.length - 1);
+  for (let i = 1; i < t.length; i++) {
+    if (Math.abs(t[i] - t[i - 1] - dt) > 1e-6 * dt) {
+      throw new ConfigError(`the LSTM assumes uniform sampling (step ${dt}); sample ${i} comes ${t[i] - t[i - 1]} after the previous one`, what);
+    }
+  }
+  return dt;
+}
+
+/** Everything a fitted LSTM needs to predict (and what toJSON saves). */
+interface FittedLstm {
+  config: LstmConfig;
+  theta: Float64Array;
+  names: string[];
+  mean: number[];
+  std: number[];
+  dt: number;
+  stepsTrained: number;
+  bestValLoss: number | null;
+  training: { from: number; until: number };
+}
+
+class LstmFitted implements Fitted {
+  readonly family = 'lstm';
+  readonly inWindowMode = 'one-step' as const;
+  readonly nParams: number;
+  private readonly shape: LstmShape;
+
+  constructor(private readonly s: FittedLstm) {
+    const C = s.names.length;
+    this.shape = { input: C, hidden: s.config.hidden, output: C };
+    this.nParams = s.theta.length;
+  }
+
+  private checkClock(series: Series, what: string): void {
+    if (series.y.length !== this.s.names.length) {
+      throw new ConfigError(`has ${series.y.length} channels; the model was trained on ${this.s.names.length} (${this.s.names.join(', ')})`, what);
+    }
+    if (series.t.length < 2) return;
+    const dt = uniformStep(series.t, what);
+    if (Math.abs(dt - this.s.dt) > 1e-6 * this.s.dt) throw new ConfigError(`is sampled every ${dt}; the model was trained on step ${this.s.dt}`, what);
+  }
+
+  /** Standardised samples [n][C] of `series` (channel-interleaved, the kernel's input layout). */
+  private standardise(series: Series): Float64Array {
+    const C = this.s.names.length, n = series.t.length;
+    const z = new Float64Array(n * C);
+    for (let c = 0; c < C; c++) for (let i = 0; i < n; i++) z[i * C + c] = (series.y[c][i] - this.s.mean[c]) / this.s.std[c];
+    return z;
+  }
+
+  predictOneStep(series: Series): Float64Array[] {
+    this.checkClock(series, 'predictOneStep series');
+    const { window: T, burnIn } = this.s.config;
+    const C = this.s.names.length, n = series.t.length;
+    const z = this.standardise(series);
+    const out = new Float64Array(n * C).fill(NaN);
+    // Samples 1 … T: one run from the zero state over s[0 … T−1]; position p predicts p + 1.
+    const st = new LstmState(this.shape, 1);
+    const y = new Float64Array(C);
+    for (let p = 0; p < Math.min(T, n - 1); p++) {
+      lstmStep(this.s.theta, st, z.subarray(p * C, (p + 1) * C), y);
+      if (p >= burnIn) out.set(y, (p + 1) * C);
+    }
+    // Samples j > T: each from its own window s[j − T … j − 1], batched.
+    const targets: number[] = [];
+    for (let j = T + 1; j < n; j++) targets.push(j);
+    predictLast(this.s.theta, this.shape, T, z, targets, out, Math.min(64, Math.max(1, targets.length)));
+    return this.unstandardise(out, n);
+  }
+
+  forecast(times: Float64Array, context: Series): { t: Float64Array; mean: Float64Array[] } {
+    this.checkClock(context, 'forecast context');
+    const { window: T, burnIn } = this.s.config;
+    const C = this.s.names.length, n = context.t.length;
+    if (n < burnIn + 1) throw new ConfigError(`has ${n} samples; the LSTM needs at least burnIn + 1 = ${burnIn + 1} to predict`, 'forecast context');
+    const tEnd = context.t[n - 1];
+    let K = 0;
+    for (let i = 0; i < times.length; i++) {
+      const k = (times[i] - tEnd) / this.s.dt;
+      if (!(k > 0)) throw new ConfigError(`time ${times[i]} is not after the end of the context (${tEnd})`, 'forecast times');
+      K = Math.max(K, Math.ceil(k - 1e-9));
+    }
+    // Grid g[0] = last observed sample, g[k] = prediction k steps ahead (standardised).
+    const L = Math.min(T, n);
+    const buf = new Float64Array((L + K) * C);
+    buf.set(this.standardise(context).subarray((n - L) * C));
+    const st = new LstmState(this.shape, 1);
+    const y = new Float64Array(C);
+    for (let k = 0; k < K; k++) {
+      const len = Math.min(T, L + k);
+      const from = L + k - len;
+      st.reset();
+      for (let p = 0; p < len; p++) lstmStep(this.s.theta, st, buf.subarray((from + p) * C, (from + p + 1) * C), y);
+      buf.set(y, (L + k) * C);
+    }
+    const mean = this.s.names.map(() => new Float64Array(times.length));
+    for (let i = 0; i < times.length; i++) {
+      const k = (times[i] - tEnd) / this.s.dt;
+      const k0 = Math.min(Math.floor(k), K - 1), w = k - k0;
+      for (let c = 0; c < C; c++) {
+        const a = buf[(L - 1 + k0) * C + c], b = buf[(L + k0) * C + c];
+        mean[c][i] = ((1 - w) * a + w * b) * this.s.std[c] + this.s.mean[c];
+      }
+    }
+    return { t: times, mean };
+  }
+
+  private unstandardise(z: Float64Array, n: number): Float64Array[] {
+    const C = this.s.names.length;
+    return this.s.names.map((_, c) => {
+      const y = new Float64Array(n);
+      for (let i = 0; i < n; i++) y[i] = z[i * C + c] * this.s.std[c] + this.s.mean[c];
+      return y;
+    });
+  }
+
+  describe() {
+    const { hidden, window } = this.s.config;
+    return {
+      family: 'lstm', parameters: this.nParams, hidden, window, stepsTrained: this.s.stepsTrained,
+      bestValidationLoss: this.s.bestValLoss, sampleStep: this.s.dt, channels: [...this.s.names],
+    };
+  }
+
+  toJSON(): SavedModel {
+    const { layout } = lstmLayout(this.shape);
+    return {
+      format: 'lawful-model', version: 1, lawful: LAWFUL_VERSION, family: 'lstm',
+      config: { ...this.s.config }, layout, params: Array.from(this.s.theta),
+      extra: { mean: this.s.mean, std: this.s.std, dt: this.s.dt, stepsTrained: this.s.stepsTrained, bestValLoss: this.s.bestValLoss },
+      training: { ...this.s.training, channels: [...this.s.names] },
+    };
+  }
+}
+
+/**
+ * For each target index j in `targets`, the network's prediction of sample j from the
+ * window z[j − T … j − 1] (zero initial state), written to out[j·C …]. Batched through the
+ * training kernel's forward pass; the last batch is padded by repeating its first window.
+ */
+function predictLast(theta: Float64Array, shape: LstmShape, T: number, z: Float64Array, targets: number[], out: Float64Array, batch: number): void {
+  if (targets.length === 0) return;
+  const C = shape.input;
+  const ws = new LstmWorkspace(shape, batch, T);
+  const x = new Float64Array(batch * T * C);
+  for (let at = 0; at < targets.length; at += batch) {
+    for (let b = 0; b < batch; b++) {
+      const j = targets[Math.min(at + b, targets.length - 1)];
+      x.set(z.subarray((j - T) * C, j * C), b * T * C);
+    }
+    lstmForward(theta, x, ws);
+    for (let b = 0; b < batch && at + b < targets.length; b++) {
+      out.set(ws.pred.subarray((b * T + T - 1) * C, (b * T + T) * C), targets[at + b] * C);
+    }
+  }
+}
+
+async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOptions): Promise<Fitted> {
+  const cfg: LstmConfig = { ...DEFAULTS, ...spec.config };
+  checkConfig(cfg);
+  const C = train.y.length, n = train.t.length;
+  if (C < 1) throw new ConfigError('has no channels', 'train');
+  const dt = uniformStep(train.t, 'train');
+  const T = cfg.window, B = cfg.batch;
+  // Standardise each channel with the training mean and standard deviation.
+  const mean = train.y.map((c) => c.reduce((a, v) => a + v, 0) / n);
+  const std = train.y.map((c, k) => Math.sqrt(c.reduce((a, v) => a + (v - mean[k]) ** 2, 0) / n) || 1);
+  const z = new Float64Array(n * C);
+  for (let c = 0; c < C; c++) for (let i = 0; i < n; i++) z[i * C + c] = (train.y[c][i] - mean[c]) / std[c];
+  // The last `validationFraction` of the span is held out: training windows lie before it.
+  const tSplit = train.t[0] + (1 - cfg.validationFraction) * (train.t[n - 1] - train.t[0]);
+  let nFit = n;
+  if (cfg.validationFraction > 0) while (nFit > 0 && train.t[nFit - 1] > tSplit) nFit--;
+  const nStarts = nFit - T;
+  if (nStarts < 1) {
+    throw new ConfigError(`the training part before validation has ${nFit} samples; window = ${T} needs at least ${T + 1} (shorten the window or lengthen the series)`, 'window');
+  }
+  const valTargets: number[] = [];
+  const nVal = n - nFit;
+  const stride = Math.max(1, Math.ceil(nVal / cfg.maxValidationTargets));
+  for (let j = nFit; j < n; j += stride) valTargets.push(j);
+
+  const shape: LstmShape = { input: C, hidden: cfg.hidden, output: C };
+  const { size } = lstmLayout(shape);
+  const rng = new Rng(opts.seed);
+  const theta = new Float64Array(size);
+  initLstm(shape, theta, rng);
+  const grad = new Float64Array(size);
+  const prev = Float64Array.from(theta);
+  const best = Float64Array.from(theta);
+  const ws = new LstmWorkspace(shape, B, T, cfg.burnIn);
+  const xb = new Float64Array(B * T * C), yb = new Float64Array(B * T * C);
+  const drops = [Math.floor(0.6 * cfg.maxSteps), Math.floor(0.85 * cfg.maxSteps)];
+  const adam = new Adam(size, {
+    lr: (i) => cfg.lr * (i >= drops[0] ? cfg.lrDropFactor : 1) * (i >= drops[1] ? cfg.lrDropFactor : 1),
+    clipNorm: cfg.clipNorm,
+  });
+  const valPred = new Float64Array(n * C);
+  const valLoss = (): number => {
+    predictLast(theta, shape, T, z, valTargets, valPred, Math.min(B, valTargets.length));
+    let s = 0;
+    for (const j of valTargets) for (let c = 0; c < C; c++) s += (valPred[j * C + c] - z[j * C + c]) ** 2;
+    return s / (valTargets.length * C);
+  };
+
+  let bestVal = Infinity, bad = 0, step = 0, lastLoss = NaN;
+  let lastYield = performance.now();
+  while (step < cfg.maxSteps) {
+    throwIfAborted(opts.signal);
+    for (let b = 0; b < B; b++) {
+      const s0 = rng.int(nStarts);
+      xb.set(z.subarray(s0 * C, (s0 + T) * C), b * T * C);
+      yb.set(z.subarray((s0 + 1) * C, (s0 + T + 1) * C), b * T * C);
+    }
+    const loss = lstmLossAndGrad(theta, xb, yb, ws, grad);
+    if (!Number.isFinite(loss)) {
+      throw new DivergenceError(`lstm: training loss became ${loss} at step ${step}; lastGood holds the parameters before the step that broke it`, Float64Array.from(prev), step);
+    }
+    prev.set(theta);
+    try {
+      adam.step(theta, grad);
+    } catch (e) {
+      if (e instanceof DivergenceError) throw new DivergenceError(`lstm: non-finite gradient at step ${step}`, e.lastGood, step);
+      throw e;
+    }
+    step++;
+    lastLoss = loss;
+    if (valTargets.length > 0 && (step % cfg.evalEvery === 0 || step === cfg.maxSteps)) {
+      const v = valLoss();
+      if (!Number.isFinite(v)) throw new DivergenceError(`lstm: validation loss became ${v} at step ${step}`, Float64Array.from(prev), step);
+      if (v < bestVal) {
+        bestVal = v;
+        best.set(theta);
+        bad = 0;
+      } else if (++bad >= cfg.patience) {
+        break;
+      }
+      opts.onProgress?.({ fraction: step / cfg.maxSteps, stage: `step ${step}/${cfg.maxSteps}`, loss: v });
+    }
+    if (performance.now() - lastYield > 100) {
+      // Let the event loop (UI, progress bars, abort signals) run between bursts of work.
+      await new Promise((r) => setTimeout(r, 0));
+      lastYield = performance.now();
+    }
+  }
+  if (valTargets.length === 0) best.set(theta);
+  opts.onProgress?.({ fraction: 1, stage: `done after ${step} steps`, loss: valTargets.length ? bestVal : lastLoss });
+  return new LstmFitted({
+    config: cfg, theta: best, names: [...train.names], mean, std, dt, stepsTrained: step,
+    bestValLoss: valTargets.length ? bestVal : null, training: { from: train.t[0], until: train.t[n - 1] },
+  });
+}
+
+export const lstmFamily: ModelFamily<LstmConfig> = {
+  family: 'lstm',
+  description: 'One-layer LSTM with a linear readout, trained teacher-forced on sliding windows (black-box baseline).',
+  defaults: DEFAULTS,
+  fit: fitLstm,
+  load(saved: SavedModel): Fitted {
+    if (saved.family !== 'lstm') throw new ConfigError(`is "${saved.family}", not "lstm"`, 'family');
+    const cfg: LstmConfig = { ...DEFAULTS, ...(saved.config as Partial<LstmConfig>) };
+    checkConfig(cfg);
+    const extra = saved.extra as { mean: number[]; std: number[]; dt: number; stepsTrained: number; bestValLoss: number | null } | undefined;
+    if (!extra || !Array.isArray(extra.mean) || !Array.isArray(extra.std) || !(extra.dt > 0)) throw new ConfigError('lacks the normalisation (mean, std, dt) an LSTM needs', 'extra');
+    const C = extra.mean.length;
+    const names = saved.training?.channels ?? extra.mean.map((_, c) => `y${c}`);
+    const { size } = lstmLayout({ input: C, hidden: cfg.hidden, output: C });
+    if (saved.params.length !== size) throw new ConfigError(`has ${saved.params.length} entries; hidden = ${cfg.hidden} with ${C} channels needs ${size}`, 'params');
+    return new LstmFitted({
+      config: cfg, theta: Float64Array.from(saved.params), names, mean: extra.mean, std: extra.std, dt: extra.dt,
+      stepsTrained: extra.stepsTrained, bestValLoss: extra.bestValLoss,
+      training: { from: saved.training?.from ?? NaN, until: saved.training?.until ?? NaN },
+    });
+  },
+};

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { AbortError, ConfigError, DivergenceError } from '../../src/core/errors.js';
+import type { Series } from '../../src/data/series.js';
+import type { FitProgress } from '../../src/models/base.js';
+import type { LstmConfig } from '../../src/models/lstm.js';
+import { lstmFamily } from '../../src/models/lstm.js';
+
+/** y = Σ damped cosines: the normal-mode form of the reference task (shared/peers/results.md). */
+function dampedOscillators(n: number, dt: number): Series {
+  const modes = [[1.2445, 0.0222, 0.68, 0.3], [1.7088, 0.0237, 0.64, 1.1], [2.2642, 0.0191, 0.77, 2.0], [2.9269, 0.0209, 0.24, 0.5]];
+  const t = Float64Array.from({ length: n }, (_, i) => i * dt);
+  const y = t.map((tt) => modes.reduce((s, [w, g, a, p]) => s + a * Math.exp(-g * tt) * Math.cos(w * tt + p), 0));
+  return { t, y: [y], names: ['y'] };
+}
+
+const tiny: Partial<LstmConfig> = { hidden: 4, window: 12, burnIn: 3, batch: 4, maxSteps: 20, evalEvery: 5 };
+const spec = (c: Partial<LstmConfig>) => ({ family: 'lstm', config: { ...lstmFamily.defaults, ...c } });
+
+describe('lstm family', () => {
+  const series = dampedOscillators(201, 0.01);
+
+  it('round-trips through JSON with identical forecasts and one-step predictions', async () => {
+    const f = await lstmFamily.fit(spec(tiny), series, { seed: 1 });
+    const g = lstmFamily.load(JSON.parse(JSON.stringify(f.toJSON())));
+    const times = Float64Array.from([2.01, 2.02, 2.055, 2.3]);
+    expect(Array.from(g.forecast(times, series).mean[0])).toEqual(Array.from(f.forecast(times, series).mean[0]));
+    expect(Array.from(g.predictOneStep!(series)[0])).toEqual(Array.from(f.predictOneStep!(series)[0]));
+    expect(g.describe()).toEqual(f.describe());
+    expect(f.nParams).toBe(4 * 4 * (1 + 4) + 16 + 4 + 1);
+  });
+
+  it('one-step predictions are NaN without burnIn + 1 samples of history, and the first forecast equals the one-step prediction', async () => {
+    const f = await lstmFamily.fit(spec(tiny), series, { seed: 2 });
+    const p = f.predictOneStep!(series)[0];
+    for (let j = 0; j <= 3; j++) expect(p[j]).toBeNaN();
+    for (let j = 4; j < p.length; j++) expect(Number.isFinite(p[j])).toBe(true);
+    // Forecasting one step past a context ending at sample j − 1 is the one-step prediction of sample j,
+    // both for a short history (j ≤ window, from sample 0) and a full sliding window.
+    for (const j of [8, 50, 200]) {
+      const ctx: Series = { t: series.t.slice(0, j), y: [series.y[0].slice(0, j)], names: ['y'] };
+      const fc = f.forecast(series.t.slice(j, j + 1), ctx).mean[0][0];
+      expect(Math.abs(fc - p[j])).toBeLessThan(1e-12);
+    }
+    // Between grid points the forecast is the linear interpolation of its neighbours.
+    const ctx: Series = { t: series.t.slice(0, 100), y: [series.y[0].slice(0, 100)], names: ['y'] };
+    const [a, m, b] = f.forecast(Float64Array.from([1.01, 1.0125, 1.02]), ctx).mean[0];
+    expect(Math.abs(m - (0.75 * a + 0.25 * b))).toBeLessThan(1e-12);
+  });
+
+  it('rejects irregular sampling, a too-long window and a short context with ConfigError', async () => {
+    const irregular: Series = { t: series.t.map((v, i) => v + (i === 50 ? 0.003 : 0)), y: series.y, names: ['y'] };
+    await expect(lstmFamily.fit(spec(tiny), irregular, { seed: 0 })).rejects.toThrow(ConfigError);
+    await expect(lstmFamily.fit(spec({ ...tiny, window: 500 }), series, { seed: 0 })).rejects.toThrow(/window/);
+    const f = await lstmFamily.fit(spec(tiny), series, { seed: 0 });
+    expect(() => f.forecast(Float64Array.from([3]), irregular)).toThrow(ConfigError);
+    const coarse: Series = { t: series.t.map((v) => 2 * v), y: series.y, names: ['y'] };
+    expect(() => f.predictOneStep!(coarse)).toThrow(/step/);
+    expect(() => f.forecast(Float64Array.from([1]), { t: series.t.slice(0, 3), y: [series.y[0].slice(0, 3)], names: ['y'] })).toThrow(ConfigError);
+  });
+
+  it('reports progress, honours an abort signal, and throws DivergenceError with the last good parameters', async () => {
+    const seen: FitProgress[] = [];
+    await lstmFamily.fit(spec(tiny), series, { seed: 0, onProgress: (p) => seen.push(p) });
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.at(-1)!.fraction).toBe(1);
+    for (let i = 1; i < seen.length; i++) expect(seen[i].fraction).toBeGreaterThanOrEqual(seen[i - 1].fraction);
+
+    const ac = new AbortController();
+    ac.abort();
+    await expect(lstmFamily.fit(spec(tiny), series, { seed: 0, signal: ac.signal })).rejects.toThrow(AbortError);
+
+    // lr = 1e300: the first Adam step moves every weight by ~1e300, so the next loss is not finite.
+    const err = await lstmFamily.fit(spec({ ...tiny, lr: 1e300 }), series, { seed: 0 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DivergenceError);
+    const lastGood = (err as DivergenceError).lastGood!;
+    expect(lastGood.length).toBe(101);
+    expect(lastGood.every(Number.isFinite)).toBe(true);
+  });
+});
