@@ -1,0 +1,174 @@
+/**
+ * results.json (DESIGN.md): the one record every `demo` and `fit` writes, read by the run
+ * store, the report and the web app. Types and a zod schema only, browser-safe, so every
+ * reader validates with the same schema.
+ *
+ * Compatibility: the shape changes only by adding fields or bumping `schema`, so the
+ * schema keeps fields it does not know (loose objects) instead of rejecting or dropping them.
+ *
+ * Non-finite metrics: JSON cannot hold NaN or ±Infinity (`JSON.stringify` writes `null`).
+ * An error metric of a model that diverged is therefore `null` in the file; in memory,
+ * before serialisation, it may still be NaN or Infinity. Readers show both as "diverged".
+ */
+import { z } from 'zod';
+import { DataError } from '../core/errors.js';
+
+/** An error metric: a finite number, or `null` when it was not finite (the model diverged). */
+export type ErrorMetric = number | null;
+
+/** How a family predicts inside its training window (models/base.ts `Fitted.inWindowMode`). */
+export type InWindowMode = 'simulated' | 'one-step';
+
+/** Per-model metrics (DESIGN.md "Evaluation"). Errors are on the data's scale; NRMSE is RMSE / std of the truth in the training window. */
+export interface Metrics {
+  /** RMSE inside the training window, in the family's native in-window mode (`inWindowMode`). */
+  rmseIn: ErrorMetric;
+  /** NRMSE inside the training window, native mode. */
+  nrmseIn: ErrorMetric;
+  /** `simulated`: free run from the fitted initial state; `one-step`: teacher-forced one step ahead. */
+  inWindowMode: InWindowMode;
+  /** Free-running NRMSE inside the training window, for every family (comparable across families). */
+  nrmseInFreeRun: ErrorMetric;
+  /** RMSE beyond the training window, (trainUntil, until]. */
+  rmseOut: ErrorMetric;
+  /** NRMSE beyond the training window. */
+  nrmseOut: ErrorMetric;
+  /**
+   * First time after the window at which the running NRMSE exceeds the threshold (0.2 unless
+   * set), as an absolute time on the data's clock; equals `split.until` when it never does.
+   */
+  validPredictionTime: number;
+  /** Fit time in seconds: initialisation, restarts and training, not evaluation. */
+  fitSeconds: number;
+  /** Mean squared energy error, where the system defines an energy. */
+  energyMse?: ErrorMetric;
+}
+
+/** One fitted model in results.json. */
+export interface ModelResult {
+  /** Display name, e.g. "oscillator-bank K=4" (user-provided: escape it before putting it in HTML). */
+  name: string;
+  /** Model family as registered, e.g. "oscillator-bank". */
+  family: string;
+  /** Number of trained scalars. */
+  parameters: number;
+  metrics: Metrics;
+  /** What the parameters mean (`Fitted.describe()`); `equations` where the family has them. */
+  describe: { equations?: string[]; [key: string]: unknown };
+}
+
+/** The training split, on the data's clock: trained on [trainFrom, trainUntil], forecast (trainUntil, until]. */
+export interface Split {
+  trainFrom: number;
+  trainUntil: number;
+  until: number;
+}
+
+/** Where the data came from. */
+export interface DataProvenance {
+  /** "simulated:<system>" or a file path. */
+  source: string;
+  /** "sha256:" followed by 64 lowercase hex digits, of the data as read. */
+  fingerprint: string;
+  /** What the metrics compare against: the clean signal (simulated data) or the observations (a file). */
+  truth: 'clean' | 'observations';
+}
+
+/** The whole of results.json. */
+export interface Results {
+  /** Version of this shape; bumped only on an incompatible change. */
+  schema: 1;
+  /** Version of lawful that wrote the file. */
+  lawful: string;
+  /** The command that wrote it, e.g. "demo" or "fit". */
+  command: string;
+  seed: number;
+  /** Everything needed to rerun. */
+  config: Record<string, unknown>;
+  data: DataProvenance;
+  split: Split;
+  models: ModelResult[];
+}
+
+const errorMetric = z.number().nullable();
+
+const metricsSchema = z.looseObject({
+  rmseIn: errorMetric,
+  nrmseIn: errorMetric,
+  inWindowMode: z.enum(['simulated', 'one-step']),
+  nrmseInFreeRun: errorMetric,
+  rmseOut: errorMetric,
+  nrmseOut: errorMetric,
+  validPredictionTime: z.number(),
+  fitSeconds: z.number().nonnegative(),
+  energyMse: errorMetric.optional(),
+});
+
+const modelSchema = z.looseObject({
+  name: z.string().min(1),
+  family: z.string().min(1),
+  parameters: z.number().int().nonnegative(),
+  metrics: metricsSchema,
+  describe: z.looseObject({ equations: z.array(z.string()).optional() }),
+});
+
+const splitSchema = z
+  .looseObject({ trainFrom: z.number(), trainUntil: z.number(), until: z.number() })
+  .refine((s) => s.trainFrom < s.trainUntil && s.trainUntil <= s.until, {
+    message: 'needs trainFrom < trainUntil <= until',
+  });
+
+const resultsSchema = z.looseObject({
+  schema: z.literal(1),
+  lawful: z.string().min(1),
+  command: z.string().min(1),
+  seed: z.number().int(),
+  config: z.record(z.string(), z.unknown()),
+  data: z.looseObject({
+    source: z.string().min(1),
+    fingerprint: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected "sha256:" and 64 lowercase hex digits'),
+    truth: z.enum(['clean', 'observations']),
+  }),
+  split: splitSchema,
+  models: z.array(modelSchema),
+});
+
+/**
+ * The zod schema of results.json. Its output type is checked against `Results` at compile
+ * time (the annotation fails to type-check if the two drift apart).
+ */
+export const ResultsSchema: z.ZodType<Results> = resultsSchema;
+
+/** `models[0].metrics.nrmseOut` from a zod issue path. */
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out || '(root)';
+}
+
+/**
+ * Validates parsed JSON as results.json. Throws a `DataError` whose message names the
+ * source and every offending field, e.g.
+ * `results.json: models[0].metrics.nrmseOut: Invalid input: expected number, received undefined`.
+ *
+ * @param source what to call the input in messages; default "results.json".
+ */
+export function parseResults(value: unknown, source = 'results.json'): Results {
+  const parsed = ResultsSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${formatPath(i.path)}: ${i.message}`);
+  throw new DataError(problems.join('; '), { file: source });
+}
+
+/**
+ * The text of results.json for `results`: pretty-printed, non-finite metrics written as
+ * `null`, and validated against the schema so nothing invalid is ever written.
+ */
+export function serializeResults(results: Results): string {
+  const text = JSON.stringify(results, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2);
+  parseResults(JSON.parse(text), 'results to write');
+  return `${text}\n`;
+}

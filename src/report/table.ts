@@ -1,0 +1,57 @@
+/**
+ * The metrics table printed in the terminal by `demo` and `fit`. Browser-safe (plain text).
+ */
+import { formatCount, formatMetric, formatSeconds, isFiniteMetric } from './format.js';
+import type { ModelResult } from './results.js';
+
+/** One row of the table: the results.json model entry, without `describe`. */
+export type MetricsRow = Pick<ModelResult, 'name' | 'family' | 'parameters' | 'metrics'>;
+
+/** Options of `formatTable`. */
+export interface TableOptions {
+  /**
+   * End of the forecast horizon (`split.until`). A valid prediction time at or beyond it
+   * means the forecast never broke down and is shown as "never". Default: unset, the
+   * time is always shown as a number.
+   */
+  until?: number;
+}
+
+const HEADERS = ['model', 'parameters', 'in-window NRMSE', 'beyond-window NRMSE', 'valid prediction time', 'fit time'];
+/** Left-aligned columns (text); the others are numbers, right-aligned. */
+const LEFT = [true, false, false, false, false, false];
+const ONE_STEP_MARK = '*';
+
+/**
+ * The table as aligned plain text, one line per model, with a header and a rule.
+ * Numbers have 3 significant digits (1.2e-5 for tiny ones); a metric that is not finite
+ * reads "diverged". In-window errors of one-step (teacher-forced) families carry a `*`,
+ * explained in a footnote that gives their free-running in-window NRMSE, so the column
+ * is not mistaken for a like-for-like comparison.
+ */
+export function formatTable(rows: MetricsRow[], options: TableOptions = {}): string {
+  const oneStep = rows.filter((r) => r.metrics.inWindowMode === 'one-step');
+  const cells = rows.map((r) => {
+    const m = r.metrics;
+    const vpt = options.until !== undefined && isFiniteMetric(m.validPredictionTime) && m.validPredictionTime >= options.until
+      ? 'never'
+      : formatMetric(m.validPredictionTime);
+    return [
+      r.name,
+      formatCount(r.parameters),
+      formatMetric(m.nrmseIn) + (m.inWindowMode === 'one-step' ? ONE_STEP_MARK : oneStep.length ? ' ' : ''),
+      formatMetric(m.nrmseOut),
+      vpt,
+      formatSeconds(m.fitSeconds),
+    ];
+  });
+  const widths = HEADERS.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c].length)));
+  const line = (row: string[]): string =>
+    row.map((cell, c) => (LEFT[c] ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
+  const out = [line(HEADERS), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line)];
+  if (oneStep.length) {
+    const freeRun = oneStep.map((r) => `${r.name} ${formatMetric(r.metrics.nrmseInFreeRun)}`).join(', ');
+    out.push('', `${ONE_STEP_MARK} one step ahead (teacher-forced); free-running in-window NRMSE: ${freeRun}`);
+  }
+  return `${out.join('\n')}\n`;
+}
