@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { StrongWolfeLineSearch, lbfgs, trialStep } from '../../src/core/optim/index.js';
 import type { ObjectiveWithGradient } from '../../src/core/optim/index.js';
 import { checkGradient } from '../../src/core/gradcheck.js';
+import { ConfigError } from '../../src/core/errors.js';
 import { identity, matmul, matvec, qrFactor, transpose } from '../../src/core/linalg.js';
 import { Rng } from '../../src/core/rng.js';
 
@@ -203,6 +204,11 @@ describe('StrongWolfeLineSearch (N&W Alg. 3.5/3.6)', () => {
     const r = search.search(fg, Float64Array.of(0), f0, g0, Float64Array.of(1), 100);
     expect(r.status).toBe('wolfe');
     expect(Math.abs(2 * (r.alpha - 1))).toBeLessThanOrEqual(0.1 * 2);
+  });
+
+  it('rejects constants outside 0 < c1 < c2 < 1, naming both', () => {
+    expect(() => new StrongWolfeLineSearch(2, { c1: 0.5, c2: 0.1 })).toThrow(/c1, c2/);
+    expect(() => lbfgs(rosenbrock, standardStart(2), { c2: 1 })).toThrow(ConfigError);
   });
 
   it('refuses an ascent direction', () => {

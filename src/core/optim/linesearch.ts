@@ -7,6 +7,7 @@
  * Non-finite values are treated as "too far": the bracket shrinks towards the last finite
  * point, so an overflow in the objective never leaks into the accepted step.
  */
+import { ConfigError } from '../errors.js';
 import type { ObjectiveWithGradient } from './base.js';
 
 /** Options of {@link StrongWolfeLineSearch}. */
@@ -61,7 +62,7 @@ export class StrongWolfeLineSearch {
     this.alphaMax = opts.alphaMax ?? 1e10;
     this.maxEvaluations = opts.maxEvaluations ?? 30;
     if (!(this.c1 > 0 && this.c1 < this.c2 && this.c2 < 1)) {
-      throw new RangeError(`line search needs 0 < c1 < c2 < 1; got c1 = ${this.c1}, c2 = ${this.c2}`);
+      throw new ConfigError(`the strong Wolfe line search needs 0 < c1 < c2 < 1; got c1 = ${this.c1}, c2 = ${this.c2}`, 'c1, c2');
     }
     this.x = new Float64Array(n);
     this.g = new Float64Array(n);
