@@ -7,6 +7,7 @@
 import { DataError } from '../core/errors.js';
 import { readIsoSeconds, readNumber } from './cells.js';
 import { chooseColumns, columnNames } from './columns.js';
+import type { ColumnContent } from './columns.js';
 import type { Dataset, ParseOptions, Table, Trajectory } from './dataset.js';
 import { interpolateGaps } from './fill.js';
 
@@ -28,20 +29,21 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
     throw new DataError('the file has a header but no data rows', { file, line: table.headerLine, column: 1 });
   }
   const cols = columnNames(table, file);
-  const numeric = new Map<number, boolean>();
-  const isNumeric = (j: number): boolean => {
-    let v = numeric.get(j);
+  const contents = new Map<number, ColumnContent>();
+  const content = (j: number): ColumnContent => {
+    let v = contents.get(j);
     if (v === undefined) {
-      v = false;
-      for (let r = 0; r < table.nRows && !v; r++) {
+      v = 'empty';
+      for (let r = 0; r < table.nRows && v !== 'numbers'; r++) {
         const k = readNumber(table.cell(r, j), table.decimalComma).kind;
-        v = k === 'number' || k === 'nonfinite';
+        if (k === 'number' || k === 'nonfinite') v = 'numbers';
+        else if (k === 'text') v = 'text';
       }
-      numeric.set(j, v);
+      contents.set(j, v);
     }
     return v;
   };
-  const choice = chooseColumns(cols, opts, table, file, isNumeric, warnings);
+  const choice = chooseColumns(cols, opts, table, file, content, warnings);
   const { time: tc, trajectory: jc, channels } = choice;
   const n = table.nRows;
   const nc = channels.length;

@@ -52,16 +52,19 @@ export interface ColumnChoice {
   channels: number[];
 }
 
+/** What a column holds: any number at all, else any text, else only missing values. */
+export type ColumnContent = 'numbers' | 'text' | 'empty';
+
 /**
- * Resolves ReadOptions against the header. `isNumeric(j)` says whether column j holds
- * any number (used only for the default channel list).
+ * Resolves ReadOptions against the header. `content(j)` says what column j holds (used
+ * only for the default channel list).
  */
 export function chooseColumns(
   cols: ColumnName[],
   opts: { time?: string | number; channels?: string[]; trajectory?: string },
   table: Table,
   file: string | undefined,
-  isNumeric: (j: number) => boolean,
+  content: (j: number) => ColumnContent,
   warnings: string[],
 ): ColumnChoice {
   const where = { file, line: table.headerLine };
@@ -111,15 +114,20 @@ export function chooseColumns(
     const dup = channels.find((j, k) => channels.indexOf(j) !== k);
     if (dup !== undefined) throw new DataError(`channel "${cols[dup].name}" is listed twice`, where);
   } else {
-    channels = rest.filter((j) => isNumeric(j));
-    const skipped = rest.filter((j) => !isNumeric(j));
-    if (skipped.length) warnings.push(`skipped columns without numbers: ${list(skipped)}`);
+    channels = rest.filter((j) => content(j) === 'numbers');
+    const text = rest.filter((j) => content(j) === 'text');
+    const empty = rest.filter((j) => content(j) === 'empty');
+    const skipped = [
+      text.length ? `columns holding text, not numbers: ${list(text)}` : '',
+      empty.length ? `columns holding only missing values: ${list(empty)}` : '',
+    ].filter((w) => w !== '');
     if (channels.length === 0) {
       throw new DataError(
-        `no numeric columns besides time "${cols[time].name}"${trajectory !== undefined ? ` and trajectory "${cols[trajectory].name}"` : ''}; columns are ${list(all)}`,
+        `no numeric columns besides time "${cols[time].name}"${trajectory !== undefined ? ` and trajectory "${cols[trajectory].name}"` : ''}; columns are ${list(all)}${skipped.length ? ` (${skipped.join('; ')})` : ''}`,
         where,
       );
     }
+    for (const w of skipped) warnings.push(`skipped ${w}`);
   }
   return { time, trajectory, channels };
 }
