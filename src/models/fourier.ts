@@ -1,0 +1,126 @@
+/**
+ * Fourier baseline: a sum of undamped sinusoids plus an offset per channel, with the
+ * frequencies at the strongest peaks of the periodogram of the training window and the
+ * amplitudes from linear least squares. The simple baseline a skeptic asks for: it
+ * extrapolates periodic structure but knows nothing of damping or coupling, and it cannot
+ * separate two frequencies closer than about 2π/T.
+ */
+import { ConfigError, DataError } from '../core/errors.js';
+import { leastSquares } from '../core/linalg.js';
+import { LAWFUL_VERSION } from '../core/version.js';
+import type { Series } from '../data/series.js';
+import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
+import { periodogram, periodogramPeaks, uniformStep } from './spectral/periodogram.js';
+
+export interface FourierConfig {
+  /** Number of sinusoids (periodogram peaks) fitted. Default 4. */
+  terms: number;
+}
+
+interface FourierState {
+  /** Angular frequencies, rad/s. */
+  omega: number[];
+  /** Per channel: [offset, a_1, b_1, …, a_n, b_n] for offset + Σ a_k cos ω_k t + b_k sin ω_k t. */
+  coef: number[][];
+  names: string[];
+  config: FourierConfig;
+  training: { from: number; until: number };
+}
+
+function basisRow(omega: number[], t: number, row: Float64Array, at: number): void {
+  row[at] = 1;
+  for (let k = 0; k < omega.length; k++) {
+    row[at + 1 + 2 * k] = Math.cos(omega[k] * t);
+    row[at + 2 + 2 * k] = Math.sin(omega[k] * t);
+  }
+}
+
+function fitted(s: FourierState): Fitted {
+  const P = 1 + 2 * s.omega.length;
+  return {
+    family: 'fourier',
+    nParams: s.omega.length + s.coef.length * P,
+    inWindowMode: 'simulated',
+    forecast(times: Float64Array) {
+      const row = new Float64Array(P);
+      const mean = s.coef.map(() => new Float64Array(times.length));
+      for (let i = 0; i < times.length; i++) {
+        basisRow(s.omega, times[i], row, 0);
+        for (let c = 0; c < s.coef.length; c++) {
+          let v = 0;
+          for (let j = 0; j < P; j++) v += row[j] * s.coef[c][j];
+          mean[c][i] = v;
+        }
+      }
+      return { t: times, mean };
+    },
+    describe() {
+      const sinusoids = s.omega.map((w, k) => ({
+        frequency: w,
+        period: (2 * Math.PI) / w,
+        amplitude: s.coef.map((cf) => Math.hypot(cf[1 + 2 * k], cf[2 + 2 * k])),
+      }));
+      return {
+        family: 'fourier',
+        parameters: s.omega.length + s.coef.length * P,
+        sinusoids,
+        offset: s.coef.map((cf) => cf[0]),
+        equations: s.names.map((name, c) => `${name}(t) = ${fmt(s.coef[c][0])}${s.omega.map((w, k) => ` + ${fmt(Math.hypot(s.coef[c][1 + 2 * k], s.coef[c][2 + 2 * k]))}·cos(${fmt(w)}·t + ${fmt(Math.atan2(-s.coef[c][2 + 2 * k], s.coef[c][1 + 2 * k]))})`).join('')}`),
+      };
+    },
+    toJSON(): SavedModel {
+      return {
+        format: 'lawful-model',
+        version: 1,
+        lawful: LAWFUL_VERSION,
+        family: 'fourier',
+        config: { ...s.config },
+        layout: [
+          { name: 'omega', offset: 0, shape: [s.omega.length] },
+          { name: 'coef', offset: s.omega.length, shape: [s.coef.length, P] },
+        ],
+        params: [...s.omega, ...s.coef.flat()],
+        training: { ...s.training, channels: [...s.names] },
+      };
+    },
+  };
+}
+
+function fmt(x: number): string {
+  return Number(x.toPrecision(5)).toString();
+}
+
+export const fourierFamily: ModelFamily<FourierConfig> = {
+  family: 'fourier',
+  description: 'Sum of sinusoids at the periodogram peaks of the training window, amplitudes by linear least squares.',
+  defaults: { terms: 4 },
+  async fit(spec: ModelSpec<FourierConfig>, train: Series, _opts: FitOptions): Promise<Fitted> {
+    const config = { ...fourierFamily.defaults, ...spec.config };
+    if (!Number.isInteger(config.terms) || config.terms < 1) throw new ConfigError(`must be a positive integer, got ${config.terms}`, 'terms');
+    const n = train.t.length;
+    if (n < 2 * config.terms + 2) throw new DataError(`fourier with ${config.terms} terms needs at least ${2 * config.terms + 2} samples, got ${n}`);
+    const dt = uniformStep(train.t);
+    const T = train.t[n - 1] - train.t[0];
+    const peaks = periodogramPeaks(periodogram(train.y, dt), config.terms, Math.PI / T);
+    const omega = peaks.map((p) => p.omega).sort((a, b) => a - b);
+    const P = 1 + 2 * omega.length;
+    const B = new Float64Array(n * P);
+    for (let i = 0; i < n; i++) basisRow(omega, train.t[i], B, i * P);
+    const coef = train.y.map((yc) => Array.from(leastSquares(B, n, P, yc, { ridge: 1e-12 * n })));
+    return fitted({ omega, coef, names: [...train.names], config, training: { from: train.t[0], until: train.t[n - 1] } });
+  },
+  load(saved: SavedModel): Fitted {
+    const nw = saved.layout[0].shape[0];
+    const [C, P] = saved.layout[1].shape;
+    const omega = saved.params.slice(0, nw);
+    const coef = Array.from({ length: C }, (_, c) => saved.params.slice(nw + c * P, nw + (c + 1) * P));
+    const names = saved.training?.channels ?? coef.map((_, c) => `y${c}`);
+    return fitted({
+      omega,
+      coef,
+      names,
+      config: { terms: Number(saved.config.terms ?? nw) },
+      training: { from: saved.training?.from ?? 0, until: saved.training?.until ?? 0 },
+    });
+  },
+};

@@ -1,0 +1,288 @@
+/**
+ * The bank's training loss and its exact gradient w.r.t. the flat θ:
+ *
+ *   ℓ(θ) = (1/C) Σ_c mean_n (ŷ_c(t_n) − y_c(t_n))² / var(y_c),   ŷ = W x + b,
+ *
+ * i.e. the squared NRMSE averaged over channels. The latent trajectory is either the linear
+ * bank's, advanced by the exact propagator M = e^{A h} (z_{n+1} = M z_n; gradient: the
+ * discrete adjoint a_n = Mᵀ a_{n+1} + g_n gives M̄ = Σ a_{n+1} z_nᵀ, then
+ * Ā = h·L(h Aᵀ, M̄) by the Fréchet derivative of expm (Van Loan 1978 block form, core/expm),
+ * mapped to θ by the bank's matrixVjp), or the pendulum bank's, stepped by the core's RK4
+ * with its discrete adjoint (stepVjp).
+ *
+ * With `project`, W and b are solved in closed form for the current trajectory (variable
+ * projection, Golub & Pereyra 1973): the dynamic gradient is then that of the full loss at
+ * the optimal W, b (their own gradient vanishes there), so the prefix θ[0 : nDynamic] is
+ * what the optimiser sees. All buffers are allocated once here.
+ */
+import { createExpm, createExpmFrechet } from '../../core/expm.js';
+import { luFactor, luSolve } from '../../core/linalg.js';
+import { rk4 } from '../../ode/solvers/rk4.js';
+import type { Stepper } from '../../ode/solvers/base.js';
+import type { BankLayout } from './params.js';
+import { linearBankTerm, pendulumBankTerm } from './term.js';
+
+/** Latent trajectory at the sample times τ_n = n·dt from z(0) = θ.z0, with its adjoint. */
+interface Propagator {
+  /** Writes the states (N × 2K, row-major) into Z; false if it left the finite numbers. */
+  forward(theta: Float64Array, Z: Float64Array): boolean;
+  /** Given ∂ℓ/∂Z (consumed), accumulates ∂ℓ/∂θ (dynamics and z0) into dTheta. */
+  backward(theta: Float64Array, Z: Float64Array, gZ: Float64Array, dTheta: Float64Array): void;
+}
+
+function linearPropagator(lay: BankLayout, N: number, h: number): Propagator {
+  const n = 2 * lay.K;
+  const term = linearBankTerm(lay);
+  const exp = createExpm(n);
+  const frechet = createExpmFrechet(n);
+  const A = new Float64Array(n * n);
+  const M = new Float64Array(n * n);
+  const Mbar = new Float64Array(n * n);
+  const AhT = new Float64Array(n * n);
+  const Abar = new Float64Array(n * n);
+  const scratch = new Float64Array(n * n);
+  const a = new Float64Array(n);
+  const b = new Float64Array(n);
+  return {
+    forward(theta, Z) {
+      term.matrix(theta, A);
+      for (let k = 0; k < n * n; k++) A[k] *= h;
+      exp(A, M);
+      for (let i = 0; i < n; i++) Z[i] = theta[lay.z0 + i];
+      for (let s = 1; s < N; s++) {
+        const p = (s - 1) * n;
+        const q = s * n;
+        for (let i = 0; i < n; i++) {
+          let acc = 0;
+          for (let j = 0; j < n; j++) acc += M[i * n + j] * Z[p + j];
+          Z[q + i] = acc;
+        }
+      }
+      for (let k = (N - 1) * n; k < N * n; k++) if (!Number.isFinite(Z[k])) return false;
+      return true;
+    },
+    backward(theta, Z, gZ, dTheta) {
+      Mbar.fill(0);
+      for (let i = 0; i < n; i++) a[i] = gZ[(N - 1) * n + i];
+      for (let s = N - 2; s >= 0; s--) {
+        const p = s * n;
+        for (let i = 0; i < n; i++) {
+          const ai = a[i];
+          for (let j = 0; j < n; j++) Mbar[i * n + j] += ai * Z[p + j];
+        }
+        for (let j = 0; j < n; j++) {
+          let acc = gZ[p + j];
+          for (let i = 0; i < n; i++) acc += M[i * n + j] * a[i];
+          b[j] = acc;
+        }
+        a.set(b);
+      }
+      for (let i = 0; i < n; i++) dTheta[lay.z0 + i] += a[i];
+      // A holds h·A from forward(); ∂ℓ/∂A = h·L((hA)ᵀ, M̄).
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) AhT[i * n + j] = A[j * n + i];
+      frechet(AhT, Mbar, scratch, Abar);
+      for (let k = 0; k < n * n; k++) Abar[k] *= h;
+      term.matrixVjp(theta, Abar, dTheta);
+    },
+  };
+}
+
+function pendulumPropagator(lay: BankLayout, N: number, h: number, substeps: number, thetaBuf: Float64Array): Propagator {
+  const n = 2 * lay.K;
+  const term = pendulumBankTerm(lay);
+  const stepper: Stepper = rk4.init(term, thetaBuf);
+  const steps = (N - 1) * substeps;
+  const hs = h / substeps;
+  const Y = new Float64Array((steps + 1) * n);
+  const g = new Float64Array(n);
+  const g0 = new Float64Array(n);
+  return {
+    forward(theta, Z) {
+      if (theta !== thetaBuf) thetaBuf.set(theta);
+      stepper.reset();
+      for (let i = 0; i < n; i++) Y[i] = theta[lay.z0 + i];
+      for (let m = 0; m < steps; m++) {
+        stepper.step(m * hs, hs, Y.subarray(m * n, (m + 1) * n), Y.subarray((m + 1) * n, (m + 2) * n), null);
+        stepper.accept();
+      }
+      for (let s = 0; s < N; s++) for (let i = 0; i < n; i++) Z[s * n + i] = Y[s * substeps * n + i];
+      for (let k = steps * n; k < (steps + 1) * n; k++) if (!Number.isFinite(Y[k])) return false;
+      return true;
+    },
+    backward(theta, _Z, gZ, dTheta) {
+      if (theta !== thetaBuf) thetaBuf.set(theta);
+      stepper.beginVjp?.();
+      for (let i = 0; i < n; i++) g[i] = gZ[(N - 1) * n + i];
+      for (let m = steps - 1; m >= 0; m--) {
+        stepper.stepVjp(m * hs, hs, Y.subarray(m * n, (m + 1) * n), g, g0, dTheta, null);
+        g.set(g0);
+        if (m % substeps === 0) {
+          const s = m / substeps;
+          for (let i = 0; i < n; i++) g[i] += gZ[s * n + i];
+        }
+      }
+      stepper.endVjp?.(dTheta);
+      for (let i = 0; i < n; i++) dTheta[lay.z0 + i] += g[i];
+    },
+  };
+}
+
+export interface BankLossOptions {
+  /** Pendulum (sin) bank stepped by RK4 instead of the exact linear propagator. */
+  nonlinear: boolean;
+  /** RK4 steps per sampling interval (nonlinear bank only). */
+  substeps: number;
+}
+
+/** ℓ(θ) and ∇ℓ on one uniformly sampled window (y_c at τ_n = n·dt, n < N). */
+export class BankLoss {
+  readonly N: number;
+  /** The loss's own θ: evaluate() copies into it, and projected W, b are written here. */
+  readonly theta: Float64Array;
+  /** Latest trajectory (N × 2K). */
+  readonly Z: Float64Array;
+  private readonly gZ: Float64Array;
+  private readonly prop: Propagator;
+  private readonly weight: Float64Array;
+  private readonly G: Float64Array;
+  private readonly rhs: Float64Array;
+  private readonly piv: Int32Array;
+  private readonly gFull: Float64Array;
+
+  constructor(
+    readonly lay: BankLayout,
+    private readonly y: Float64Array[],
+    readonly dt: number,
+    opts: BankLossOptions,
+  ) {
+    const N = y[0].length;
+    this.N = N;
+    const n = 2 * lay.K;
+    this.theta = new Float64Array(lay.size);
+    this.Z = new Float64Array(N * n);
+    this.gZ = new Float64Array(N * n);
+    this.prop = opts.nonlinear ? pendulumPropagator(lay, N, dt, opts.substeps, this.theta) : linearPropagator(lay, N, dt);
+    this.weight = new Float64Array(lay.C);
+    for (let c = 0; c < lay.C; c++) {
+      let m = 0;
+      for (let i = 0; i < N; i++) m += y[c][i];
+      m /= N;
+      let v = 0;
+      for (let i = 0; i < N; i++) v += (y[c][i] - m) ** 2;
+      v /= N;
+      this.weight[c] = 1 / (lay.C * N * (v > 0 ? v : 1));
+    }
+    const P = lay.K + 1;
+    this.G = new Float64Array(P * P);
+    this.rhs = new Float64Array(P);
+    this.piv = new Int32Array(P);
+    this.gFull = new Float64Array(lay.size);
+  }
+
+  /**
+   * ℓ at θ (length `lay.size`, or the dynamic prefix when `project`), writing ∇ℓ into
+   * `grad` (same length) when given. Non-finite trajectories give +∞.
+   */
+  evaluate(theta: Float64Array, grad: Float64Array | null, project: boolean): number {
+    const { lay, N, Z, gZ, y, weight } = this;
+    const K = lay.K;
+    const n = 2 * K;
+    if (theta !== this.theta) this.theta.set(theta.subarray(0, Math.min(theta.length, lay.size)));
+    const th = this.theta;
+    if (!this.prop.forward(th, Z)) {
+      grad?.fill(0);
+      return Infinity;
+    }
+    if (project) this.project();
+    let loss = 0;
+    gZ.fill(0);
+    const g = this.gFull;
+    g.fill(0);
+    for (let c = 0; c < lay.C; c++) {
+      const yc = y[c];
+      const w = weight[c];
+      const Wc = lay.W + c * K;
+      let gb = 0;
+      for (let s = 0; s < N; s++) {
+        let yh = th[lay.offset + c];
+        for (let i = 0; i < K; i++) yh += th[Wc + i] * Z[s * n + i];
+        const r = yh - yc[s];
+        loss += w * r * r;
+        if (grad) {
+          const gr = 2 * w * r;
+          gb += gr;
+          for (let i = 0; i < K; i++) {
+            gZ[s * n + i] += gr * th[Wc + i];
+            g[Wc + i] += gr * Z[s * n + i];
+          }
+        }
+      }
+      g[lay.offset + c] = gb;
+    }
+    if (grad) {
+      if (!Number.isFinite(loss)) {
+        grad.fill(0);
+        return Infinity;
+      }
+      this.prop.backward(th, Z, gZ, g);
+      grad.set(g.subarray(0, grad.length));
+    }
+    return Number.isFinite(loss) ? loss : Infinity;
+  }
+
+  /** NRMSE (mean over channels, normalised by the window's std) of samples a ≤ n < b of the last evaluation. */
+  segmentNrmse(a: number, b: number): number {
+    const { lay, Z, y, weight, N } = this;
+    const K = lay.K;
+    const n = 2 * K;
+    const th = this.theta;
+    let total = 0;
+    for (let c = 0; c < lay.C; c++) {
+      let ss = 0;
+      for (let s = a; s < b; s++) {
+        let yh = th[lay.offset + c];
+        for (let i = 0; i < K; i++) yh += th[lay.W + c * K + i] * Z[s * n + i];
+        ss += (yh - y[c][s]) ** 2;
+      }
+      total += Math.sqrt((ss / (b - a)) * weight[c] * lay.C * N);
+    }
+    return total / lay.C;
+  }
+
+  /** Least-squares W_c, b_c for the current trajectory, written into `theta`. */
+  private project(): void {
+    const { lay, N, Z, y, G, rhs, piv } = this;
+    const K = lay.K;
+    const n = 2 * K;
+    const P = K + 1;
+    const th = this.theta;
+    for (let c = 0; c < lay.C; c++) {
+      G.fill(0);
+      rhs.fill(0);
+      const yc = y[c];
+      for (let s = 0; s < N; s++) {
+        const o = s * n;
+        for (let i = 0; i < K; i++) {
+          const xi = Z[o + i];
+          for (let j = 0; j <= i; j++) G[i * P + j] += xi * Z[o + j];
+          G[i * P + K] += xi;
+          rhs[i] += xi * yc[s];
+        }
+        rhs[K] += yc[s];
+      }
+      G[K * P + K] = N;
+      let tr = 0;
+      for (let i = 0; i < P; i++) {
+        for (let j = 0; j < i; j++) G[j * P + i] = G[i * P + j];
+        if (i < K) G[K * P + i] = G[i * P + K];
+        tr += G[i * P + i];
+      }
+      // A relative ridge of 1e-13 keeps a dead oscillator (x ≡ 0) from making G singular.
+      for (let i = 0; i < P; i++) G[i * P + i] += 1e-13 * tr;
+      if (!luFactor(G, P, piv)) continue;
+      luSolve(G, P, piv, rhs);
+      for (let i = 0; i < K; i++) th[lay.W + c * K + i] = rhs[i];
+      th[lay.offset + c] = rhs[K];
+    }
+  }
+}
