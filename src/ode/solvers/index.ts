@@ -1,0 +1,25 @@
+/**
+ * The solver registry: every solver, in one list. The CLI, the web app and the tests read
+ * it; nobody switches on names (STYLE.md §2). Add a solver here and the test suite covers it.
+ */
+import { ConfigError } from '../../core/errors.js';
+import type { Solver } from './base.js';
+import { dopri5 } from './dopri5.js';
+import { euler } from './euler.js';
+import { rk4 } from './rk4.js';
+import { tsit5 } from './tsit5.js';
+
+export const solvers: readonly Solver[] = [euler, rk4, dopri5, tsit5];
+
+/** The solver called `name`; throws a ConfigError listing the known names. */
+export function getSolver(name: string): Solver {
+  const s = solvers.find((x) => x.name === name);
+  if (!s) throw new ConfigError(`unknown solver "${name}"; known solvers: ${solvers.map((x) => x.name).join(', ')}`, 'solver');
+  return s;
+}
+
+export type { DenseCotangent, Solver, Stepper, TermRequirement } from './base.js';
+export { checkTermFits } from './base.js';
+export { explicitRK } from './rk.js';
+export type { ButcherTableau, ExplicitRKInfo } from './rk.js';
+export { dopri5, euler, rk4, tsit5 };

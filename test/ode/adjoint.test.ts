@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { checkGradient } from '../../src/core/gradcheck.js';
+import { Rng } from '../../src/core/rng.js';
+import { solve, solveWithAdjoint } from '../../src/ode/solve.js';
+import type { SolveOptions } from '../../src/ode/solve.js';
+import type { Solver } from '../../src/ode/solvers/base.js';
+import { solvers } from '../../src/ode/solvers/index.js';
+import { problemFor } from './helpers.js';
+
+/**
+ * Options for a gradient check: fixed-step solvers step on a grid of 40 steps (save times
+ * off the grid are stepped onto); adaptive solvers are frozen on the steps an adaptive
+ * solve took (`steps`), with save times inside steps hit by dense output.
+ */
+function setup(solver: Solver): SolveOptions {
+  const pb = problemFor(solver);
+  const t1 = pb.t1;
+  const saveAt = Float64Array.of(0, 0.37 * t1, 0.5 * t1, 0.81 * t1, t1);
+  const base: SolveOptions = { term: pb.term, solver, t0: 0, t1, y0: pb.y0, theta: pb.theta, saveAt };
+  if (!solver.adaptive) return { ...base, dt: t1 / 40 };
+  const free = solve({ ...base, rtol: 1e-5, atol: 1e-8 });
+  expect(free.stepTimes.length).toBeGreaterThan(5);
+  return { ...base, steps: free.stepTimes };
+}
+
+/** Largest relative error seen over all checks (reported by the last test). */
+let worst = { err: 0, where: '' };
+
+function record(err: number, where: string): void {
+  if (err > worst.err) worst = { err, where };
+}
+
+describe('discrete adjoint against central finite differences', () => {
+  for (const solver of solvers) {
+    it(`${solver.name}: ∂L/∂θ and ∂L/∂y0 (rel err < 1e-6)`, () => {
+      const opts = setup(solver);
+      const rng = new Rng(7);
+      const dim = opts.term.dim;
+      const gY = rng.fillNormal(new Float64Array(opts.saveAt!.length * dim));
+      const lossOf = (o: SolveOptions) => {
+        const y = solve(o).y;
+        let L = 0;
+        for (let i = 0; i < y.length; i++) L += gY[i] * y[i];
+        return L;
+      };
+      const rTheta = checkGradient(
+        (th) => lossOf({ ...opts, theta: th }),
+        (th) => solveWithAdjoint({ ...opts, theta: th }).backward(gY).dTheta,
+        Float64Array.from(opts.theta!),
+      );
+      const rY0 = checkGradient(
+        (y0) => lossOf({ ...opts, y0 }),
+        (y0) => solveWithAdjoint({ ...opts, y0 }).backward(gY).dY0,
+        Float64Array.from(opts.y0),
+      );
+      record(rTheta.maxRelError, `${solver.name} θ`);
+      record(rY0.maxRelError, `${solver.name} y0`);
+      expect(rTheta.maxRelError).toBeLessThan(1e-6);
+      expect(rY0.maxRelError).toBeLessThan(1e-6);
+    });
+
+    it(`${solver.name}: checkpointing on and off give identical gradients`, () => {
+      const opts = setup(solver);
+      const gY = new Rng(3).fillNormal(new Float64Array(opts.saveAt!.length * opts.term.dim));
+      const all = solveWithAdjoint({ ...opts, checkpointEvery: 1 }).backward(gY);
+      for (const every of [undefined, 3, 7, 1000]) {
+        const g = solveWithAdjoint({ ...opts, checkpointEvery: every }).backward(gY);
+        expect(Array.from(g.dTheta)).toEqual(Array.from(all.dTheta));
+        expect(Array.from(g.dY0)).toEqual(Array.from(all.dY0));
+      }
+    });
+  }
+
+  it('reports the largest gradient-check error', () => {
+    console.log(`largest adjoint gradient-check relative error: ${worst.err.toExponential(2)} (${worst.where})`);
+    expect(worst.err).toBeLessThan(1e-6);
+  });
+});
