@@ -1,0 +1,32 @@
+/**
+ * The registry of model families (STYLE.md §2): the CLI, the evaluator, the sweep and the
+ * web app read this list and never switch on names.
+ */
+import { ConfigError } from '../core/errors.js';
+import type { ModelFamily } from './base.js';
+import { fourierFamily } from './fourier.js';
+import { lstmFamily } from './lstm.js';
+import { oscillatorBankFamily } from './oscillator-bank.js';
+import { persistenceFamily } from './persistence.js';
+
+export type { Fitted, FitOptions, FitProgress, Forecast, ModelFamily, ModelSpec, ModelSummary, SavedModel } from './base.js';
+export { oscillatorBankFamily } from './oscillator-bank.js';
+export type { OscillatorBankConfig } from './oscillator-bank.js';
+export { fourierFamily } from './fourier.js';
+export type { FourierConfig } from './fourier.js';
+export { persistenceFamily } from './persistence.js';
+export { lstmFamily } from './lstm.js';
+export type { LstmConfig } from './lstm.js';
+export { esprit, fitModeAmplitudes } from './spectral/esprit.js';
+export type { DampedMode, EspritOptions, EspritResult } from './spectral/esprit.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each family has its own config type
+export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, fourierFamily, persistenceFamily];
+
+/** The family called `name`; a ConfigError lists the known names otherwise. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function getFamily(name: string): ModelFamily<any> {
+  const f = families.find((x) => x.family === name);
+  if (!f) throw new ConfigError(`unknown model family "${name}"; known: ${families.map((x) => x.family).join(', ')}`, 'family');
+  return f;
+}
