@@ -40,7 +40,7 @@ export const duffing: SystemDef = {
     { name: 'beta', default: 1, description: 'cubic stiffness β' },
     { name: 'gamma', default: 0.5, description: 'forcing amplitude γ' },
     { name: 'omega', default: 1.2, unit: 'rad/s', description: 'forcing frequency ω, ≥ 0' },
-    { name: 'x0', default: [1, 0], length: '2', description: "initial (x, x')" },
+    { name: 'x0', default: [0.5, 0], length: '2', description: "initial (x, x')" },
   ],
   build(values: Record<string, ParamInput> = {}): BuiltSystem {
     const r = new ParamReader('duffing', this.params, values);

@@ -68,7 +68,9 @@ export const lorenz: SystemDef = {
       observe: {
         names: ['x', 'y', 'z'],
         fn(y, out) {
-          out.set(y.subarray(0, 3));
+          out[0] = y[0];
+          out[1] = y[1];
+          out[2] = y[2];
         },
       },
       invariants: [],

@@ -46,6 +46,10 @@ describe('invariants', () => {
     const b = buildVariant(v);
     const { row } = run(b, Math.min(b.until, 60));
     for (const [name, d] of Object.entries(drifts(b, row, 101))) expect(d, name).toBeLessThan(1e-8);
+    // Not vacuous: the state really moves (no equilibrium start).
+    let moved = 0;
+    for (let i = 0; i < 101; i++) row(i).forEach((x, k) => (moved = Math.max(moved, Math.abs(x - b.y0[k]))));
+    expect(moved).toBeGreaterThan(0.1);
   }, 20_000);
 
   // Solvers the ode registry does not have yet show up as skipped tests, never as passes.

@@ -21,7 +21,7 @@ const extra: Variant[] = [
   { label: 'mass-spring-chain free ends', system: 'mass-spring-chain', params: { n: 4, m: [1, 2, 0.5, 1.5], k: [0, 2, 3, 0.5, 0], v0: [0.1, -0.2, 0.3, 0] } },
   { label: 'two-body full', system: 'two-body', params: { reduced: false } },
   { label: 'duffing undamped forced', system: 'duffing', params: { delta: 0 } },
-  { label: 'duffing conservative', system: 'duffing', params: { delta: 0, gamma: 0 } },
+  { label: 'duffing conservative', system: 'duffing', params: { delta: 0, gamma: 0, x0: [0.3, 0.9] } },
   { label: 'van-der-pol mu=0', system: 'van-der-pol', params: { mu: 0 } },
   { label: 'kuramoto identical', system: 'kuramoto', params: { N: 6, omega: 0.3, K: 1.5 } },
   { label: 'pendulum large amplitude', system: 'pendulum', params: { q0: 2.5, omega: 1.7 } },
