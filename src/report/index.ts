@@ -9,3 +9,4 @@ export * from './results.js';
 export * from './specs.js';
 export * from './table.js';
 export * from './write.js';
+export * from './textmetrics.js';

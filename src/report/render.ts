@@ -2,17 +2,19 @@
  * Headless rendering of Vega-Lite specs: spec → SVG (vega, no browser, no canvas) and
  * SVG → PNG (resvg, Rust, no native build step). Node only.
  */
-import { existsSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import { parse, View } from 'vega';
 import { compile } from 'vega-lite';
 import type { VegaLiteSpec } from './specs.js';
+import { installedFigureFonts, useResvgTextMetrics } from './textmetrics.js';
 
 /**
- * Renders a Vega-Lite spec to an SVG document. Vega's own warnings (not errors) are
+ * Renders a Vega-Lite spec to an SVG document. Text is laid out with DejaVu Sans metrics
+ * when the font is installed (textmetrics.ts). Vega's own warnings (not errors) are
  * passed to `onWarning`, default: dropped.
  */
 export async function renderSvg(spec: VegaLiteSpec, onWarning?: (message: string) => void): Promise<string> {
+  useResvgTextMetrics();
   const warn = (...args: unknown[]): void => onWarning?.(args.map(String).join(' '));
   const logger = {
     level(): number {
@@ -41,32 +43,31 @@ export interface PngOptions {
   scale?: number;
   /** Font files to load besides the system fonts. Default: DejaVu Sans where Debian installs it. */
   fontFiles?: string[];
+  /** Told when no DejaVu Sans is installed and the PNG will therefore carry no text. Default: silent. */
+  onWarning?: (message: string) => void;
 }
 
 /**
- * Where Debian's fonts-dejavu-core puts DejaVu Sans. resvg needs a real font to draw text;
- * without one it still renders every line and shape and silently skips the text.
+ * True when DejaVu Sans is installed (Debian: fonts-dejavu-core). resvg needs a real font
+ * to draw text; without one it still renders every line and shape and skips the text.
  */
-const DEJAVU = [
-  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
-  '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf',
-  '/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf',
-];
-
-/** True when a font resvg can draw text with is installed (DejaVu Sans at its Debian path). */
 export function hasFigureFont(): boolean {
-  return existsSync(DEJAVU[0]);
+  return installedFigureFonts().length > 0;
 }
 
 /** Rasterises an SVG document to PNG bytes with resvg, on a white background. */
 export function renderPng(svg: string, options: PngOptions = {}): Buffer {
   const scale = options.scale ?? 2;
+  const fontFiles = options.fontFiles ?? installedFigureFonts();
+  if (fontFiles.length === 0) {
+    options.onWarning?.('DejaVu Sans not found (Debian: apt-get install fonts-dejavu-core): the PNG may have no text; the SVG and HTML keep it');
+  }
   const resvg = new Resvg(svg, {
     fitTo: { mode: 'zoom', value: scale },
     background: 'white',
     font: {
       loadSystemFonts: true,
-      fontFiles: options.fontFiles ?? DEJAVU.filter((f) => existsSync(f)),
+      fontFiles,
       defaultFontFamily: 'DejaVu Sans',
       sansSerifFamily: 'DejaVu Sans',
     },

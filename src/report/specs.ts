@@ -10,6 +10,9 @@ import { formatMetric } from './format.js';
 
 /** A top-level Vega-Lite spec (v6). */
 export type VegaLiteSpec = TopLevelSpec;
+/** One view of a vconcat, and one layer of a layered view, derived from the public type. */
+type ConcatView = Extract<VegaLiteSpec, { vconcat: unknown }>['vconcat'][number];
+type Layer = Extract<ConcatView, { layer: unknown }>['layer'][number];
 
 /** Data of the forecast figure: one truth channel and every model's prediction on one clock. */
 export interface FigureInput {
@@ -166,7 +169,7 @@ export function forecastFigureSpec(input: FigureInput, options: FigureOptions = 
       scale: { domain: yDomain, nice: false, zero: false },
       axis: { title: input.channel ?? 'y', tickCount: 4 },
     };
-    const layer: object[] = [
+    const layer: Layer[] = [
       { data: { name: 'window' }, mark: { type: 'rect', color: WINDOW_FILL }, encoding: { x: { ...x, field: 'from' }, x2: { field: 'until' } } },
       {
         data: { name: 'window' },
@@ -187,16 +190,17 @@ export function forecastFigureSpec(input: FigureInput, options: FigureOptions = 
       });
     }
     if (i === 0) {
-      const label = { type: 'text', baseline: 'top', dy: 5, fontSize: 10, color: RULE_COLOUR, fontStyle: 'italic' };
+      const label = { type: 'text', baseline: 'top', dy: 5, fontSize: 10, color: RULE_COLOUR, fontStyle: 'italic' } as const;
       layer.push(
         { data: { name: 'window' }, mark: { ...label, align: 'center' }, encoding: { x: { ...x, field: 'mid' }, y: { value: 0 }, text: { value: 'training window' } } },
         { data: { name: 'window' }, mark: { ...label, align: 'left', dx: 5 }, encoding: { x: { ...x, field: 'until' }, y: { value: 0 }, text: { value: 'forecast →' } } },
       );
     }
-    return { title: m ? panelTitle(m.name, m.nrmseOut) : 'truth', width, height, layer };
+    const view: ConcatView = { title: m ? panelTitle(m.name, m.nrmseOut) : 'truth', width, height, layer };
+    return view;
   });
 
-  const spec = {
+  const spec: VegaLiteSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     ...(input.title ? { title: { text: input.title, anchor: 'start', fontSize: 15 } } : {}),
     background: 'white',
@@ -213,5 +217,5 @@ export function forecastFigureSpec(input: FigureInput, options: FigureOptions = 
       legend: { labelFontSize: 11.5, labelLimit: 320 },
     },
   };
-  return spec as VegaLiteSpec;
+  return spec;
 }

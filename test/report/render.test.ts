@@ -16,6 +16,7 @@ describe('renderSvg and renderPng', () => {
   it('renders the figure: titles, one path per line, a PNG of twice the SVG size', async () => {
     const input = pendulumFigureInput();
     input.models.push({ name: '<script>alert(1)</script>', prediction: input.truth.map((v) => 0.5 * v), nrmseOut: 0.5 });
+    input.title = 'Four coupled damped pendulums: trained on t ≤ 10, forecast to t = 30';
     const warnings: string[] = [];
     const svg = await renderSvg(forecastFigureSpec(input), (w) => warnings.push(w));
     expect(warnings).toEqual([]);
@@ -34,6 +35,9 @@ describe('renderSvg and renderPng', () => {
     const svgWidth = Number(/^<svg[^>]* width="(\d+)"/.exec(svg)![1]);
     const svgHeight = Number(/^<svg[^>]* height="(\d+)"/.exec(svg)![1]);
     expect(svgWidth).toBeGreaterThan(720);
+    // Measured text (not vega's 0.8 em per character, ~860 px for this title) keeps the
+    // figure as wide as its panels plus the y-axis and padding.
+    if (hasFigureFont()) expect(svgWidth).toBeLessThan(720 + 80);
     const png = renderPng(svg);
     expect([...png.subarray(0, 8)]).toEqual(PNG_SIGNATURE);
     expect(pngSize(png)).toEqual({ width: 2 * svgWidth, height: 2 * svgHeight });
