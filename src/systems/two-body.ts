@@ -156,7 +156,8 @@ export const twoBody: SystemDef = {
       conservative: true,
       solver: 'yoshida4',
       until: 3 * T,
-      dt: T / 200,
+      // 400 steps per orbit keep a 4th-order symplectic step's energy error near 1e-7 at e = 0.5.
+      dt: T / 400,
     };
   },
 };
