@@ -50,8 +50,11 @@ export interface FigureOptions {
   palette?: string[];
 }
 
-/** Okabe & Ito (2008) colours, distinguishable with every common colour-vision deficiency. */
-export const OKABE_ITO = ['#D55E00', '#0072B2', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#F0E442'];
+/**
+ * Okabe & Ito (2008) colours, distinguishable with every common colour-vision deficiency;
+ * their black is the truth's, and their yellow is left out (too faint on white).
+ */
+export const OKABE_ITO = ['#D55E00', '#0072B2', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
 
 const TRUTH_COLOUR = '#1b1b1b';
 const WINDOW_FILL = '#ebebeb';
@@ -64,6 +67,23 @@ export function panelTitle(name: string, nrmseOut: number | null): string {
   if (nrmseOut === Number.POSITIVE_INFINITY) return `${name} — beyond-window NRMSE ∞`;
   if (nrmseOut === null || !Number.isFinite(nrmseOut)) return `${name} — diverged`;
   return `${name} — beyond-window NRMSE ${formatMetric(nrmseOut)}`;
+}
+
+/** Legend label size in px, the longest label shown in full, and the width of one character (DejaVu Sans, about 0.58 em). */
+const LEGEND_FONT_SIZE = 11.5;
+const LEGEND_LABEL_LIMIT = 320;
+const LEGEND_CHAR_WIDTH = 0.58 * LEGEND_FONT_SIZE;
+
+/**
+ * Columns of the legend: undefined (one row) when every entry fits across the panel width,
+ * else as many equal columns as the longest entry allows, so a long list wraps instead of
+ * widening the figure. Widths are estimated; the renderer measures the real ones.
+ */
+function legendColumnsFor(labels: string[], width: number): number | undefined {
+  const entry = (s: string): number => Math.min(LEGEND_LABEL_LIMIT, s.length * LEGEND_CHAR_WIDTH) + 36;
+  const total = labels.reduce((sum, s) => sum + entry(s), 0);
+  if (total <= width) return undefined;
+  return Math.max(1, Math.floor(width / Math.max(...labels.map(entry))));
 }
 
 interface Row {
@@ -151,10 +171,14 @@ export function forecastFigureSpec(input: FigureInput, options: FigureOptions = 
   });
 
   const names = input.models.map((m) => m.name);
+  const legendColumns = legendColumnsFor(['truth', ...names], width);
   const colour = {
     type: 'nominal' as const,
     scale: { domain: ['truth', ...names], range: [TRUTH_COLOUR, ...names.map((_, i) => palette[i % palette.length])] },
-    legend: { title: null, orient: 'top' as const, direction: 'horizontal' as const, symbolType: 'stroke', symbolStrokeWidth: 2.5 },
+    legend: {
+      title: null, orient: 'top' as const, direction: 'horizontal' as const, symbolType: 'stroke', symbolStrokeWidth: 2.5,
+      ...(legendColumns ? { columns: legendColumns } : {}),
+    },
   };
   const panels = (input.models.length ? input.models : [undefined]).map((m, i, all) => {
     const last = i === all.length - 1;
@@ -214,7 +238,7 @@ export function forecastFigureSpec(input: FigureInput, options: FigureOptions = 
       view: { stroke: '#bdbdbd' },
       title: { anchor: 'start', fontSize: 12.5, fontWeight: 600, offset: 6, color: '#1b1b1b' },
       axis: { grid: false, labelFontSize: 10.5, titleFontSize: 11, titleFontWeight: 'normal', domainColor: '#888', tickColor: '#888', labelColor: '#333', titleColor: '#333' },
-      legend: { labelFontSize: 11.5, labelLimit: 320 },
+      legend: { labelFontSize: LEGEND_FONT_SIZE, labelLimit: LEGEND_LABEL_LIMIT },
     },
   };
   return spec;

@@ -78,6 +78,15 @@ describe('forecastFigureSpec', () => {
     expect((spec.datasets.model1 as { t: number }[])[0].t).toBeGreaterThanOrEqual(1);
   });
 
+  it('puts a long legend into columns instead of widening the figure', () => {
+    const legendOf = (spec: Spec): { columns?: number } =>
+      (spec.vconcat[0].layer[2].encoding.color as unknown as { legend: { columns?: number } }).legend;
+    expect(legendOf(build()).columns).toBeUndefined();
+    const input = pendulumFigureInput();
+    for (let k = 0; k < 6; k++) input.models.push({ ...input.models[0], name: `candidate ${k} with a rather long descriptive name` });
+    expect(legendOf(build(input)).columns).toBe(2);
+  });
+
   it('titles non-finite errors as ∞ or diverged', () => {
     expect(panelTitle('m', Infinity)).toBe('m — beyond-window NRMSE ∞');
     expect(panelTitle('m', NaN)).toBe('m — diverged');
