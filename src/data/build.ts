@@ -172,11 +172,10 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
   }
   if (filled > 0) warnings.push(`interpolated ${filled} of ${missingText()} linearly in ${cols[tc].name}`);
 
-  const units: Record<string, string> = {};
-  for (const j of [tc, ...channels]) {
-    const u = cols[j].unit;
-    if (u !== undefined) units[cols[j].name] = u;
-  }
+  // fromEntries defines own properties, so even a column named __proto__ is kept as data.
+  const units: Record<string, string> = Object.fromEntries(
+    [tc, ...channels].flatMap((j) => (cols[j].unit === undefined ? [] : [[cols[j].name, cols[j].unit]])),
+  );
   const out: Dataset = { source: file ?? '<text>', trajectories, units, warnings, fingerprint, timeColumn: cols[tc].name };
   if (jc !== undefined) out.trajectoryColumn = cols[jc].name;
   return out;
