@@ -8,12 +8,14 @@
  *
  * All weights live in one flat vector (layout `lstmLayout`); every buffer lives in an
  * `LstmWorkspace`, so a training step allocates nothing. The recurrent products
- * [B×H]·[H×4H] per time step run through the register-blocked `gemmNT`/`gemmTN`.
+ * [B×H]·[H×4H] per time step run through register-blocked GEMMs: the WebAssembly SIMD
+ * kernels (wasm/gemm.as) where the runtime has them, else the TypeScript ones (gemm.ts).
  */
 import type { ParamLayout } from '../core/params.js';
 import { block, makeLayout } from '../core/params.js';
 import type { Rng } from '../core/rng.js';
 import { gemmNT, gemmTN } from './gemm.js';
+import { WasmHeap, wasmSimdAvailable } from './wasm/heap.js';
 
 export interface LstmShape {
   /** Input channels per time step. */
@@ -74,6 +76,15 @@ export function initLstm(shape: LstmShape, theta: Float64Array, rng: Rng): void 
   for (let k = 0; k < O * H; k++) theta[off.wout + k] = rng.uniformIn(-ao, ao);
 }
 
+/**
+ * Where the recurrent products run: 'wasm' (f64x2 SIMD kernels; the big buffers then live
+ * in a WebAssembly memory), 'js' (plain TypeScript), or 'auto' (wasm if available).
+ */
+export type LstmBackend = 'auto' | 'js' | 'wasm';
+
+type NT = typeof gemmNT;
+type TN = typeof gemmTN;
+
 /** Every buffer a forward and backward pass over [batch × steps] needs, allocated once. */
 export class LstmWorkspace {
   readonly shape: LstmShape;
@@ -98,14 +109,23 @@ export class LstmWorkspace {
   readonly dc: Float64Array;
   readonly dy: Float64Array;
   readonly whT: Float64Array;
+  /** @internal Copy of θ's Wh and the accumulated dWh, next to the other GEMM operands. */
+  readonly wh: Float64Array;
+  readonly dWh: Float64Array;
   readonly off: Offsets;
+  /** The backend actually in use ('js' or 'wasm'). */
+  readonly backend: 'js' | 'wasm';
+  /** @internal GEMMs over this workspace's buffers. */
+  readonly nt: NT;
+  readonly tn: TN;
 
   /**
    * @param batch sequences per pass (B)
    * @param steps time steps per sequence (T)
    * @param burnIn leading positions excluded from the loss; default 0, must be < steps
+   * @param backend where the products run; default 'auto'
    */
-  constructor(shape: LstmShape, batch: number, steps: number, burnIn = 0) {
+  constructor(shape: LstmShape, batch: number, steps: number, burnIn = 0, backend: LstmBackend = 'auto') {
     const { input: I, hidden: H, output: O } = shape;
     for (const [k, v] of Object.entries({ input: I, hidden: H, output: O, batch, steps })) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`LstmWorkspace: ${k} must be a positive integer, got ${v}`);
@@ -117,18 +137,34 @@ export class LstmWorkspace {
     this.batch = batch;
     this.steps = steps;
     this.burnIn = burnIn;
-    const BH = batch * H;
-    this.gates = new Float64Array(steps * batch * 4 * H);
+    const BH = batch * H, G = 4 * H;
+    if (backend === 'wasm' && !wasmSimdAvailable()) throw new Error('LstmWorkspace: WebAssembly SIMD is not available here');
+    this.backend = backend === 'js' || !wasmSimdAvailable() ? 'js' : 'wasm';
+    // Operands of the recurrent GEMMs; in the wasm heap when that backend runs them.
+    const inHeap = [steps * batch * G, (steps + 1) * BH, batch * G, BH, G * H, G * H, G * H];
+    let alloc: (n: number) => Float64Array = (n) => new Float64Array(n);
+    if (this.backend === 'wasm') {
+      const heap = new WasmHeap(inHeap.reduce((a, n) => a + n + 2, 0));
+      alloc = (n) => heap.alloc(n);
+      this.nt = heap.gemmNT.bind(heap);
+      this.tn = heap.gemmTN.bind(heap);
+    } else {
+      this.nt = gemmNT;
+      this.tn = gemmTN;
+    }
+    this.gates = alloc(steps * batch * G);
+    this.h = alloc((steps + 1) * BH);
+    this.dz = alloc(batch * G);
+    this.dhNext = alloc(BH);
+    this.whT = alloc(G * H);
+    this.wh = alloc(G * H);
+    this.dWh = alloc(G * H);
     this.c = new Float64Array((steps + 1) * BH);
-    this.h = new Float64Array((steps + 1) * BH);
     this.tc = new Float64Array(steps * BH);
     this.pred = new Float64Array(batch * steps * O);
-    this.dz = new Float64Array(batch * 4 * H);
     this.dh = new Float64Array(BH);
-    this.dhNext = new Float64Array(BH);
     this.dc = new Float64Array(BH);
     this.dy = new Float64Array(batch * O);
-    this.whT = new Float64Array(4 * H * H);
     this.off = offsets(shape);
   }
 }
@@ -148,10 +184,11 @@ export function lstmForward(theta: Float64Array, x: Float64Array, ws: LstmWorksp
   if (x.length !== B * T * I) throw new RangeError(`lstmForward: x has ${x.length} entries, expected B·T·I = ${B * T * I}`);
   c.fill(0, 0, BH);
   h.fill(0, 0, BH);
+  ws.wh.set(theta.subarray(off.wh, off.wh + G * H));
   for (let t = 0; t < T; t++) {
     const zOff = t * B * G;
     // z = h_{t−1}·Whᵀ (the hot spot), then + b + Wx·x_t and the gate nonlinearities in one sweep.
-    gemmNT(B, G, H, h, t * BH, H, theta, off.wh, H, gates, zOff, G, false);
+    ws.nt(B, G, H, h, t * BH, H, ws.wh, 0, H, gates, zOff, G, false);
     for (let bi = 0; bi < B; bi++) {
       const zr = zOff + bi * G;
       const xr = (bi * T + t) * I;
@@ -215,6 +252,7 @@ export function lstmLossAndGrad(
   loss *= scale / 2;
 
   grad.fill(0);
+  ws.dWh.fill(0);
   // Whᵀ once per pass, so dh_{t−1} = dz·Wh is a row-by-row (gemmNT) product too.
   for (let j = 0; j < G; j++) for (let k = 0; k < H; k++) whT[k * G + j] = theta[off.wh + j * H + k];
   dhNext.fill(0);
@@ -261,7 +299,7 @@ export function lstmLossAndGrad(
       }
     }
     // Weight gradients: dWh += dzᵀ·h_{t−1}, dWx += dzᵀ·x_t, db += Σ_b dz.
-    gemmTN(G, H, B, dz, 0, G, h, t * BH, H, grad, off.wh, H);
+    ws.tn(G, H, B, dz, 0, G, h, t * BH, H, ws.dWh, 0, H);
     for (let bi = 0; bi < B; bi++) {
       const xr = (bi * T + t) * I;
       for (let j = 0; j < G; j++) {
@@ -271,8 +309,9 @@ export function lstmLossAndGrad(
       }
     }
     // dh_{t−1} = dz·Wh (dot form against Whᵀ's rows).
-    gemmNT(B, H, G, dz, 0, G, whT, 0, G, dhNext, 0, H, false);
+    ws.nt(B, H, G, dz, 0, G, whT, 0, G, dhNext, 0, H, false);
   }
+  for (let k = 0; k < G * H; k++) grad[off.wh + k] = ws.dWh[k];
   return loss;
 }
 

@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkGradient } from '../../src/core/gradcheck.js';
 import { view } from '../../src/core/params.js';
 import { Rng } from '../../src/core/rng.js';
-import type { LstmShape } from '../../src/nn/lstm.js';
+import type { LstmBackend, LstmShape } from '../../src/nn/lstm.js';
 import { LstmState, LstmWorkspace, initLstm, lstmForward, lstmLayout, lstmLossAndGrad, lstmStep } from '../../src/nn/lstm.js';
 
-function setup(shape: LstmShape, B: number, T: number, burnIn: number, seed: number) {
+function setup(shape: LstmShape, B: number, T: number, burnIn: number, seed: number, backend: LstmBackend = 'auto') {
   const rng = new Rng(seed);
   const { layout, size } = lstmLayout(shape);
   const theta = new Float64Array(size);
@@ -14,11 +14,16 @@ function setup(shape: LstmShape, B: number, T: number, burnIn: number, seed: num
   for (let k = 0; k < size; k++) theta[k] += rng.normal(0, 0.3);
   const x = rng.fillNormal(new Float64Array(B * T * shape.input));
   const target = rng.fillNormal(new Float64Array(B * T * shape.output));
-  const ws = new LstmWorkspace(shape, B, T, burnIn);
+  const ws = new LstmWorkspace(shape, B, T, burnIn, backend);
   return { layout, size, theta, x, target, ws };
 }
 
+/** Largest relative error per block, printed once for the record (and the report). */
+const worstByBlock: Record<string, number> = {};
+
 describe('LSTM kernel', () => {
+  afterAll(() => console.log('gradient check, max relative error per block:', JSON.stringify(Object.fromEntries(Object.entries(worstByBlock).map(([k, v]) => [k, Number(v.toExponential(2))])))));
+
   it('layout is Wx [4H×I], Wh [4H×H], b [4H], Wout [O×H], bout [O]', () => {
     const { layout, size } = lstmLayout({ input: 2, hidden: 3, output: 4 });
     expect(layout.map((b) => [b.name, b.shape])).toEqual([['Wx', [12, 2]], ['Wh', [12, 3]], ['b', [12]], ['Wout', [4, 3]], ['bout', [4]]]);
@@ -50,9 +55,10 @@ describe('LSTM kernel', () => {
     { shape: { input: 1, hidden: 5, output: 1 }, B: 2, T: 7, burnIn: 0 },
     { shape: { input: 3, hidden: 4, output: 3 }, B: 5, T: 4, burnIn: 1 },
   ];
-  for (const { shape, B, T, burnIn } of cases) {
-    it(`backward through time matches central differences in every block (I=${shape.input}, H=${shape.hidden}, O=${shape.output}, B=${B}, T=${T}, burnIn=${burnIn})`, () => {
-      const { layout, theta, x, target, ws } = setup(shape, B, T, burnIn, 7 + shape.hidden);
+  for (const { shape, B, T, burnIn } of cases) for (const backend of ['js', 'wasm'] as const) {
+    it(`backward through time matches central differences in every block (${backend}; I=${shape.input}, H=${shape.hidden}, O=${shape.output}, B=${B}, T=${T}, burnIn=${burnIn})`, () => {
+      const { layout, theta, x, target, ws } = setup(shape, B, T, burnIn, 7 + shape.hidden, backend);
+      expect(ws.backend).toBe(backend);
       const grad = new Float64Array(theta.length);
       const res = checkGradient(
         (th) => lstmLossAndGrad(th, x, target, ws, new Float64Array(th.length)),
@@ -71,6 +77,7 @@ describe('LSTM kernel', () => {
           norm += a * a;
         }
         expect(worst, `block ${blk.name}`).toBeLessThan(1e-6);
+        worstByBlock[`${backend} ${shape.input}/${shape.hidden}/${shape.output} ${blk.name}`] = worst;
         expect(norm, `block ${blk.name} has a non-zero gradient`).toBeGreaterThan(1e-12);
       }
     });

@@ -1,0 +1,87 @@
+/**
+ * The WebAssembly SIMD GEMM kernels (gemm.as, compiled by build.mjs into gemm.wasm.ts) behind
+ * the same signatures as the TypeScript ones in ../gemm.ts. Operands must live in the
+ * instance's own linear memory, so a `WasmHeap` hands out Float64Array views of it: each
+ * heap gets a fixed-size memory that never grows (growing would detach the views).
+ */
+import { GEMM_WASM_BASE64 } from './gemm.wasm.js';
+
+interface GemmExports {
+  gemmNT(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, acc: number): void;
+  gemmTN(M: number, N: number, R: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
+}
+
+// The project compiles against lib ES2022 without DOM, whose typings lack the WebAssembly
+// JS API; this is the slice used here (present in every browser and in Node).
+interface WasmModule { readonly __brand: 'WebAssembly.Module' }
+interface WasmMemory { readonly buffer: ArrayBuffer }
+declare const WebAssembly: {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
+};
+
+let compiled: WasmModule | null | undefined;
+
+function decodeBase64(s: string): Uint8Array {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** The compiled module, or null where WebAssembly SIMD is unavailable (then callers fall back to TypeScript). */
+function gemmModule(): WasmModule | null {
+  if (compiled === undefined) {
+    try {
+      const bytes = decodeBase64(GEMM_WASM_BASE64);
+      // A 2.5 KB module: synchronous compilation is allowed even on a browser's main thread.
+      compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Whether the SIMD kernels can run here. */
+export function wasmSimdAvailable(): boolean {
+  return gemmModule() !== null;
+}
+
+/** A fixed-size wasm memory with a bump allocator and the SIMD GEMMs over it. */
+export class WasmHeap {
+  private readonly memory: WasmMemory;
+  private readonly exp: GemmExports;
+  private next = 0;
+  readonly bytes: number;
+
+  /** @param doubles total number of float64 entries the heap must hold (each allocation rounds up to 16 bytes). */
+  constructor(doubles: number) {
+    const mod = gemmModule();
+    if (!mod) throw new Error('WebAssembly SIMD is not available');
+    const pages = Math.max(1, Math.ceil((doubles * 8 + 4096) / 65536));
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    this.bytes = pages * 65536;
+    this.exp = new WebAssembly.Instance(mod, { env: { memory: this.memory } }).exports as unknown as GemmExports;
+  }
+
+  /** A zeroed Float64Array of n entries inside the heap (16-byte aligned). */
+  alloc(n: number): Float64Array {
+    const at = this.next;
+    this.next = at + Math.ceil((n * 8) / 16) * 16;
+    if (this.next > this.bytes) throw new Error(`WasmHeap: out of memory (${this.next} > ${this.bytes} bytes)`);
+    return new Float64Array(this.memory.buffer, at, n);
+  }
+
+  /** Same contract as `gemmNT` in ../gemm.ts; a, b, c must be views from this heap. */
+  gemmNT(M: number, N: number, K: number, a: Float64Array, aOff: number, lda: number, b: Float64Array, bOff: number, ldb: number, c: Float64Array, cOff: number, ldc: number, accumulate: boolean): void {
+    this.exp.gemmNT(M, N, K, a.byteOffset + 8 * aOff, lda, b.byteOffset + 8 * bOff, ldb, c.byteOffset + 8 * cOff, ldc, accumulate ? 1 : 0);
+  }
+
+  /** Same contract as `gemmTN` in ../gemm.ts; a, b, c must be views from this heap. */
+  gemmTN(M: number, N: number, R: number, a: Float64Array, aOff: number, lda: number, b: Float64Array, bOff: number, ldb: number, c: Float64Array, cOff: number, ldc: number): void {
+    this.exp.gemmTN(M, N, R, a.byteOffset + 8 * aOff, lda, b.byteOffset + 8 * bOff, ldb, c.byteOffset + 8 * cOff, ldc);
+  }
+}
