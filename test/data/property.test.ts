@@ -20,9 +20,9 @@ function holds(parse: () => Dataset, tally: Tally): void {
   try {
     ds = parse();
   } catch (e) {
-    if (!(e instanceof DataError)) throw new Error(`not a DataError: ${String(e)}`);
+    if (!(e instanceof DataError)) throw new Error(`not a DataError: ${String(e)}`, { cause: e });
     if (e.message === '' || (e.location.line !== undefined && !(Number.isInteger(e.location.line) && e.location.line >= 1))) {
-      throw new Error(`bad DataError location: ${e.message}`);
+      throw new Error(`bad DataError location: ${e.message}`, { cause: e });
     }
     tally.dataError++;
     return;
