@@ -31,8 +31,14 @@ export interface EspritOptions {
   maxFrequency?: number;
   /** Lags per period of `maxFrequency` in the decimated Hankel rows. Default 8. */
   samplesPerPeriod?: number;
-  /** Number of Hankel rows L. Default: spanning half the window, at most 64. */
+  /** Number of Hankel rows L. Default: spanning half the window, at most 80. */
   rows?: number;
+  /**
+   * Extra mode pairs estimated beyond `order` before the `order` strongest (by amplitude) are
+   * kept: over-modelling lets noise and weak modes take their own subspace directions
+   * instead of bending the dominant ones. Default `order`.
+   */
+  extra?: number;
   /** Order of the returned modes. Default 'amplitude' (largest first). */
   sortBy?: 'amplitude' | 'frequency';
 }
@@ -70,15 +76,16 @@ export function esprit(t: Float64Array, y: Float64Array[], opts: EspritOptions):
   const dt = uniformStep(t);
   const n = t.length;
   const withOffset = opts.offset ?? true;
-  const M = 2 * K + (withOffset ? 1 : 0);
+  const extra = opts.extra ?? K;
+  const M = 2 * (K + extra) + (withOffset ? 1 : 0);
   const spp = opts.samplesPerPeriod ?? 8;
   const wMax = opts.maxFrequency ?? highestSignificantFrequency(periodogram(y, dt, 2));
   let q = Math.max(1, Math.floor((2 * Math.PI) / (wMax * dt * spp)));
-  let L = opts.rows ?? Math.min(64, Math.floor(n / (2 * q)) + 1);
+  let L = opts.rows ?? Math.min(80, Math.floor(n / (2 * q)) + 1);
   // Rows must exceed the subspace dimension; shrink the lag before giving up.
   while (L < M + 2 && q > 1) {
     q = Math.max(1, Math.floor(q / 2));
-    L = opts.rows ?? Math.min(64, Math.floor(n / (2 * q)) + 1);
+    L = opts.rows ?? Math.min(80, Math.floor(n / (2 * q)) + 1);
   }
   // Block average of width q: an FIR filter keeps every e^{λt} (only its amplitude changes,
   // and amplitudes are refitted on the raw data below) while cutting white noise q-fold.
@@ -127,7 +134,19 @@ export function esprit(t: Float64Array, y: Float64Array[], opts: EspritOptions):
     const im = Math.atan2(zi, zr) / h;
     if (im > 1e-9 / h) lambdas.push({ re: Math.log(Math.hypot(zr, zi)) / h, im });
   }
-  return amplitudes(t, y, lambdas, withOffset, opts.sortBy ?? 'amplitude', q, L);
+  // Keep the `order` modes with the most energy in the window (a heavily damped spurious
+  // mode can have a large amplitude at t₀ and little else), then refit their amplitudes alone.
+  const all = amplitudes(t, y, lambdas, withOffset, 'amplitude', q, L);
+  const T = t[n - 1] - t[0];
+  const energy = (m: DampedMode) => {
+    const s2 = 2 * m.decay * T;
+    return m.amplitude * m.amplitude * (Math.abs(s2) < 1e-8 ? 1 : -Math.expm1(-s2) / s2);
+  };
+  const kept = all.modes
+    .sort((a, b) => energy(b) - energy(a))
+    .slice(0, K)
+    .map((m) => ({ re: -m.decay, im: m.frequency }));
+  return amplitudes(t, y, kept, withOffset, opts.sortBy ?? 'amplitude', q, L);
 }
 
 /**
