@@ -1,0 +1,56 @@
+/** Parsing of command-line values, with errors that name the option. */
+import { ConfigError } from '../core/errors.js';
+
+/** A finite number, or a ConfigError naming `option`. */
+export function parseNumber(option: string, text: string): number {
+  const v = Number(text);
+  if (text.trim() === '' || !Number.isFinite(v)) throw new ConfigError(`expected a number, got "${text}"`, option);
+  return v;
+}
+
+/** A positive number. */
+export function parsePositive(option: string, text: string): number {
+  const v = parseNumber(option, text);
+  if (!(v > 0)) throw new ConfigError(`must be positive, got ${text}`, option);
+  return v;
+}
+
+/** A non-negative integer. */
+export function parseCount(option: string, text: string): number {
+  const v = parseNumber(option, text);
+  if (!Number.isInteger(v) || v < 0) throw new ConfigError(`expected a whole number ≥ 0, got "${text}"`, option);
+  return v;
+}
+
+/** Comma-separated positive integers, e.g. "4,2". */
+export function parseCountList(option: string, text: string): number[] {
+  return text.split(',').map((s) => {
+    const v = parseCount(option, s.trim());
+    if (v === 0) throw new ConfigError(`values must be ≥ 1, got "${text}"`, option);
+    return v;
+  });
+}
+
+/** `--param k=v` pairs; a vector is written `w=1.0,1.6,2.2`; `true`/`false` become 1/0 for flags. */
+export function parseParams(pairs: string[]): Record<string, number | number[]> {
+  const out: Record<string, number | number[]> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new ConfigError(`expected name=value, got "${pair}"`, '--param');
+    const name = pair.slice(0, eq).trim();
+    const raw = pair.slice(eq + 1).trim();
+    const values = raw.split(',').map((s) => {
+      const x = s.trim().toLowerCase();
+      if (x === 'true') return 1;
+      if (x === 'false') return 0;
+      return parseNumber(`--param ${name}`, s);
+    });
+    out[name] = values.length === 1 && !raw.includes(',') ? values[0] : values;
+  }
+  return out;
+}
+
+/** Collects a repeatable option into an array (commander's reducer). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,153 @@
+/**
+ * The reference experiment of `lawful demo` (DESIGN.md): N coupled damped pendulums observed
+ * as one signal y = Σ θᵢ, sampled on [0, until], trained on t ≤ trainUntil.
+ *
+ * The initial state is built from the system's damped normal modes so that the observed
+ * signal carries each mode with a chosen amplitude: by default two strong modes hold over
+ * 95% of the variance and the others are weak. Then a bank of two oscillators can follow
+ * the window approximately and drifts beyond it, as in the talk; with four equal modes it
+ * fails outright (shared/peers/results.md, finding 4).
+ */
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { ConfigError } from '../core/errors.js';
+import type { Series } from '../data/series.js';
+import { getSystem } from '../systems/index.js';
+import type { ParamValue } from '../systems/base.js';
+import { simulate } from '../systems/simulate.js';
+import type { LinearTerm } from '../ode/term.js';
+import { std } from './metrics.js';
+import type { Split } from './evaluate.js';
+
+export interface ReferenceConfig {
+  /** Number of pendulums. Default 4 (the reference task, shared/peers/task.py). */
+  oscillators: number;
+  /** Full-amplitude pendulums (sin x) instead of the small-angle form. Default false. */
+  nonlinear: boolean;
+  /** Observed amplitude of each normal mode in y, by increasing frequency. Default [1, 0.8, 0.15, 0.12] (cycled). */
+  modeAmplitudes: number[];
+  /** Phase of each mode at t = 0, rad. Default [0, 1, 2, 3] (cycled). */
+  modePhases: number[];
+  dt: number;
+  trainUntil: number;
+  until: number;
+  /** Standard deviation of Gaussian noise on y (relative to nothing: absolute units of y). Default 0. */
+  noise: number;
+  seed: number;
+}
+
+export const referenceDefaults: ReferenceConfig = {
+  oscillators: 4,
+  nonlinear: false,
+  modeAmplitudes: [1, 0.8, 0.15, 0.12],
+  modePhases: [0, 1, 2, 3],
+  dt: 0.01,
+  trainUntil: 10,
+  until: 30,
+  noise: 0,
+  seed: 0,
+};
+
+export interface TrueMode {
+  frequency: number;
+  decay: number;
+  amplitude: number;
+  /** Share of the window's variance of y this mode alone would carry. */
+  varianceShare: number;
+}
+
+export interface ReferenceData {
+  config: ReferenceConfig;
+  /** What the models see (noisy if `noise` > 0). */
+  observed: Series;
+  /** The clean signal the forecasts are scored against. */
+  truth: Series;
+  split: Split;
+  /** Damped normal modes of the (linearised) system, by increasing frequency. */
+  modes: TrueMode[];
+  /** The system's parameters, for the record. */
+  params: Record<string, ParamValue>;
+}
+
+/** Simulates the reference experiment's data. */
+export function referenceData(partial: Partial<ReferenceConfig> = {}): ReferenceData {
+  const config: ReferenceConfig = { ...referenceDefaults, ...partial };
+  const n = config.oscillators;
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`must be a whole number ≥ 1, got ${n}`, 'oscillators');
+  if (!(config.trainUntil > 0 && config.trainUntil < config.until)) {
+    throw new ConfigError(`must lie in (0, until = ${config.until}), got ${config.trainUntil}`, 'trainUntil');
+  }
+  const system = getSystem('coupled-pendulums');
+  // The modes come from the small-angle (linear) system; the nonlinear run starts from the same state.
+  const params: Record<string, ParamValue> = {
+    ...Object.fromEntries(system.params.map((p) => [p.name, p.default])),
+    ...(n === 4 ? {} : defaultsFor(n)),
+  };
+  const base = system.build(params);
+  const linear = base.term as LinearTerm;
+  const dim = 2 * n;
+  const A = new Float64Array(dim * dim);
+  linear.matrix(base.theta, A);
+  const { y0, modes, phases } = modalInitialState(A, n, config);
+  params.x0 = Array.from(y0.subarray(0, n));
+  params.v0 = Array.from(y0.subarray(n));
+  if (config.nonlinear) params.smallAngle = 0;
+  const sim = simulate('coupled-pendulums', { params, until: config.until, dt: config.dt, noise: config.noise, seed: config.seed });
+  const split: Split = { trainFrom: 0, trainUntil: config.trainUntil, until: config.until };
+  // Variance shares over the training window, from each mode's own contribution.
+  const t = sim.clean.t;
+  const inWindow = t.findIndex((x) => x > config.trainUntil + 1e-9);
+  const hi = inWindow < 0 ? t.length : inWindow;
+  const total = std(sim.clean.y[0], 0, hi) ** 2;
+  modes.forEach((m, k) => {
+    const alone = Float64Array.from(t.subarray(0, hi), (x) => m.amplitude * Math.exp(-m.decay * x) * Math.cos(m.frequency * x + phases[k]));
+    m.varianceShare = std(alone) ** 2 / total;
+  });
+  return { config, observed: sim.series, truth: sim.clean, split, modes, params };
+}
+
+/**
+ * Initial state z0 = Σⱼ Re(cⱼ vⱼ) over the modes λⱼ = −decayⱼ + iωⱼ (eigenvectors vⱼ of A),
+ * with cⱼ chosen so that mode j appears in y = Σ xᵢ as aⱼ e^{−decayⱼ t} cos(ωⱼ t + φⱼ).
+ */
+function modalInitialState(A: Float64Array, n: number, config: ReferenceConfig): { y0: Float64Array; modes: TrueMode[]; phases: number[] } {
+  const dim = 2 * n;
+  const rows = Array.from({ length: dim }, (_, i) => Array.from(A.subarray(i * dim, (i + 1) * dim)));
+  const evd = new EigenvalueDecomposition(new Matrix(rows));
+  const re = evd.realEigenvalues;
+  const im = evd.imaginaryEigenvalues;
+  const V = evd.eigenvectorMatrix;
+  const pairs: number[] = [];
+  for (let j = 0; j < dim; j++) if (im[j] > 0) pairs.push(j);
+  if (pairs.length !== n) throw new ConfigError('the coupled system is overdamped: some modes do not oscillate', 'oscillators');
+  pairs.sort((a, b) => im[a] - im[b]);
+  const y0 = new Float64Array(dim);
+  const modes: TrueMode[] = [];
+  const phases: number[] = [];
+  pairs.forEach((j, k) => {
+    const a = config.modeAmplitudes[k % config.modeAmplitudes.length];
+    const phi = config.modePhases[k % config.modePhases.length];
+    // Observed component of the eigenvector: s = Σ_{i<n} v_i (complex).
+    let sr = 0;
+    let si = 0;
+    for (let i = 0; i < n; i++) {
+      sr += V.get(i, j);
+      si += V.get(i, j + 1);
+    }
+    // c = a e^{iφ} / s, so that Re(c s e^{λt}) = a e^{−decay t} cos(ωt + φ).
+    const nr = a * Math.cos(phi);
+    const ni = a * Math.sin(phi);
+    const d = sr * sr + si * si;
+    const cr = (nr * sr + ni * si) / d;
+    const ci = (ni * sr - nr * si) / d;
+    for (let i = 0; i < dim; i++) y0[i] += cr * V.get(i, j) - ci * V.get(i, j + 1);
+    modes.push({ frequency: im[j], decay: -re[j], amplitude: a, varianceShare: 0 });
+    phases.push(phi);
+  });
+  return { y0, modes, phases };
+}
+
+/** Defaults for a bank of N ≠ 4 pendulums: frequencies spread over [1, 3] rad/s, weak uniform coupling. */
+function defaultsFor(n: number): Record<string, ParamValue> {
+  const w = Array.from({ length: n }, (_, i) => (n === 1 ? 1.5 : 1 + (2 * i) / (n - 1)));
+  return { N: n, w, g: Array(n).fill(0.04), k: 0.1, x0: Array(n).fill(0), v0: Array(n).fill(0) };
+}
