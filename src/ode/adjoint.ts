@@ -10,6 +10,9 @@
  * steps as the forward pass), then runs each step's `stepVjp` in reverse, adding the
  * saves' cotangents where they were taken. Memory: ⌈N/K⌉ checkpoints + K states; the
  * default K ≈ √N is kept by halving the checkpoints whenever they outnumber 2K.
+ *
+ * The solver is bound to `theta` and `y0` by reference: do not modify them between the
+ * forward solve and `backward`. `backward` may be called several times (different gY).
  */
 import { ConfigError } from '../core/errors.js';
 import type { LoopRecorder } from './loop.js';
@@ -26,6 +29,8 @@ export interface SolveWithAdjointOptions extends SolveOptions {
 }
 
 export interface AdjointSolution extends Solution {
+  /** What the tape holds: a checkpoint every `checkpointEvery` steps, `checkpoints` states in all. */
+  tape: { checkpointEvery: number; checkpoints: number };
   /** gY: ∂L/∂(saved states), same shape as Solution.y. Returns ∂L/∂θ and ∂L/∂y0. */
   backward(gY: Float64Array): { dTheta: Float64Array; dY0: Float64Array };
 }
@@ -170,5 +175,5 @@ export function solveWithAdjoint(opts: SolveWithAdjointOptions): AdjointSolution
     stepper.endVjp?.(dTheta);
     return { dTheta, dY0: lam };
   };
-  return { ...sol, backward };
+  return { ...sol, tape: { checkpointEvery: tape.K, checkpoints: tape.checkpoints.length / dim }, backward };
 }

@@ -4,7 +4,7 @@ import { Rng } from '../../src/core/rng.js';
 import { solve, solveWithAdjoint } from '../../src/ode/solve.js';
 import type { SolveOptions } from '../../src/ode/solve.js';
 import type { Solver } from '../../src/ode/solvers/base.js';
-import { solvers } from '../../src/ode/solvers/index.js';
+import { rk4, solvers } from '../../src/ode/solvers/index.js';
 import { problemFor } from './helpers.js';
 
 /**
@@ -70,6 +70,26 @@ describe('discrete adjoint against central finite differences', () => {
       }
     });
   }
+
+  it('automatic checkpointing keeps about √N states on a long horizon, with the same gradient', () => {
+    const pb = problemFor(rk4);
+    const opts: SolveOptions = { term: pb.term, solver: rk4, t0: 0, t1: 100, y0: pb.y0, theta: pb.theta, dt: 0.01, saveAt: Float64Array.of(50, 100) };
+    const gY = Float64Array.of(1, -1, 0.5, 0.3, 0.2, -0.1);
+    const auto = solveWithAdjoint(opts);
+    const N = auto.stepTimes.length;
+    expect(N).toBe(10_000);
+    const { checkpointEvery: K, checkpoints } = auto.tape;
+    console.log(`N = ${N} steps: checkpoint every ${K} steps, ${checkpoints} checkpoints`);
+    expect(checkpoints).toBe(Math.ceil(N / K));
+    expect(K).toBeGreaterThanOrEqual(Math.sqrt(N) / 2);
+    expect(checkpoints + K).toBeLessThan(4 * Math.sqrt(N));
+    const full = solveWithAdjoint({ ...opts, checkpointEvery: 1 });
+    expect(full.tape.checkpoints).toBe(N);
+    const a = auto.backward(gY);
+    const b = full.backward(gY);
+    expect(Array.from(a.dTheta)).toEqual(Array.from(b.dTheta));
+    expect(Array.from(a.dY0)).toEqual(Array.from(b.dY0));
+  });
 
   it('reports the largest gradient-check error', () => {
     console.log(`largest adjoint gradient-check relative error: ${worst.err.toExponential(2)} (${worst.where})`);
