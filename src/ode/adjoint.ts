@@ -11,7 +11,7 @@
  * saves' cotangents where they were taken. Memory: ⌈N/K⌉ checkpoints + K states; the
  * default K ≈ √N is kept by halving the checkpoints whenever they outnumber 2K.
  *
- * The solver is bound to `theta` and `y0` by reference: do not modify them between the
+ * The solver is bound to `theta` by reference: do not modify it between the
  * forward solve and `backward`. `backward` may be called several times (different gY).
  */
 import { ConfigError } from '../core/errors.js';
