@@ -142,16 +142,21 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
       const b = t[rows[k]];
       if (b > a) continue;
       const prev = table.position(rows[k - 1], tc).line;
-      const hint = jc === undefined ? '; if the file holds several runs, name their id column with the trajectory option' : '';
+      const hints = [
+        choice.timeGuessed ? `no column is named t or time, so the first column "${cols[tc].name}" was taken: choose one with the time option` : '',
+        jc === undefined ? 'if the file holds several runs, name their id column with the trajectory option' : '',
+      ];
+      const hint = hints.filter((h) => h !== '').map((h) => `; ${h}`).join('');
       throw new DataError(
         b === a
-          ? `${cols[tc].name}: duplicate time ${b} in ${which} (also at line ${prev})`
+          ? `${cols[tc].name}: duplicate time ${b} in ${which} (also at line ${prev})${hint}`
           : `${cols[tc].name}: time decreases in ${which}, ${b} after ${a} at line ${prev}${hint}`,
         at(rows[k], tc),
       );
     }
     if (rows.length < MIN_SAMPLES) {
-      throw new DataError(`${which} has only ${rows.length} sample; a time series needs at least ${MIN_SAMPLES}`, at(rows[0], tc));
+      const hint = choice.trajectoryGuessed ? ` (column "${cols[jc as number].name}" was taken as the trajectory id because of its name; name another with the trajectory option, or pass '' for none)` : '';
+      throw new DataError(`${which} has only ${rows.length} sample; a time series needs at least ${MIN_SAMPLES}${hint}`, at(rows[0], tc));
     }
     const tt = Float64Array.from(rows, (r) => t[r]);
     const yy = y.map((col) => Float64Array.from(rows, (r) => col[r]));

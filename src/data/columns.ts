@@ -50,6 +50,10 @@ export interface ColumnChoice {
   time: number;
   trajectory: number | undefined;
   channels: number[];
+  /** True when no column was named like time and the first column was taken. */
+  timeGuessed: boolean;
+  /** True when the trajectory column was chosen by its name, not by the trajectory option. */
+  trajectoryGuessed: boolean;
 }
 
 /** What a column holds: any number at all, else any text, else only missing values. */
@@ -93,7 +97,9 @@ export function chooseColumns(
   }
 
   let trajectory: number | undefined;
-  if (opts.trajectory !== undefined) {
+  if (opts.trajectory === '') {
+    trajectory = undefined;
+  } else if (opts.trajectory !== undefined) {
     trajectory = find(opts.trajectory, 'trajectory column', all);
   } else {
     trajectory = all.find((j) => j !== time && TRAJECTORY_NAMES.includes(cols[j].name.toLowerCase()));
@@ -129,5 +135,11 @@ export function chooseColumns(
     }
     for (const w of skipped) warnings.push(`skipped ${w}`);
   }
-  return { time, trajectory, channels };
+  return {
+    time,
+    trajectory,
+    channels,
+    timeGuessed: opts.time === undefined && !TIME_NAMES.includes(cols[time].name.toLowerCase()),
+    trajectoryGuessed: trajectory !== undefined && opts.trajectory === undefined,
+  };
 }

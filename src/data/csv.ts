@@ -27,9 +27,12 @@ export function parseCsv(text: string, opts: ParseOptions = {}): Dataset {
   if (body.includes('\0')) throw new DataError('the file holds NUL bytes: it is binary, not text', { file, line: lineOf(body, body.indexOf('\0')), column: 1 });
 
   const warnings: string[] = [];
-  const delim = opts.delimiter !== undefined ? delimiterOption(opts.delimiter) : detectDelimiter(body, file);
+  // Excel's "sep=;" first line declares the delimiter; blank it out (line numbers stay).
+  const sep = /^[ \t]*sep=([,;\t|])[ \t]*(?=\r|\n|$)/i.exec(body);
+  const text0 = sep ? ' '.repeat(sep[0].length) + body.slice(sep[0].length) : body;
+  const delim = opts.delimiter !== undefined ? delimiterOption(opts.delimiter) : sep ? (sep[1] as Delimiter) : detectDelimiter(text0, file);
   const decimalComma = delim !== ',';
-  const { records, leadingComments } = tokenize(body, delim, file);
+  const { records, leadingComments } = tokenize(text0, delim, file);
   if (records.length === 0) throw new DataError('the file holds only comments and blank lines', { file, line: 1, column: 1 });
 
   const first = records[0];

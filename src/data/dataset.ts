@@ -22,6 +22,7 @@ export interface ReadOptions {
   /**
    * Column that identifies trajectories (several runs in one file). Default: a column
    * named trial, trajectory, run or id if present; otherwise the file is one trajectory.
+   * `''`: no trajectory column, even if one is named like that (e.g. an `id` row index).
    */
   trajectory?: string;
   /**

@@ -39,6 +39,11 @@ describe('parseCsv reads the same numbers whatever the dialect', () => {
     });
   }
 
+  it('obeys an Excel "sep=;" first line', () => {
+    expect(only(parseCsv('sep=;\r\nt;x;y\r\n0;1,5;10\r\n0,5;-2;20\r\n1;3e-3;30\r\n'))).toEqual(PLAIN);
+    expect(() => parseCsv('sep=;\nt;x\n0;1\n1;a\n')).toThrow(/line 4, column 2/);
+  });
+
   it('forces a delimiter when asked (tab given as the two characters \\t)', () => {
     expect(only(parseCsv('t\tx\ty\n0\t1.5\t10\n0.5\t-2\t20\n1\t3e-3\t30\n', { delimiter: '\\t' }))).toEqual(PLAIN);
   });
@@ -73,6 +78,12 @@ describe('parseCsv headers', () => {
   it('quoted names may hold the delimiter, quotes and line breaks', () => {
     const ds = parseCsv('t,"x, left","say ""hi""","two\nlines"\n0,1,2,3\n1,"4",5,6\n');
     expect(only(ds)).toEqual({ t: [0, 1], y: [[1, 4], [2, 5], [3, 6]], names: ['x, left', 'say "hi"', 'two\nlines'] });
+  });
+
+  it('a defaulted id column that is a row index: the error says why it was taken', () => {
+    expect(() => parseCsv('id,t,x\n0,0,1\n1,1,2\n')).toThrow(/column "id" was taken as the trajectory id because of its name/);
+    // trajectory '' opts out: id becomes an ordinary channel.
+    expect(only(parseCsv('id,t,x\n0,0,1\n1,1,2\n', { trajectory: '' }))).toEqual({ t: [0, 1], y: [[0, 1], [1, 2]], names: ['id', 'x'] });
   });
 
   it('a file without a header row gets names c1, c2, … and a warning', () => {
