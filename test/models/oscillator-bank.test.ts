@@ -9,6 +9,8 @@ import { BankLoss } from '../../src/models/oscillator-bank/loss.js';
 import { BankLayout } from '../../src/models/oscillator-bank/params.js';
 import { simulateBank } from '../../src/models/oscillator-bank/simulate.js';
 import { getFamily } from '../../src/models/index.js';
+import { linearBankTerm } from '../../src/models/oscillator-bank/term.js';
+import { solveWithAdjoint } from '../../src/ode/solve.js';
 import { DOMINANT_AMPS, EQUAL_AMPS, nrmse, REF_DECAY, REF_FREQ, referenceSignal, std, trainSeries } from './signals.js';
 
 const cfg = (over: Partial<OscillatorBankConfig>) => ({ family: 'oscillator-bank', config: { ...oscillatorBankFamily.defaults, ...over } });
@@ -47,6 +49,47 @@ describe('oscillator bank: gradients', () => {
       });
     }
   }
+});
+
+describe('oscillator bank: the allocation-free propagator agrees with the core adjoint', () => {
+  it('gives the gradient of solveWithAdjoint with the exact-linear solver (same maths, one expm and one Fréchet per evaluation)', () => {
+    const K = 3;
+    const lay = new BankLayout(K, 1);
+    const N = 201;
+    const dt = 0.02;
+    const y = [Float64Array.from({ length: N }, (_, i) => Math.sin(1.3 * i * dt) + 0.5 * Math.cos(2.2 * i * dt))];
+    const th = randomTheta(lay, new Rng(9), 0.4);
+    const loss = new BankLoss(lay, y, dt, { nonlinear: false, substeps: 1 });
+    const own = new Float64Array(lay.size);
+    const f = loss.evaluate(th, own, false);
+    const n = 2 * K;
+    const sol = solveWithAdjoint({
+      term: linearBankTerm(lay),
+      solver: 'exact-linear',
+      t0: 0,
+      t1: (N - 1) * dt,
+      y0: th.slice(lay.z0, lay.z0 + n),
+      theta: th,
+      saveAt: Float64Array.from({ length: N }, (_, i) => i * dt),
+      dt,
+    });
+    const w = 1 / (N * std(y[0]) ** 2);
+    const gY = new Float64Array(sol.y.length);
+    let fc = 0;
+    for (let s = 0; s < N; s++) {
+      let yh = th[lay.offset];
+      for (let i = 0; i < K; i++) yh += th[lay.W + i] * sol.y[s * n + i];
+      const r = yh - y[0][s];
+      fc += w * r * r;
+      for (let i = 0; i < K; i++) gY[s * n + i] = 2 * w * r * th[lay.W + i];
+    }
+    const b = sol.backward(gY);
+    expect(Math.abs(fc - f) / f).toBeLessThan(1e-12);
+    for (let i = 0; i < lay.nDynamic; i++) {
+      const core = i >= lay.z0 && i < lay.z0 + n ? b.dY0[i - lay.z0] : b.dTheta[i];
+      expect(Math.abs(core - own[i])).toBeLessThan(1e-10 * Math.max(1, Math.abs(own[i])));
+    }
+  });
 });
 
 describe('oscillator bank: stability by construction', () => {
