@@ -4,7 +4,7 @@
  * that each clock is strictly increasing. Either the whole file is read or a DataError
  * names the first problem (file, line, column); nothing is half-read. Browser-safe.
  */
-import { DataError } from '../core/errors.js';
+import { ConfigError, DataError } from '../core/errors.js';
 import { readIsoSeconds, readNumber } from './cells.js';
 import { chooseColumns, columnNames } from './columns.js';
 import type { ColumnContent } from './columns.js';
@@ -21,7 +21,7 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
   const file = opts.file;
   const fill = opts.fill ?? 'error';
   if (fill !== 'error' && fill !== 'interpolate' && fill !== 'drop') {
-    throw new DataError(`fill must be 'error', 'interpolate' or 'drop'; got ${JSON.stringify(fill)}`, { file });
+    throw new ConfigError(`must be 'error', 'interpolate' or 'drop'; got ${JSON.stringify(fill)}`, 'fill');
   }
   const warnings = [...table.warnings];
   const at = (r: number, c: number) => ({ file, ...table.position(r, c) });

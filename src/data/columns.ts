@@ -2,7 +2,7 @@
  * Column names and units from a header, and the choice of the time, trajectory and
  * channel columns (ReadOptions). Browser-safe.
  */
-import { DataError } from '../core/errors.js';
+import { ConfigError, DataError } from '../core/errors.js';
 import type { Table } from './dataset.js';
 
 /** A header name split into name and unit: `"t [s]"` → `{ name: 't', unit: 's' }`. */
@@ -84,7 +84,8 @@ export function chooseColumns(
 
   let time: number;
   if (typeof opts.time === 'number') {
-    if (!Number.isInteger(opts.time) || opts.time < 0 || opts.time >= cols.length) {
+    if (!Number.isInteger(opts.time) || opts.time < 0) throw new ConfigError(`a column index must be an integer >= 0; got ${opts.time}`, 'time');
+    if (opts.time >= cols.length) {
       throw new DataError(`time column index ${opts.time} is out of range: the file has ${cols.length} columns (${list(all)}), indices from 0`, where);
     }
     time = opts.time;
@@ -109,7 +110,7 @@ export function chooseColumns(
   const rest = all.filter((j) => j !== time && j !== trajectory);
   let channels: number[];
   if (opts.channels !== undefined) {
-    if (opts.channels.length === 0) throw new DataError('the channel list is empty', where);
+    if (opts.channels.length === 0) throw new ConfigError('the list is empty: leave it out to read every numeric column', 'channels');
     channels = opts.channels.map((name) => {
       const j = cols.findIndex((c) => c.name === name || c.raw.trim() === name);
       if (j === time || j === trajectory) {
@@ -118,7 +119,7 @@ export function chooseColumns(
       return find(name, 'channel', rest);
     });
     const dup = channels.find((j, k) => channels.indexOf(j) !== k);
-    if (dup !== undefined) throw new DataError(`channel "${cols[dup].name}" is listed twice`, where);
+    if (dup !== undefined) throw new ConfigError(`"${cols[dup].name}" is listed twice`, 'channels');
   } else {
     channels = rest.filter((j) => content(j) === 'numbers');
     const text = rest.filter((j) => content(j) === 'text');

@@ -52,8 +52,6 @@ const CASES: Case[] = [
   { kind: 'a single column', text: 't\n0\n1\n', line: 1, match: /no numeric columns/ },
   { kind: 'requested channel does not exist', text: 't,x,y\n0,1,2\n1,2,3\n', opts: { channels: ['x', 'z'] }, line: 1, match: /channel "z" does not exist; columns are "x", "y"/ },
   { kind: 'channel is the time column', text: 't,x\n0,1\n1,2\n', opts: { channels: ['t'] }, line: 1, match: /channel "t" is the time column/ },
-  { kind: 'channel listed twice', text: 't,x\n0,1\n1,2\n', opts: { channels: ['x', 'x'] }, line: 1, match: /listed twice/ },
-  { kind: 'empty channel list', text: 't,x\n0,1\n1,2\n', opts: { channels: [] }, line: 1, match: /channel list is empty/ },
   { kind: 'time column name does not exist', text: 'a,b\n0,1\n1,2\n', opts: { time: 'time' }, line: 1, match: /time column "time" does not exist; columns are "a", "b"/ },
   { kind: 'time column index out of range', text: 'a,b\n0,1\n1,2\n', opts: { time: 2 }, line: 1, match: /index 2 is out of range: the file has 2 columns/ },
   { kind: 'trajectory column does not exist', text: 't,x\n0,1\n1,2\n', opts: { trajectory: 'run' }, line: 1, match: /trajectory column "run" does not exist/ },
@@ -106,8 +104,19 @@ describe('parseCsv rejects malformed files with a DataError at file, line and co
     expect(err.message).toBe('line 3, column 2: x: "zz" is not a number');
   });
 
-  it('rejects a bad fill option and a bad delimiter option', () => {
-    expect(() => parseCsv('t,x\n0,1\n1,2\n', { fill: 'mean' as never })).toThrow(DataError);
-    expect(() => parseCsv('t,x\n0,1\n1,2\n', { delimiter: 'x' })).toThrow(ConfigError);
+  it('options that cannot work whatever the file are ConfigErrors naming the option', () => {
+    const text = 't,x\n0,1\n1,2\n';
+    const bad: [ReadOptions, RegExp][] = [
+      [{ fill: 'mean' as never }, /^fill: must be 'error', 'interpolate' or 'drop'; got "mean"$/],
+      [{ delimiter: 'x' }, /^delimiter: must be one of/],
+      [{ channels: [] }, /^channels: the list is empty/],
+      [{ channels: ['x', 'x'] }, /^channels: "x" is listed twice$/],
+      [{ time: -1 }, /^time: a column index must be an integer >= 0; got -1$/],
+      [{ time: 0.5 }, /^time: a column index must be an integer/],
+    ];
+    for (const [opts, msg] of bad) {
+      expect(() => parseCsv(text, opts)).toThrow(ConfigError);
+      expect(() => parseCsv(text, opts)).toThrow(msg);
+    }
   });
 });
