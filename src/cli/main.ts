@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { LawfulError } from '../core/errors.js';
 import { LAWFUL_VERSION } from '../core/version.js';
+import { registerDemo } from './commands/demo.js';
 import { registerSimulate } from './commands/simulate.js';
 
 export function buildProgram(): Command {
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .version(LAWFUL_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  registerDemo(program);
   registerSimulate(program);
   return program;
 }

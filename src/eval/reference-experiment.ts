@@ -93,15 +93,14 @@ export function referenceData(partial: Partial<ReferenceConfig> = {}): Reference
   if (config.nonlinear) params.smallAngle = 0;
   const sim = simulate('coupled-pendulums', { params, until: config.until, dt: config.dt, noise: config.noise, seed: config.seed });
   const split: Split = { trainFrom: 0, trainUntil: config.trainUntil, until: config.until };
-  // Variance shares over the training window, from each mode's own contribution.
+  // Each mode's share of the window's variance: its own variance over the sum of all modes'
+  // (modes are not orthogonal over a short window, so shares of var(y) would not add up).
   const t = sim.clean.t;
-  const inWindow = t.findIndex((x) => x > config.trainUntil + 1e-9);
-  const hi = inWindow < 0 ? t.length : inWindow;
-  const total = std(sim.clean.y[0], 0, hi) ** 2;
-  modes.forEach((m, k) => {
-    const alone = Float64Array.from(t.subarray(0, hi), (x) => m.amplitude * Math.exp(-m.decay * x) * Math.cos(m.frequency * x + phases[k]));
-    m.varianceShare = std(alone) ** 2 / total;
-  });
+  const end = t.findIndex((x) => x > config.trainUntil + 1e-9);
+  const window = t.subarray(0, end < 0 ? t.length : end);
+  const variances = modes.map((m, k) => std(Float64Array.from(window, (x) => m.amplitude * Math.exp(-m.decay * x) * Math.cos(m.frequency * x + phases[k]))) ** 2);
+  const total = variances.reduce((a, b) => a + b, 0);
+  modes.forEach((m, k) => (m.varianceShare = variances[k] / total));
   return { config, observed: sim.series, truth: sim.clean, split, modes, params };
 }
 

@@ -1,0 +1,32 @@
+/**
+ * Worker thread that fits one model family and sends back its saved form. The main thread
+ * reloads it with `family.load`, so every fitted model the CLI reports has survived the
+ * save/load round trip.
+ */
+import { parentPort } from 'node:worker_threads';
+import { getFamily } from '../models/index.js';
+import type { FitJob, WorkerMessage } from './fit-pool.js';
+
+parentPort?.once('message', async (job: FitJob) => {
+  const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+  try {
+    const family = getFamily(job.spec.family);
+    const started = performance.now();
+    let last = 0;
+    const fitted = await family.fit(job.spec, job.train, {
+      seed: job.seed,
+      onProgress: (p) => {
+        const now = performance.now();
+        if (now - last > 100 || p.fraction >= 1) {
+          last = now;
+          post({ type: 'progress', progress: p });
+        }
+      },
+    });
+    const fitSeconds = (performance.now() - started) / 1000;
+    post({ type: 'done', saved: fitted.toJSON(), fitSeconds });
+  } catch (err) {
+    const e = err as Error;
+    post({ type: 'error', name: e.name ?? 'Error', message: e.message ?? String(err) });
+  }
+});
