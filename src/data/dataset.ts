@@ -71,7 +71,10 @@ export interface Dataset {
   trajectoryColumn?: string;
 }
 
-/** A 1-based position in a file. */
+/**
+ * A 1-based position in a file. In delimited text the column is the cell's field number
+ * (as a spreadsheet counts it); in JSON it is the character column of the value.
+ */
 export interface Position {
   line: number;
   column: number;
