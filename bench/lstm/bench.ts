@@ -1,7 +1,7 @@
 /**
  * One LSTM training step at the reference configuration (hidden 64, window 100, batch 64,
  * input 1, output 1): forward + backward through time + an Adam update, lawful's fused
- * float64 kernel vs PyTorch 1 thread (float32, measured in the same run by peer_torch.py)
+ * float64 kernel (TypeScript fallback and the default WebAssembly SIMD backend) vs PyTorch 1 thread (float32, measured in the same run by peer_torch.py)
  * and TF.js-wasm (quoted: 801 ms per step, shared/peers/README.md; not installable offline).
  *
  *   npx tsx bench/lstm/bench.ts [--reps 30] [--no-torch]
@@ -25,8 +25,8 @@ const theta = new Float64Array(size);
 initLstm(shape, theta, rng);
 const x = rng.fillNormal(new Float64Array(B * T * I));
 const target = rng.fillNormal(new Float64Array(B * T * O));
-const ws = new LstmWorkspace(shape, B, T, BURN_IN);
 const grad = new Float64Array(size);
+let ws = new LstmWorkspace(shape, B, T, BURN_IN, 'js');
 
 // Adam (Kingma & Ba 2015) inline, so the timing covers the same work as torch's step
 // (clip_grad_norm + Adam) without depending on another module's progress.
@@ -53,15 +53,21 @@ function median(a: number[]): number {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-for (let i = 0; i < 5; i++) trainStep(); // JIT warm-up
-const times: number[] = [];
-for (let i = 0; i < reps; i++) {
-  const t0 = performance.now();
-  trainStep();
-  times.push(performance.now() - t0);
+function timeSteps(): number {
+  for (let i = 0; i < 5; i++) trainStep(); // JIT warm-up
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    trainStep();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
 }
-const lawfulMs = median(times);
-console.log(`lawful TS kernel (float64): ${lawfulMs.toFixed(1)} ms/step (median of ${reps}; H=${H} T=${T} B=${B})`);
+const jsMs = timeSteps();
+console.log(`lawful, TypeScript kernels (float64): ${jsMs.toFixed(1)} ms/step (median of ${reps}; H=${H} T=${T} B=${B})`);
+ws = new LstmWorkspace(shape, B, T, BURN_IN, 'auto');
+const lawfulMs = timeSteps();
+console.log(`lawful, default backend '${ws.backend}' (float64): ${lawfulMs.toFixed(1)} ms/step`);
 
 let torchMs: number | undefined;
 if (withTorch) {

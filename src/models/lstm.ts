@@ -23,7 +23,8 @@ import { Rng } from '../core/rng.js';
 import { LAWFUL_VERSION } from '../core/version.js';
 import type { Series } from '../data/series.js';
 import type { LstmShape } from '../nn/lstm.js';
-import { LstmState, LstmWorkspace, initLstm, lstmForward, lstmLayout, lstmLossAndGrad, lstmStep } from '../nn/lstm.js';
+import { LstmWorkspace, initLstm, lstmForward, lstmLayout, lstmLossAndGrad } from '../nn/lstm.js';
+import { LstmState, lstmStep } from '../nn/lstm-step.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
 
 export interface LstmConfig {

@@ -33,9 +33,10 @@ export function lstmLayout(shape: LstmShape): { layout: ParamLayout; size: numbe
 }
 
 /** Offsets of the blocks inside θ (resolved once, not per step). */
-interface Offsets { wx: number; wh: number; b: number; wout: number; bout: number }
+export interface LstmOffsets { wx: number; wh: number; b: number; wout: number; bout: number }
 
-function offsets(shape: LstmShape): Offsets {
+/** Where each block of `lstmLayout(shape)` starts inside θ. */
+export function lstmOffsets(shape: LstmShape): LstmOffsets {
   const { layout } = lstmLayout(shape);
   return {
     wx: block(layout, 'Wx').offset, wh: block(layout, 'Wh').offset, b: block(layout, 'b').offset,
@@ -50,7 +51,7 @@ function offsets(shape: LstmShape): Offsets {
  */
 export function initLstm(shape: LstmShape, theta: Float64Array, rng: Rng): void {
   const { input: I, hidden: H, output: O } = shape;
-  const off = offsets(shape);
+  const off = lstmOffsets(shape);
   theta.fill(0);
   const ax = Math.sqrt(6 / (I + H));
   for (let k = 0; k < 4 * H * I; k++) theta[off.wx + k] = rng.uniformIn(-ax, ax);
@@ -112,7 +113,14 @@ export class LstmWorkspace {
   /** @internal Copy of θ's Wh and the accumulated dWh, next to the other GEMM operands. */
   readonly wh: Float64Array;
   readonly dWh: Float64Array;
-  readonly off: Offsets;
+  /** @internal wasm backend only: copies of x, b and Wxᵀ in the heap, their gradients, and the heap itself. */
+  readonly xIn: Float64Array;
+  readonly bias: Float64Array;
+  readonly wxT: Float64Array;
+  readonly db: Float64Array;
+  readonly dWxT: Float64Array;
+  readonly heap: WasmHeap | null;
+  readonly off: LstmOffsets;
   /** The backend actually in use ('js' or 'wasm'). */
   readonly backend: 'js' | 'wasm';
   /** @internal GEMMs over this workspace's buffers. */
@@ -141,14 +149,16 @@ export class LstmWorkspace {
     if (backend === 'wasm' && !wasmSimdAvailable()) throw new Error('LstmWorkspace: WebAssembly SIMD is not available here');
     this.backend = backend === 'js' || !wasmSimdAvailable() ? 'js' : 'wasm';
     // Operands of the recurrent GEMMs; in the wasm heap when that backend runs them.
-    const inHeap = [steps * batch * G, (steps + 1) * BH, batch * G, BH, G * H, G * H, G * H];
+    const inHeap = [steps * batch * G, 3 * (steps + 1) * BH, batch * G, BH, G * H, G * H, G * H, batch * steps * I, 2 * G, 2 * I * G, 2 * BH];
     let alloc: (n: number) => Float64Array = (n) => new Float64Array(n);
     if (this.backend === 'wasm') {
       const heap = new WasmHeap(inHeap.reduce((a, n) => a + n + 2, 0));
       alloc = (n) => heap.alloc(n);
+      this.heap = heap;
       this.nt = heap.gemmNT.bind(heap);
       this.tn = heap.gemmTN.bind(heap);
     } else {
+      this.heap = null;
       this.nt = gemmNT;
       this.tn = gemmTN;
     }
@@ -159,17 +169,24 @@ export class LstmWorkspace {
     this.whT = alloc(G * H);
     this.wh = alloc(G * H);
     this.dWh = alloc(G * H);
-    this.c = new Float64Array((steps + 1) * BH);
-    this.tc = new Float64Array(steps * BH);
+    this.c = alloc((steps + 1) * BH);
+    this.tc = alloc(steps * BH);
+    const wasm = this.backend === 'wasm';
+    this.xIn = wasm ? alloc(batch * steps * I) : new Float64Array(0);
+    this.bias = wasm ? alloc(G) : new Float64Array(0);
+    this.wxT = wasm ? alloc(I * G) : new Float64Array(0);
+    this.db = wasm ? alloc(G) : new Float64Array(0);
+    this.dWxT = wasm ? alloc(I * G) : new Float64Array(0);
     this.pred = new Float64Array(batch * steps * O);
-    this.dh = new Float64Array(BH);
-    this.dc = new Float64Array(BH);
+    this.dh = alloc(BH);
+    this.dc = alloc(BH);
     this.dy = new Float64Array(batch * O);
-    this.off = offsets(shape);
+    this.off = lstmOffsets(shape);
   }
 }
 
-function sigmoid(x: number): number {
+/** The logistic function σ(x) = 1/(1 + e^{−x}). */
+export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
@@ -185,11 +202,18 @@ export function lstmForward(theta: Float64Array, x: Float64Array, ws: LstmWorksp
   c.fill(0, 0, BH);
   h.fill(0, 0, BH);
   ws.wh.set(theta.subarray(off.wh, off.wh + G * H));
+  const heap = ws.heap;
+  if (heap) {
+    ws.xIn.set(x);
+    ws.bias.set(theta.subarray(off.b, off.b + G));
+    for (let j = 0; j < G; j++) for (let k = 0; k < I; k++) ws.wxT[k * G + j] = theta[off.wx + j * I + k];
+  }
   for (let t = 0; t < T; t++) {
     const zOff = t * B * G;
     // z = h_{t−1}·Whᵀ (the hot spot), then + b + Wx·x_t and the gate nonlinearities in one sweep.
     ws.nt(B, G, H, h, t * BH, H, ws.wh, 0, H, gates, zOff, G, false);
-    for (let bi = 0; bi < B; bi++) {
+    if (heap) heap.lstmCellForward(B, H, I, gates, zOff, ws.xIn, t * I, T * I, ws.bias, ws.wxT, c, t * BH, (t + 1) * BH, tc, t * BH, h, (t + 1) * BH);
+    else for (let bi = 0; bi < B; bi++) {
       const zr = zOff + bi * G;
       const xr = (bi * T + t) * I;
       const cp = t * BH + bi * H;
@@ -233,7 +257,7 @@ export function lstmLossAndGrad(
 ): number {
   const { input: I, hidden: H, output: O } = ws.shape;
   const B = ws.batch, T = ws.steps, G = 4 * H, BH = B * H;
-  const { gates, c, h, tc, pred, dz, dc, dy, whT, off } = ws;
+  const { h, pred, dz, dc, dy, whT, off } = ws;
   const { dh, dhNext } = ws;
   if (target.length !== B * T * O) throw new RangeError(`lstmLossAndGrad: target has ${target.length} entries, expected B·T·O = ${B * T * O}`);
   if (grad.length !== theta.length) throw new RangeError(`lstmLossAndGrad: grad has ${grad.length} entries, θ has ${theta.length}`);
@@ -253,6 +277,9 @@ export function lstmLossAndGrad(
 
   grad.fill(0);
   ws.dWh.fill(0);
+  ws.db.fill(0);
+  ws.dWxT.fill(0);
+  const heap = ws.heap;
   // Whᵀ once per pass, so dh_{t−1} = dz·Wh is a row-by-row (gemmNT) product too.
   for (let j = 0; j < G; j++) for (let k = 0; k < H; k++) whT[k * G + j] = theta[off.wh + j * H + k];
   dhNext.fill(0);
@@ -280,8 +307,35 @@ export function lstmLossAndGrad(
     } else {
       dh.set(dhNext);
     }
-    // Through the cell: dz for the four gates (pre-activation), and dc carried to t−1.
+    // Through the cell: dz for the four gates (pre-activation), and dc carried to t−1;
+    // then the weight gradients dWh += dzᵀ·h_{t−1}, dWx += dzᵀ·x_t, db += Σ_b dz.
     const zOff = t * B * G;
+    if (heap) {
+      heap.lstmCellBackward(B, H, I, ws.gates, zOff, ws.tc, t * BH, ws.c, t * BH, dh, dc, dz, ws.xIn, t * I, T * I, ws.db, ws.dWxT);
+    } else {
+      cellBackwardJs(ws, t, x, grad);
+    }
+    ws.tn(G, H, B, dz, 0, G, h, t * BH, H, ws.dWh, 0, H);
+    // dh_{t−1} = dz·Wh (dot form against Whᵀ's rows).
+    ws.nt(B, H, G, dz, 0, G, whT, 0, G, dhNext, 0, H, false);
+  }
+  for (let k = 0; k < G * H; k++) grad[off.wh + k] = ws.dWh[k];
+  if (heap) {
+    for (let j = 0; j < G; j++) {
+      grad[off.b + j] = ws.db[j];
+      for (let k = 0; k < I; k++) grad[off.wx + j * I + k] = ws.dWxT[k * G + j];
+    }
+  }
+  return loss;
+}
+
+/** The TypeScript cell backward at step t (the wasm backend runs lstmCellBackward instead). */
+function cellBackwardJs(ws: LstmWorkspace, t: number, x: Float64Array, grad: Float64Array): void {
+  const { input: I, hidden: H } = ws.shape;
+  const B = ws.batch, T = ws.steps, G = 4 * H, BH = B * H;
+  const { gates, c, tc, dz, dh, dc, off } = ws;
+  const zOff = t * B * G;
+  {
     for (let bi = 0; bi < B; bi++) {
       const zr = zOff + bi * G;
       const dzr = bi * G;
@@ -298,8 +352,6 @@ export function lstmLossAndGrad(
         dc[bi * H + u] = dcv * fg;
       }
     }
-    // Weight gradients: dWh += dzᵀ·h_{t−1}, dWx += dzᵀ·x_t, db += Σ_b dz.
-    ws.tn(G, H, B, dz, 0, G, h, t * BH, H, ws.dWh, 0, H);
     for (let bi = 0; bi < B; bi++) {
       const xr = (bi * T + t) * I;
       for (let j = 0; j < G; j++) {
@@ -308,66 +360,5 @@ export function lstmLossAndGrad(
         for (let k = 0; k < I; k++) grad[off.wx + j * I + k] += d * x[xr + k];
       }
     }
-    // dh_{t−1} = dz·Wh (dot form against Whᵀ's rows).
-    ws.nt(B, H, G, dz, 0, G, whT, 0, G, dhNext, 0, H, false);
   }
-  for (let k = 0; k < G * H; k++) grad[off.wh + k] = ws.dWh[k];
-  return loss;
-}
-
-/** Carried state of `lstmStep` for a batch of independent sequences (autoregressive inference). */
-export class LstmState {
-  readonly shape: LstmShape;
-  readonly batch: number;
-  /** Hidden state [B][H]. */
-  readonly h: Float64Array;
-  /** Cell state [B][H]. */
-  readonly c: Float64Array;
-  /** @internal Gate scratch [B][4H]. */
-  readonly z: Float64Array;
-  readonly off: Offsets;
-  constructor(shape: LstmShape, batch = 1) {
-    this.shape = { ...shape };
-    this.batch = batch;
-    this.h = new Float64Array(batch * shape.hidden);
-    this.c = new Float64Array(batch * shape.hidden);
-    this.z = new Float64Array(batch * 4 * shape.hidden);
-    this.off = offsets(shape);
-  }
-  /** Back to the zero state the training windows start from. */
-  reset(): void {
-    this.h.fill(0);
-    this.c.fill(0);
-  }
-}
-
-/**
- * One step of inference: advances `state` (h, c) by input `x` [B][I] and writes the
- * readout ŷ [B][O] to `y`. Same arithmetic as `lstmForward`, so a run of steps from
- * `reset()` reproduces its predictions.
- */
-export function lstmStep(theta: Float64Array, state: LstmState, x: Float64Array, y: Float64Array): void {
-  const { input: I, hidden: H, output: O } = state.shape;
-  const B = state.batch, G = 4 * H;
-  const { h, c, z, off } = state;
-  gemmNT(B, G, H, h, 0, H, theta, off.wh, H, z, 0, G, false);
-  for (let bi = 0; bi < B; bi++) {
-    const zr = bi * G;
-    for (let j = 0; j < G; j++) {
-      let s = z[zr + j] + theta[off.b + j];
-      for (let k = 0; k < I; k++) s += theta[off.wx + j * I + k] * x[bi * I + k];
-      z[zr + j] = s;
-    }
-    for (let u = 0; u < H; u++) {
-      const ig = sigmoid(z[zr + u]);
-      const fg = sigmoid(z[zr + H + u]);
-      const gg = Math.tanh(z[zr + 2 * H + u]);
-      const og = sigmoid(z[zr + 3 * H + u]);
-      const cv = fg * c[bi * H + u] + ig * gg;
-      c[bi * H + u] = cv;
-      h[bi * H + u] = og * Math.tanh(cv);
-    }
-  }
-  gemmNT(B, O, H, h, 0, H, theta, off.wout, H, y, 0, O, false);
-  for (let bi = 0; bi < B; bi++) for (let o = 0; o < O; o++) y[bi * O + o] += theta[off.bout + o];
 }

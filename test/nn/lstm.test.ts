@@ -3,7 +3,8 @@ import { checkGradient } from '../../src/core/gradcheck.js';
 import { view } from '../../src/core/params.js';
 import { Rng } from '../../src/core/rng.js';
 import type { LstmBackend, LstmShape } from '../../src/nn/lstm.js';
-import { LstmState, LstmWorkspace, initLstm, lstmForward, lstmLayout, lstmLossAndGrad, lstmStep } from '../../src/nn/lstm.js';
+import { LstmWorkspace, initLstm, lstmForward, lstmLayout, lstmLossAndGrad } from '../../src/nn/lstm.js';
+import { LstmState, lstmStep } from '../../src/nn/lstm-step.js';
 
 function setup(shape: LstmShape, B: number, T: number, burnIn: number, seed: number, backend: LstmBackend = 'auto') {
   const rng = new Rng(seed);

@@ -1,6 +1,6 @@
 // AssemblyScript source of the f64x2 SIMD GEMM micro-kernels (WebAssembly SIMD-128).
 // Same contracts as src/nn/gemm.ts, with byte pointers into the imported linear memory
-// instead of (array, offset). Built by src/nn/wasm/build.mjs into gemm.wasm.ts.
+// instead of (array, offset). Built by src/nn/wasm/build.mjs into kernels.wasm.ts.
 // Not TypeScript: the extension keeps tsc and eslint away from v128 intrinsics.
 
 // C[m,n] = (acc ? C[m,n] : 0) + Σ_k A[m,k]·B[n,k]; lda, ldb, ldc in elements.

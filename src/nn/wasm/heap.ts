@@ -1,14 +1,16 @@
 /**
- * The WebAssembly SIMD GEMM kernels (gemm.as, compiled by build.mjs into gemm.wasm.ts) behind
- * the same signatures as the TypeScript ones in ../gemm.ts. Operands must live in the
+ * The WebAssembly SIMD kernels (gemm.as and lstm-cell.as, compiled by build.mjs into
+ * kernels.wasm.ts); the GEMMs have the same signatures as the TypeScript ones in ../gemm.ts. Operands must live in the
  * instance's own linear memory, so a `WasmHeap` hands out Float64Array views of it: each
  * heap gets a fixed-size memory that never grows (growing would detach the views).
  */
-import { GEMM_WASM_BASE64 } from './gemm.wasm.js';
+import { KERNELS_WASM_BASE64 } from './kernels.wasm.js';
 
 interface GemmExports {
   gemmNT(M: number, N: number, K: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number, acc: number): void;
   gemmTN(M: number, N: number, R: number, a: number, lda: number, b: number, ldb: number, c: number, ldc: number): void;
+  lstmCellForward(B: number, H: number, I: number, z: number, x: number, xStride: number, bias: number, wxT: number, cPrev: number, c: number, tc: number, h: number): void;
+  lstmCellBackward(B: number, H: number, I: number, gates: number, tc: number, cPrev: number, dh: number, dc: number, dz: number, x: number, xStride: number, db: number, dWxT: number): void;
 }
 
 // The project compiles against lib ES2022 without DOM, whose typings lack the WebAssembly
@@ -35,8 +37,8 @@ function decodeBase64(s: string): Uint8Array {
 function gemmModule(): WasmModule | null {
   if (compiled === undefined) {
     try {
-      const bytes = decodeBase64(GEMM_WASM_BASE64);
-      // A 2.5 KB module: synchronous compilation is allowed even on a browser's main thread.
+      const bytes = decodeBase64(KERNELS_WASM_BASE64);
+      // Synchronous compilation: fine in Node and Web Workers (browsers cap it at 4 KB on the main thread).
       compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
     } catch {
       compiled = null;
@@ -78,6 +80,30 @@ export class WasmHeap {
   /** Same contract as `gemmNT` in ../gemm.ts; a, b, c must be views from this heap. */
   gemmNT(M: number, N: number, K: number, a: Float64Array, aOff: number, lda: number, b: Float64Array, bOff: number, ldb: number, c: Float64Array, cOff: number, ldc: number, accumulate: boolean): void {
     this.exp.gemmNT(M, N, K, a.byteOffset + 8 * aOff, lda, b.byteOffset + 8 * bOff, ldb, c.byteOffset + 8 * cOff, ldc, accumulate ? 1 : 0);
+  }
+
+  /**
+   * The elementwise LSTM cell step of ../lstm.ts for B rows (see lstm-cell.as); every array
+   * is a view from this heap, offsets in elements, x rows `xStride` elements apart.
+   */
+  lstmCellForward(
+    B: number, H: number, I: number, z: Float64Array, zOff: number, x: Float64Array, xOff: number, xStride: number,
+    bias: Float64Array, wxT: Float64Array, c: Float64Array, cPrevOff: number, cOff: number, tc: Float64Array, tcOff: number, h: Float64Array, hOff: number,
+  ): void {
+    this.exp.lstmCellForward(B, H, I, z.byteOffset + 8 * zOff, x.byteOffset + 8 * xOff, xStride, bias.byteOffset, wxT.byteOffset,
+      c.byteOffset + 8 * cPrevOff, c.byteOffset + 8 * cOff, tc.byteOffset + 8 * tcOff, h.byteOffset + 8 * hOff);
+  }
+
+  /**
+   * The elementwise LSTM cell backward step of ../lstm.ts for B rows (see lstm-cell.as):
+   * writes dz, updates dc in place, accumulates db and dWxT. Views from this heap.
+   */
+  lstmCellBackward(
+    B: number, H: number, I: number, gates: Float64Array, gatesOff: number, tc: Float64Array, tcOff: number, c: Float64Array, cPrevOff: number,
+    dh: Float64Array, dc: Float64Array, dz: Float64Array, x: Float64Array, xOff: number, xStride: number, db: Float64Array, dWxT: Float64Array,
+  ): void {
+    this.exp.lstmCellBackward(B, H, I, gates.byteOffset + 8 * gatesOff, tc.byteOffset + 8 * tcOff, c.byteOffset + 8 * cPrevOff,
+      dh.byteOffset, dc.byteOffset, dz.byteOffset, x.byteOffset + 8 * xOff, xStride, db.byteOffset, dWxT.byteOffset);
   }
 
   /** Same contract as `gemmTN` in ../gemm.ts; a, b, c must be views from this heap. */
