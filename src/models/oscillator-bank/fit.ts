@@ -128,6 +128,17 @@ async function fitOne(
   let iterations = 0;
   let evaluations = 0;
   let reason = 'max-iterations';
+  // L-BFGS in Jacobi-scaled coordinates u = d∘x, d_j = ‖∂ŷ/∂x_j‖: the raw sensitivities
+  // span ~5 decades (log-frequencies vs softplus-parameterised couplings near 0), which
+  // costs a quasi-Newton method many iterations to learn; scaling the diagonal is cheap.
+  const d = jacobiScale(loss, x, project);
+  const xs = new Float64Array(size);
+  const fgScaled = (u: Float64Array, gu: Float64Array) => {
+    for (let j = 0; j < size; j++) xs[j] = u[j] / d[j];
+    const f = fg(xs, gu);
+    for (let j = 0; j < size; j++) gu[j] /= d[j];
+    return f;
+  };
   // Stop when ℓ stalls relative to itself (ℓ spans 1e-20 … 1, so an absolute fTol cannot serve).
   let fPrev = Infinity;
   let stalls = 0;
@@ -138,7 +149,8 @@ async function fitOne(
   };
   while (iterations < s.maxIterations) {
     throwIfAborted(opts.signal);
-    const r = lbfgs(fg, x, {
+    const u = x.map((v, j) => v * d[j]);
+    const r = lbfgs(fgScaled, u, {
       onIteration,
       maxIterations: Math.min(chunk, s.maxIterations - iterations),
       memory: 20,
@@ -152,7 +164,7 @@ async function fitOne(
     evaluations += r.evaluations;
     reason = r.reason;
     if (!Number.isFinite(r.f)) throw new DivergenceError('oscillator bank diverged during L-BFGS', full(loss, last, project), iterations);
-    x = r.x;
+    x = r.x.map((v, j) => v / d[j]);
     progress(0.5 + (0.5 * iterations) / s.maxIterations, 'L-BFGS', r.f);
     if (opts.signal?.aborted) throw new AbortError();
     if (r.reason !== 'max-iterations') break;
@@ -160,6 +172,36 @@ async function fitOne(
   }
   const f = loss.evaluate(x, null, project);
   return { theta: full(loss, x, project), loss: f, adamSteps, iterations, evaluations, reason };
+}
+
+/** d_j = ‖∂ŷ/∂x_j‖ (weighted) by central differences of the forward pass, floored at 1e-6·max. */
+function jacobiScale(loss: BankLoss, x: Float64Array, project: boolean): Float64Array {
+  const size = x.length;
+  const m = loss.lay.C * loss.N;
+  const yp = new Float64Array(m);
+  const ym = new Float64Array(m);
+  const d = new Float64Array(size).fill(1);
+  // Fix W, b at their projected values for x (the scale is only a preconditioner).
+  if (project) loss.evaluate(x, null, true);
+  const th = loss.theta.slice();
+  let dMax = 0;
+  for (let j = 0; j < size; j++) {
+    const h = 1e-6 * Math.max(1, Math.abs(th[j]));
+    const keep = th[j];
+    th[j] = keep + h;
+    const okP = loss.predict(th, yp);
+    th[j] = keep - h;
+    const okM = loss.predict(th, ym);
+    th[j] = keep;
+    if (!okP || !okM) continue;
+    let ss = 0;
+    for (let i = 0; i < m; i++) ss += (yp[i] - ym[i]) ** 2;
+    d[j] = Math.sqrt(ss) / (2 * h);
+    dMax = Math.max(dMax, d[j]);
+  }
+  for (let j = 0; j < size; j++) if (!(d[j] >= 1e-6 * dMax) || d[j] === 0) d[j] = Math.max(1e-6 * dMax, 1e-12);
+  loss.predict(th, yp);
+  return d;
 }
 
 /** The full θ for a (possibly prefix) x: with projection, W and b as the loss solved them. */

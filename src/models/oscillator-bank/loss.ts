@@ -30,6 +30,73 @@ interface Propagator {
   backward(theta: Float64Array, Z: Float64Array, gZ: Float64Array, dTheta: Float64Array): void;
 }
 
+/**
+ * One channel's share of ℓ: Σ_s w (W_c·x_s + b_c − y_s)²; with `gZ`, also accumulates
+ * ∂ℓ/∂x_s into gZ and ∂ℓ/∂W_c, ∂ℓ/∂b_c into g (at offsets wAt, bAt).
+ */
+function observeChannel(
+  yc: Float64Array,
+  w: number,
+  th: Float64Array,
+  wAt: number,
+  bAt: number,
+  K: number,
+  n: number,
+  N: number,
+  Z: Float64Array,
+  gZ: Float64Array | null,
+  g: Float64Array,
+): number {
+  const b = th[bAt];
+  let loss = 0;
+  let gb = 0;
+  for (let s = 0, p = 0; s < N; s++, p += n) {
+    let yh = b;
+    for (let i = 0; i < K; i++) yh += th[wAt + i] * Z[p + i];
+    const r = yh - yc[s];
+    loss += w * r * r;
+    if (gZ !== null) {
+      const gr = 2 * w * r;
+      gb += gr;
+      for (let i = 0; i < K; i++) {
+        gZ[p + i] += gr * th[wAt + i];
+        g[wAt + i] += gr * Z[p + i];
+      }
+    }
+  }
+  g[bAt] += gb;
+  return loss;
+}
+
+/**
+ * Discrete adjoint of z_{s+1} = M z_s over the whole window: a_{N−1} = g_{N−1},
+ * a_s = g_s + Mᵀ a_{s+1}, M̄ = Σ a_{s+1} z_sᵀ (written to Mbar). a_0 ends in `a` when N is
+ * odd, in `b` when even (the two buffers alternate). A plain function with its arrays as
+ * arguments, so the hot loop touches locals only.
+ */
+function backwardSweep(N: number, n: number, M: Float64Array, Z: Float64Array, gZ: Float64Array, Mbar: Float64Array, a: Float64Array, b: Float64Array): void {
+  Mbar.fill(0);
+  let cur = a;
+  let next = b;
+  for (let i = 0; i < n; i++) cur[i] = gZ[(N - 1) * n + i];
+  for (let s = N - 2; s >= 0; s--) {
+    const p = s * n;
+    for (let j = 0; j < n; j++) next[j] = gZ[p + j];
+    // One pass over the rows of M: M̄ += a zₛᵀ and a' = gₛ + Mᵀa, both contiguous.
+    for (let i = 0; i < n; i++) {
+      const ai = cur[i];
+      const row = i * n;
+      for (let j = 0; j < n; j++) {
+        Mbar[row + j] += ai * Z[p + j];
+        next[j] += ai * M[row + j];
+      }
+    }
+    const t = cur;
+    cur = next;
+    next = t;
+  }
+}
+
 function linearPropagator(lay: BankLayout, N: number, h: number): Propagator {
   const n = 2 * lay.K;
   const term = linearBankTerm(lay);
@@ -62,22 +129,9 @@ function linearPropagator(lay: BankLayout, N: number, h: number): Propagator {
       return true;
     },
     backward(theta, Z, gZ, dTheta) {
-      Mbar.fill(0);
-      for (let i = 0; i < n; i++) a[i] = gZ[(N - 1) * n + i];
-      for (let s = N - 2; s >= 0; s--) {
-        const p = s * n;
-        for (let i = 0; i < n; i++) {
-          const ai = a[i];
-          for (let j = 0; j < n; j++) Mbar[i * n + j] += ai * Z[p + j];
-        }
-        for (let j = 0; j < n; j++) {
-          let acc = gZ[p + j];
-          for (let i = 0; i < n; i++) acc += M[i * n + j] * a[i];
-          b[j] = acc;
-        }
-        a.set(b);
-      }
-      for (let i = 0; i < n; i++) dTheta[lay.z0 + i] += a[i];
+      backwardSweep(N, n, M, Z, gZ, Mbar, a, b);
+      const cur = N % 2 === 1 ? a : b;
+      for (let i = 0; i < n; i++) dTheta[lay.z0 + i] += cur[i];
       // A holds h·A from forward(); ∂ℓ/∂A = h·L((hA)ᵀ, M̄).
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) AhT[i * n + j] = A[j * n + i];
       frechet(AhT, Mbar, scratch, Abar);
@@ -194,30 +248,12 @@ export class BankLoss {
       return Infinity;
     }
     if (project) this.project();
-    let loss = 0;
-    gZ.fill(0);
     const g = this.gFull;
     g.fill(0);
+    if (grad) gZ.fill(0);
+    let loss = 0;
     for (let c = 0; c < lay.C; c++) {
-      const yc = y[c];
-      const w = weight[c];
-      const Wc = lay.W + c * K;
-      let gb = 0;
-      for (let s = 0; s < N; s++) {
-        let yh = th[lay.offset + c];
-        for (let i = 0; i < K; i++) yh += th[Wc + i] * Z[s * n + i];
-        const r = yh - yc[s];
-        loss += w * r * r;
-        if (grad) {
-          const gr = 2 * w * r;
-          gb += gr;
-          for (let i = 0; i < K; i++) {
-            gZ[s * n + i] += gr * th[Wc + i];
-            g[Wc + i] += gr * Z[s * n + i];
-          }
-        }
-      }
-      g[lay.offset + c] = gb;
+      loss += observeChannel(y[c], weight[c], th, lay.W + c * K, lay.offset + c, K, n, N, Z, grad ? gZ : null, g);
     }
     if (grad) {
       if (!Number.isFinite(loss)) {
@@ -228,6 +264,28 @@ export class BankLoss {
       grad.set(g.subarray(0, grad.length));
     }
     return Number.isFinite(loss) ? loss : Infinity;
+  }
+
+  /**
+   * Weighted predictions √w_c·ŷ_c(t_n) into `out` (C·N) for θ's dynamic part and the
+   * observation W, b currently held (not re-projected); false if not finite.
+   */
+  predict(theta: Float64Array, out: Float64Array): boolean {
+    const { lay, N, Z, weight } = this;
+    const K = lay.K;
+    const n = 2 * K;
+    if (theta !== this.theta) this.theta.set(theta.subarray(0, Math.min(theta.length, lay.size)));
+    const th = this.theta;
+    if (!this.prop.forward(th, Z)) return false;
+    for (let c = 0; c < lay.C; c++) {
+      const sw = Math.sqrt(weight[c]);
+      for (let s = 0; s < N; s++) {
+        let yh = th[lay.offset + c];
+        for (let i = 0; i < K; i++) yh += th[lay.W + c * K + i] * Z[s * n + i];
+        out[c * N + s] = sw * yh;
+      }
+    }
+    return true;
   }
 
   /** NRMSE (mean over channels, normalised by the window's std) of samples a ≤ n < b of the last evaluation. */
