@@ -1,4 +1,5 @@
 /** Parsing of command-line values, with errors that name the option. */
+import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
 
 /** A finite number, or a ConfigError naming `option`. */
@@ -53,4 +54,24 @@ export function parseParams(pairs: string[]): Record<string, number | number[]> 
 /** Collects a repeatable option into an array (commander's reducer). */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** `--config file.json`: an object of family → config overrides, e.g. {"lstm": {"hidden": 32}}. */
+export function readFamilyConfigs(path: string): Record<string, Record<string, unknown>> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read ${path}: ${(e as Error).message}`, '--config');
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${path} is not valid JSON: ${(e as Error).message}`, '--config');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ConfigError(`${path} must hold an object of family → config`, '--config');
+  }
+  return value as Record<string, Record<string, unknown>>;
 }

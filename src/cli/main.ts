@@ -6,6 +6,8 @@ import { Command, CommanderError } from 'commander';
 import { LawfulError } from '../core/errors.js';
 import { LAWFUL_VERSION } from '../core/version.js';
 import { registerDemo } from './commands/demo.js';
+import { registerFit } from './commands/fit.js';
+import { registerForecast } from './commands/forecast.js';
 import { registerSimulate } from './commands/simulate.js';
 
 export function buildProgram(): Command {
@@ -19,6 +21,8 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerDemo(program);
+  registerFit(program);
+  registerForecast(program);
   registerSimulate(program);
   return program;
 }

@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { ConfigError } from '../../core/errors.js';
 import { formatMetric } from '../../report/format.js';
 import { formatTable } from '../../report/table.js';
-import { parseCount, parseCountList, parseNumber, parsePositive } from '../args.js';
+import { parseCount, parseCountList, parseNumber, parsePositive, readFamilyConfigs } from '../args.js';
 import { DEMO_MODELS, runDemo, writeDemo, type DemoRun } from '../demo.js';
 import { multiProgress } from '../progress.js';
 
@@ -42,36 +40,17 @@ export function registerDemo(program: Command): void {
           noise: parseNumber('--noise', o.noise),
           seed: parseCount('--seed', o.seed),
           models: o.models !== undefined ? String(o.models).split(',').map((s: string) => s.trim()) : undefined,
-          configs: o.config !== undefined ? readConfig(o.config) : undefined,
+          configs: o.config !== undefined ? readFamilyConfigs(o.config) : undefined,
           progress: multiProgress(),
           signal: controller.signal,
         });
         const files = await writeDemo(resolve(o.out), run);
         process.stdout.write(summary(run) + '\n');
-        process.stdout.write(`\nWrote ${files.png}, ${files.svg}, ${files.results}, ${files.html} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+        process.stdout.write(`\nWrote ${files.png}, ${files.html} and ${files.results} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
       } finally {
         process.off('SIGINT', onSigint);
       }
     });
-}
-
-function readConfig(path: string): Record<string, Record<string, unknown>> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`cannot read ${path}: ${(e as Error).message}`, '--config');
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw new ConfigError(`${path} is not valid JSON: ${(e as Error).message}`, '--config');
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigError(`${path} must hold an object of family → config`, '--config');
-  }
-  return value as Record<string, Record<string, unknown>>;
 }
 
 /** The table, the recovered modes and the LSTM-vs-persistence check, as the terminal shows them. */

@@ -1,0 +1,77 @@
+import { basename, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { ConfigError } from '../../core/errors.js';
+import { families } from '../../models/index.js';
+import { formatTable } from '../../report/table.js';
+import { collect, parseCount, parseNumber, parsePositive, readFamilyConfigs } from '../args.js';
+import { runFit } from '../fit.js';
+import { writeRunOutput } from '../output.js';
+import { multiProgress } from '../progress.js';
+
+export function registerFit(program: Command): void {
+  program
+    .command('fit')
+    .argument('<data>', 'a CSV, TSV or JSON file: a time column and one or more channels')
+    .description('Fit model families to your data on one split and compare how they extrapolate.')
+    .option('--model <family>', `family to fit (repeatable): ${families.map((f) => f.family).join(', ')}`, collect, [])
+    .option('--config <file.json>', 'per-family config overrides, e.g. {"oscillator-bank": {"oscillators": 2}}')
+    .option('--train-until <t>', 'end of the training window, on the data\'s clock')
+    .option('--train-fraction <f>', 'or: the training window as a fraction of the time span (default 0.7)')
+    .option('--channels <a,b>', 'channels to use (default: every numeric column)')
+    .option('--time <column>', 'the time column (default: t/time/…, else the first)')
+    .option('--trajectory <id>', 'which trajectory, when the file holds several (default: the first)')
+    .option('--fill <how>', 'missing values: error (default), interpolate or drop', 'error')
+    .option('--resample <dt>', 'interpolate onto a uniform grid of step dt first (for irregularly sampled files)')
+    .option('--seed <s>', 'seed of every fit', '0')
+    .option('--out <dir>', 'where to write the table, figure, results.json, index.html and saved models', 'lawful-fit')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  lawful fit pendulums.csv --model oscillator-bank --model lstm --train-until 10\n' +
+        '  lawful fit real_pendulum.csv --channels theta --resample 0.1667 --model oscillator-bank --model fourier',
+    )
+    .action(async (data: string, o) => {
+      if (o.trainUntil !== undefined && o.trainFraction !== undefined) {
+        throw new ConfigError('give --train-until or --train-fraction, not both', '--train-until');
+      }
+      if (!['error', 'interpolate', 'drop'].includes(o.fill)) throw new ConfigError(`expected error, interpolate or drop, got "${o.fill}"`, '--fill');
+      const controller = new AbortController();
+      const onSigint = () => controller.abort('interrupted');
+      process.once('SIGINT', onSigint);
+      try {
+        const started = performance.now();
+        const run = await runFit({
+          data,
+          models: o.model,
+          configs: o.config !== undefined ? readFamilyConfigs(o.config) : undefined,
+          trainUntil: o.trainUntil !== undefined ? parseNumber('--train-until', o.trainUntil) : undefined,
+          trainFraction: o.trainFraction !== undefined ? parseNumber('--train-fraction', o.trainFraction) : undefined,
+          read: {
+            channels: o.channels !== undefined ? String(o.channels).split(',').map((s: string) => s.trim()) : undefined,
+            time: o.time,
+            fill: o.fill,
+          },
+          trajectory: o.trajectory,
+          resample: o.resample !== undefined ? parsePositive('--resample', o.resample) : undefined,
+          seed: parseCount('--seed', o.seed),
+          progress: multiProgress(),
+          signal: controller.signal,
+        });
+        for (const w of run.dataset.warnings) process.stderr.write(`note: ${w}\n`);
+        const files = await writeRunOutput(resolve(o.out), {
+          results: run.results,
+          truth: run.series,
+          split: run.split,
+          predictions: run.predictions,
+          saved: run.saved,
+          title: `${basename(data)} — trained on t ≤ ${+run.split.trainUntil.toPrecision(6)}`,
+        });
+        process.stdout.write(formatTable(run.results.models, { until: run.split.until }) + '\n');
+        for (const f of run.failures) process.stdout.write(`${f.name}: fit failed — ${f.error}\n`);
+        const models = Object.entries(files).filter(([k]) => k.startsWith('model:')).map(([, v]) => v);
+        process.stdout.write(`\nWrote ${files.png}, ${files.html}, ${files.results}` + (models.length ? ` and ${models.length} saved model${models.length > 1 ? 's' : ''} (${models.join(', ')})` : '') + ` (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+        if (run.results.models.length === 0) throw new ConfigError('every fit failed (see above)', '--model');
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}

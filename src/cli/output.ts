@@ -1,0 +1,66 @@
+/** Writing what `demo` and `fit` produce: figures per channel, the report, saved models. */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Series } from '../data/series.js';
+import type { Split } from '../eval/evaluate.js';
+import type { SavedModel } from '../models/base.js';
+import { writeFileAtomic } from '../report/atomic.js';
+import { renderPng, renderSvg } from '../report/render.js';
+import { serializeResults, type Results } from '../report/results.js';
+import { forecastFigureSpec } from '../report/specs.js';
+import { writeReport } from '../report/write.js';
+
+export interface RunOutput {
+  results: Results;
+  /** The truth the models were scored against, on its clock. */
+  truth: Series;
+  split: Split;
+  /** Per scored model, per channel, on the truth's clock. */
+  predictions: Float64Array[][];
+  saved?: SavedModel[];
+  title?: string;
+}
+
+async function figure(out: RunOutput, channel: number): Promise<{ svg: string; png: Uint8Array }> {
+  const spec = forecastFigureSpec({
+    t: out.truth.t,
+    truth: out.truth.y[channel],
+    channel: out.truth.names[channel],
+    split: out.split,
+    models: out.results.models.map((m, i) => ({ name: m.name, prediction: out.predictions[i][channel], nrmseOut: m.metrics.nrmseOut })),
+    title: out.title,
+  });
+  const svg = await renderSvg(spec);
+  return { svg, png: renderPng(svg) };
+}
+
+/** A file-name-safe form of a model or channel name. */
+export function slug(name: string): string {
+  return name.replace(/[^A-Za-z0-9._=-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
+}
+
+/**
+ * Writes figure.svg/png (first channel; figure-<channel>.svg/png for the others), table.txt,
+ * index.html, model-<name>.json per model and, last, results.json — each atomically.
+ * Returns every path written, by role.
+ */
+export async function writeRunOutput(dir: string, out: RunOutput): Promise<Record<string, string>> {
+  serializeResults(out.results); // validates: invalid results write nothing
+  mkdirSync(dir, { recursive: true });
+  const files: Record<string, string> = {};
+  for (let c = 1; c < out.truth.y.length; c++) {
+    const f = await figure(out, c);
+    const base = join(dir, `figure-${slug(out.truth.names[c])}`);
+    writeFileAtomic(`${base}.svg`, f.svg);
+    writeFileAtomic(`${base}.png`, f.png);
+    files[`figure:${out.truth.names[c]}`] = `${base}.png`;
+  }
+  (out.saved ?? []).forEach((m, i) => {
+    const path = join(dir, `model-${slug(out.results.models[i].name)}.json`);
+    writeFileAtomic(path, JSON.stringify(m) + '\n');
+    files[`model:${out.results.models[i].name}`] = path;
+  });
+  const main = await figure(out, 0);
+  Object.assign(files, writeReport(dir, { results: out.results, figures: main }));
+  return files;
+}

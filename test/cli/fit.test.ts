@@ -1,0 +1,87 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseResults } from '../../src/report/results.js';
+import { lawful } from './run.js';
+
+const REAL = new URL('../../../shared/data/real-pendulum/real_pendulum.csv', import.meta.url).pathname;
+
+/** Two damped modes, y = e^{-0.02t} cos(1.3t) + 0.6 e^{-0.03t} sin(2.1t), on [0, 20] every 0.05. */
+function twoModeCsv(until: number): string {
+  const rows = ['time [s],y'];
+  for (let i = 0; i * 0.05 <= until + 1e-9; i++) {
+    const t = i * 0.05;
+    rows.push(`${t},${Math.exp(-0.02 * t) * Math.cos(1.3 * t) + 0.6 * Math.exp(-0.03 * t) * Math.sin(2.1 * t)}`);
+  }
+  return rows.join('\n') + '\n';
+}
+
+describe('lawful fit and forecast', () => {
+  it('fits two families, writes the report and saved models, and a reloaded model reproduces the reported forecast error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lawful-fit-'));
+    writeFileSync(join(dir, 'all.csv'), twoModeCsv(20));
+    writeFileSync(join(dir, 'train.csv'), twoModeCsv(8));
+    const out = join(dir, 'out');
+    const r = lawful(['fit', join(dir, 'all.csv'), '--model', 'oscillator-bank', '--model', 'fourier', '--train-until', '8', '--config', writeJson(dir, { 'oscillator-bank': { oscillators: 2 } }), '--out', out]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/oscillator-bank\s+\d+/);
+    expect(r.stdout).toMatch(/fourier\s+\d+/);
+    for (const f of ['figure.svg', 'figure.png', 'index.html', 'results.json', 'model-oscillator-bank.json', 'model-fourier.json']) expect(existsSync(join(out, f))).toBe(true);
+    const results = parseResults(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
+    expect(results.split).toEqual({ trainFrom: 0, trainUntil: 8, until: 20 });
+    expect(results.data.truth).toBe('observations');
+    const bank = results.models.find((m) => m.family === 'oscillator-bank')!;
+    // Two damped modes are exactly a bank of two oscillators: it extrapolates.
+    expect(bank.metrics.nrmseOut!).toBeLessThan(1e-3);
+
+    // Reload the saved bank from disk in a new process and forecast (8, 20] from the training data alone.
+    const fc = lawful(['forecast', join(out, 'model-oscillator-bank.json'), '--from', join(dir, 'train.csv'), '--until', '20']);
+    expect(fc.status).toBe(0);
+    const rows = fc.stdout.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    expect(rows).toHaveLength(240);
+    let s = 0;
+    for (const [t, y] of rows) s += (y - (Math.exp(-0.02 * t) * Math.cos(1.3 * t) + 0.6 * Math.exp(-0.03 * t) * Math.sin(2.1 * t))) ** 2;
+    const rmse = Math.sqrt(s / rows.length);
+    expect(Math.abs(rmse - bank.metrics.rmseOut!)).toBeLessThan(1e-9 + 1e-6 * bank.metrics.rmseOut!);
+  }, 60_000);
+
+  it('on the real pendulum: asks for resampling, then compares two families in one table and figure', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lawful-real-'));
+    const irregular = lawful(['fit', REAL, '--model', 'oscillator-bank', '--channels', 'theta', '--out', dir]);
+    expect(irregular.status).toBe(1);
+    expect(irregular.stderr).toMatch(/--resample: .*sampled irregularly.*--resample 0\.1667/);
+    const r = lawful(['fit', REAL, '--model', 'oscillator-bank', '--model', 'fourier', '--channels', 'theta', '--resample', '0.1666666667', '--out', dir]);
+    expect(r.status).toBe(0);
+    const results = parseResults(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')));
+    expect(results.models.map((m) => m.name)).toEqual(['oscillator-bank', 'fourier']);
+    // A damped pendulum is a damped oscillator: the bank forecasts it far better than a fixed sum of sinusoids.
+    const [bank, fourier] = results.models;
+    expect(bank.metrics.nrmseOut!).toBeLessThan(0.3);
+    expect(bank.metrics.nrmseOut!).toBeLessThan(fourier.metrics.nrmseOut! / 3);
+    expect(readFileSync(join(dir, 'figure.png')).subarray(1, 4).toString()).toBe('PNG');
+  }, 60_000);
+
+  it('rejects a bad invocation with one line naming the problem', () => {
+    const cases: [string[], RegExp][] = [
+      [['fit', REAL], /--model: name at least one family/],
+      [['fit', REAL, '--model', 'nosuch'], /unknown model family "nosuch"/],
+      [['fit', '/nonexistent.csv', '--model', 'fourier'], /nonexistent\.csv/],
+      [['fit', REAL, '--model', 'fourier', '--channels', 'nope'], /nope/],
+      [['fit', REAL, '--model', 'fourier', '--train-until', '5', '--train-fraction', '0.5'], /not both/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = lawful(args);
+      expect(r.status, args.join(' ')).toBe(1);
+      expect(r.stderr).toMatch(pattern);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  }, 60_000);
+});
+
+function writeJson(dir: string, value: unknown): string {
+  const path = join(dir, 'config.json');
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+}
