@@ -6,7 +6,7 @@ import { Rng } from '../../src/core/rng.js';
 import { oscillatorBankFamily } from '../../src/models/oscillator-bank.js';
 import type { OscillatorBankConfig } from '../../src/models/oscillator-bank.js';
 import { BankLoss } from '../../src/models/oscillator-bank/loss.js';
-import { BankLayout } from '../../src/models/oscillator-bank/params.js';
+import { BankLayout, softplusInv } from '../../src/models/oscillator-bank/params.js';
 import { simulateBank } from '../../src/models/oscillator-bank/simulate.js';
 import { getFamily } from '../../src/models/index.js';
 import { linearBankTerm } from '../../src/models/oscillator-bank/term.js';
@@ -129,6 +129,32 @@ describe('oscillator bank: the pendulum bank', () => {
     expect(r).toBeGreaterThan(7); // cubic: doubling the amplitude multiplies the gap by ~8
     expect(r).toBeLessThan(9);
   });
+});
+
+describe('oscillator bank: fitting pendulums', () => {
+  it(
+    'the pendulum bank fits swinging pendulums (amplitude ~1 rad) better than the linear bank',
+    async () => {
+      const lay = new BankLayout(2, 1);
+      const th = new Float64Array(lay.size);
+      th.set([Math.log(1.3), Math.log(2.1), softplusInv(0.04), softplusInv(0.03), softplusInv(0.1)]);
+      th.set([1.0, -0.7, 0.3, 0.5], lay.z0);
+      th.set([1, 1], lay.W);
+      const t = Float64Array.from({ length: 801 }, (_, i) => i * 0.01);
+      const y = simulateBank(lay, th, t, true, 0.01)[0];
+      const train = { t, y: [y], names: ['y'] };
+      const sdy = std(y);
+      const fitIn = async (nonlinear: boolean) => {
+        const f = await oscillatorBankFamily.fit(cfg({ oscillators: 2, restarts: 1, nonlinear }), train, { seed: 0 });
+        return nrmse(f.forecast(t, train).mean[0], y, 0, t.length, sdy);
+      };
+      const pendulum = await fitIn(true);
+      const linear = await fitIn(false);
+      expect(pendulum).toBeLessThan(0.01);
+      expect(pendulum).toBeLessThan(linear / 2);
+    },
+    20_000,
+  );
 });
 
 describe('oscillator bank: the reference experiment (short form)', () => {

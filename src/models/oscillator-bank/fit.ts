@@ -55,13 +55,13 @@ export interface BankFitResult {
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** The ESPRIT start on (the first `n` samples of) the window. */
-function espritStart(lay: BankLayout, t: Float64Array, y: Float64Array[], n: number): Float64Array {
+function espritStart(lay: BankLayout, t: Float64Array, y: Float64Array[], n: number, pendulum: boolean): Float64Array {
   const est = esprit(
     t.subarray(0, n),
     y.map((c) => c.subarray(0, n)),
     { order: lay.K, offset: true },
   );
-  return startFromModes(lay, est.modes, est.offset);
+  return startFromModes(lay, est.modes, est.offset, undefined, pendulum);
 }
 
 /** A seeded perturbation of a start: frequencies, damping, couplings and initial state. */
@@ -233,7 +233,7 @@ export async function fitBank(t: Float64Array, y: Float64Array[], dt: number, s:
   if (useHoldout) {
     const head = new BankLoss(lay, y.map((c) => c.subarray(0, nHead)), dt, lossOpts);
     const whole = new BankLoss(lay, y, dt, lossOpts);
-    const pure = espritStart(lay, t, y, nHead);
+    const pure = espritStart(lay, t, y, nHead, s.nonlinear);
     const fits: Float64Array[] = [];
     for (let r = 0; r < s.restarts; r++) {
       const theta0 = r === 0 ? pure : perturb(lay, pure, rng.fork(), s.perturbation);
@@ -253,7 +253,7 @@ export async function fitBank(t: Float64Array, y: Float64Array[], dt: number, s:
     }
     start = fits[chosen];
   } else {
-    start = espritStart(lay, t, y, N);
+    start = espritStart(lay, t, y, N, s.nonlinear);
   }
   const loss = new BankLoss(lay, y, dt, lossOpts);
   const one = await fitOne(loss, start, s, opts, progress('full window'));

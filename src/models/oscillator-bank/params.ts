@@ -158,7 +158,7 @@ export const START_COUPLING = 1e-4;
  * −γ/2 ± i√(ω² − γ²/4)), ω² reduced by the small start coupling's diagonal so the modes
  * move only to second order. Missing modes get spread frequencies and zero amplitude.
  */
-export function startFromModes(lay: BankLayout, modes: StartMode[], offset: number[], theta = new Float64Array(lay.size)): Float64Array {
+export function startFromModes(lay: BankLayout, modes: StartMode[], offset: number[], theta = new Float64Array(lay.size), pendulum = false): Float64Array {
   const { K, C } = lay;
   const sc = softplusInv(START_COUPLING);
   for (let p = 0; p < lay.nPairs; p++) theta[lay.coupling + p] = sc;
@@ -178,6 +178,9 @@ export function startFromModes(lay: BankLayout, modes: StartMode[], offset: numb
     const ph = m.channels[ref]?.phase ?? 0;
     theta[lay.z0 + i] = a * Math.cos(ph);
     theta[lay.z0 + K + i] = -a * (sigma * Math.cos(ph) + m.frequency * Math.sin(ph));
+    // A pendulum of amplitude a swings slower than its small-angle ω, by ≈ (1 − a²/16)
+    // (first term of the elliptic-integral period): start at the ω that swings at the mode.
+    if (pendulum && a < 2) theta[lay.omega + i] -= Math.log(1 - (a * a) / 16);
     for (let c = 0; c < C; c++) {
       const ch = m.channels[c];
       theta[lay.W + c * K + i] = ch && a > 0 ? (ch.amplitude / a) * Math.cos(ch.phase - ph) : c === ref ? 1 : 0;

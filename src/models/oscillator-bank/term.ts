@@ -45,13 +45,30 @@ export function pendulumBankTerm(lay: BankLayout): Term {
   const w2 = new Float64Array(K);
   const gam = new Float64Array(K);
   const cp = new Float64Array(nPairs);
+  const dGam = new Float64Array(K);
+  const dCp = new Float64Array(nPairs);
+  // ω², γ and couplings cost ~2K + 2·pairs transcendental calls; RK4 calls f four times a
+  // step with the same θ, so they are recomputed only when θ's dynamic entries change.
+  const nDyn = lay.coupling + nPairs;
+  const seen = new Float64Array(nDyn).fill(NaN);
   const load = (theta: Float64Array) => {
+    let same = true;
+    for (let k = 0; k < nDyn; k++) {
+      if (theta[k] !== seen[k]) {
+        same = false;
+        break;
+      }
+    }
+    if (same) return;
+    for (let k = 0; k < nDyn; k++) seen[k] = theta[k];
     for (let i = 0; i < K; i++) {
       const w = lay.omegaOf(theta, i);
       w2[i] = w * w;
       gam[i] = lay.gammaOf(theta, i);
     }
     for (let p = 0; p < nPairs; p++) cp[p] = lay.couplingOf(theta, p);
+    for (let i = 0; i < K; i++) dGam[i] = sigmoid(theta[lay.damping + i]);
+    for (let p = 0; p < nPairs; p++) dCp[p] = sigmoid(theta[lay.coupling + p]);
   };
   return {
     dim: 2 * K,
@@ -78,7 +95,7 @@ export function pendulumBankTerm(lay: BankLayout): Term {
         dyOut[K + i] += v[i] - vv * gam[i];
         // ω = e^u: ∂(−ω² sin x)/∂u = −2ω² sin x.
         dThetaOut[lay.omega + i] -= vv * 2 * w2[i] * Math.sin(y[i]);
-        dThetaOut[lay.damping + i] -= vv * y[K + i] * sigmoid(theta[lay.damping + i]);
+        dThetaOut[lay.damping + i] -= vv * y[K + i] * dGam[i];
       }
       for (let p = 0; p < nPairs; p++) {
         const i = pairI[p];
@@ -86,7 +103,7 @@ export function pendulumBankTerm(lay: BankLayout): Term {
         const dv = v[K + i] - v[K + j];
         dyOut[i] -= cp[p] * dv;
         dyOut[j] += cp[p] * dv;
-        dThetaOut[lay.coupling + p] -= dv * (y[i] - y[j]) * sigmoid(theta[lay.coupling + p]);
+        dThetaOut[lay.coupling + p] -= dv * (y[i] - y[j]) * dCp[p];
       }
     },
   };
