@@ -196,6 +196,10 @@ export const oscillatorBankFamily: ModelFamily<OscillatorBankConfig> = {
     const dt = uniformStep(train.t);
     const N = train.t.length;
     if (N < 4 * config.oscillators + 4) throw new DataError(`oscillator-bank with K = ${config.oscillators} needs at least ${4 * config.oscillators + 4} samples, got ${N}`);
+    train.y.forEach((ch, c) => {
+      const bad = ch.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) throw new DataError(`channel ${train.names[c]} has a non-finite value at sample ${bad} (t = ${train.t[bad]})`);
+    });
     const r = await fitBank(train.t, train.y, dt, config, opts);
     return bank({ config, lay: r.lay, theta: r.theta, t0: train.t[0], dt, until: train.t[N - 1], names: [...train.names] });
   },

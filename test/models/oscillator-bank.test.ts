@@ -253,6 +253,8 @@ describe('oscillator bank: contract', () => {
 
   it('rejects impossible configurations and unknown families by name', async () => {
     await expect(oscillatorBankFamily.fit(cfg({ oscillators: 0 }), train, { seed: 0 })).rejects.toThrow(/oscillators/);
+    const holed = { ...train, y: [train.y[0].map((v, i) => (i === 17 ? NaN : v))] };
+    await expect(oscillatorBankFamily.fit(cfg({}), holed, { seed: 0 })).rejects.toThrow(/sample 17/);
     expect(() => getFamily('nope')).toThrow(ConfigError);
     expect(() => getFamily('nope')).toThrow(/oscillator-bank/);
   });
