@@ -8,6 +8,7 @@ import { LAWFUL_VERSION } from '../core/version.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFit } from './commands/fit.js';
 import { registerForecast } from './commands/forecast.js';
+import { registerRuns } from './commands/runs.js';
 import { registerSimulate } from './commands/simulate.js';
 
 export function buildProgram(): Command {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerFit(program);
   registerForecast(program);
+  registerRuns(program);
   registerSimulate(program);
   return program;
 }
