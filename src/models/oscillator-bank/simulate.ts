@@ -9,7 +9,11 @@ import { rk4 } from '../../ode/solvers/rk4.js';
 import type { BankLayout } from './params.js';
 import { pendulumBankTerm } from './term.js';
 
-/** Observed channels ŷ_c at `tau` (times relative to the window start; sorted ascending, may be < 0 for the linear bank). */
+/**
+ * Observed channels ŷ_c at `tau` (times relative to the window start, sorted ascending).
+ * The linear bank also runs backwards (τ < 0); the pendulum bank is integrated forwards
+ * only, so it reports its initial state for τ < 0.
+ */
 export function simulateBank(lay: BankLayout, theta: Float64Array, tau: Float64Array, nonlinear: boolean, h: number): Float64Array[] {
   const K = lay.K;
   const n = 2 * K;
