@@ -1,0 +1,94 @@
+/**
+ * What every benchmark shares: timing by the median of repeated runs after a warm-up,
+ * the Python peers run as child processes (`/usr/bin/python3`, one `RESULT {json}` line),
+ * and the summary rows each benchmark writes to bench/out/<name>.json for the table that
+ * bench/run.sh prints at the end (bench/summary.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+export const OUT_DIR = join(BENCH_DIR, 'out');
+export const PYTHON = '/usr/bin/python3';
+
+export function median(a: number[]): number {
+  const s = [...a].sort((p, q) => p - q);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Wall times in seconds of `reps` runs of `fn` after `warmup` untimed ones (JIT). */
+export async function timeRuns(fn: () => unknown, reps: number, warmup = 1): Promise<number[]> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push((performance.now() - t0) / 1e3);
+  }
+  return times;
+}
+
+/** Runs a Python peer and returns its `RESULT {json}` line parsed; throws with its stderr tail otherwise. */
+export function runPeer<T>(script: string, args: string[], timeoutSeconds = 300): T {
+  const r = spawnSync(PYTHON, [script, ...args], { encoding: 'utf8', timeout: timeoutSeconds * 1e3, maxBuffer: 64 << 20 });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) {
+    const why = (r.stderr || r.error?.message || `exit ${r.status}`).trim().split('\n').slice(-3).join(' | ');
+    throw new Error(`peer ${script} gave no RESULT line: ${why}`);
+  }
+  return JSON.parse(line.slice('RESULT '.length)) as T;
+}
+
+/** One row of the final summary: a lawful figure, the peer's, and peer / lawful (> 1: lawful faster). */
+export interface SummaryRow {
+  bench: string;
+  what: string;
+  lawful: string;
+  peer: string;
+  /** Speed-up of lawful over the peer (peer time / lawful time). */
+  speedup: number;
+  /** The target from the issue, e.g. "≥ 5×"; empty when none. */
+  target: string;
+  note?: string;
+}
+
+/** Writes bench/out/<name>.json: `{ summary, ...details }`. */
+export function writeResult(name: string, summary: SummaryRow[], details: Record<string, unknown>): string {
+  mkdirSync(OUT_DIR, { recursive: true });
+  const file = join(OUT_DIR, `${name}.json`);
+  writeFileSync(file, JSON.stringify({ bench: name, date: new Date().toISOString(), commit: gitCommit(), summary, ...details }, null, 1) + '\n');
+  return file;
+}
+
+/** The commit measured (with "+dirty" when the working tree differs), for the record. */
+export function gitCommit(): string {
+  const head = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: BENCH_DIR, encoding: 'utf8' });
+  if (head.status !== 0) return 'unknown';
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', '../src'], { cwd: BENCH_DIR, encoding: 'utf8' });
+  return head.stdout.trim() + (dirty.stdout.trim() ? '+dirty(src)' : '');
+}
+
+/** Reads the task's `t,y` CSV (bench/bank/task.py). */
+export function readTask(file: string): { t: Float64Array; y: Float64Array } {
+  const lines = readFileSync(file, 'utf8').trim().split('\n').slice(1);
+  const t = new Float64Array(lines.length);
+  const y = new Float64Array(lines.length);
+  lines.forEach((l, i) => {
+    const [a, b] = l.split(',');
+    t[i] = Number(a);
+    y[i] = Number(b);
+  });
+  return { t, y };
+}
+
+export const fmtS = (s: number) => (s < 0.1 ? `${(s * 1e3).toFixed(2)} ms` : `${s.toFixed(3)} s`);
+export const fmtE = (x: number) => (x === 0 ? '0' : x.toExponential(2));
+
+export function flag(args: string[], name: string, fallback: number): number {
+  const i = args.indexOf(name);
+  const v = i >= 0 ? Number(args[i + 1]) : NaN;
+  return Number.isFinite(v) ? v : fallback;
+}
