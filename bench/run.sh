@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# `npm run bench`: every benchmark in turn, then one summary table of the ratios.
+# Each benchmark runs lawful and its Python peer in the same run on the same machine;
+# outputs (logs, JSON, the task's CSV) go to bench/out/ (gitignored). About 1 minute
+# without the LSTM part; keep the whole under ~10 minutes.
+#
+# The Python peers need Debian's packages (run with /usr/bin/python3); installed here if
+# missing, as root or with sudo: apt-get update, then apt-get install -y the missing ones.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p bench/out
+started=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+
+need=()
+for pkg in python3-scipy python3-numpy python3-torch; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "bench: installing Debian packages: ${need[*]}"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq || { echo "bench: apt-get update failed" >&2; exit 1; }
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" || { echo "bench: apt-get install failed" >&2; exit 1; }
+fi
+
+failed=()
+run() { # name, command...
+  local name=$1; shift
+  echo; echo "== $name: $*"
+  local t0=$SECONDS
+  if "$@" 2>&1 | tee "bench/out/$name.log"; then
+    echo "($name: $((SECONDS - t0)) s)"
+  else
+    echo "($name FAILED after $((SECONDS - t0)) s; log: bench/out/$name.log)"
+    failed+=("$name")
+  fi
+}
+
+echo "bench: $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(node --version), $(/usr/bin/python3 --version 2>&1)"
+run ode npx tsx bench/ode/bench.ts
+run bank npx tsx bench/bank/bench.ts
+if [ -f bench/lstm/run.sh ]; then
+  run lstm bash bench/lstm/run.sh
+else
+  echo; echo "== lstm: skipped (bench/lstm/run.sh does not exist yet)"
+fi
+
+npx tsx bench/summary.ts --since "$started"
+if [ ${#failed[@]} -gt 0 ]; then
+  echo "bench: FAILED: ${failed[*]}" >&2
+  exit 1
+fi
