@@ -139,7 +139,7 @@ class LstmFitted implements Fitted {
     // Samples j > T: each from its own window s[j − T … j − 1], batched.
     const targets: number[] = [];
     for (let j = T + 1; j < n; j++) targets.push(j);
-    predictLast(this.s.theta, this.shape, T, z, targets, out, Math.min(64, Math.max(1, targets.length)));
+    if (targets.length) predictLast(this.s.theta, new LstmWorkspace(this.shape, Math.min(64, targets.length), T), z, targets, out);
     return this.unstandardise(out, n);
   }
 
@@ -213,10 +213,9 @@ class LstmFitted implements Fitted {
  * window z[j − T … j − 1] (zero initial state), written to out[j·C …]. Batched through the
  * training kernel's forward pass; the last batch is padded by repeating its first window.
  */
-function predictLast(theta: Float64Array, shape: LstmShape, T: number, z: Float64Array, targets: number[], out: Float64Array, batch: number): void {
+function predictLast(theta: Float64Array, ws: LstmWorkspace, z: Float64Array, targets: number[], out: Float64Array): void {
   if (targets.length === 0) return;
-  const C = shape.input;
-  const ws = new LstmWorkspace(shape, batch, T);
+  const C = ws.shape.input, T = ws.steps, batch = ws.batch;
   const x = new Float64Array(batch * T * C);
   for (let at = 0; at < targets.length; at += batch) {
     for (let b = 0; b < batch; b++) {
@@ -271,8 +270,9 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
     clipNorm: cfg.clipNorm,
   });
   const valPred = new Float64Array(n * C);
+  const valWs = valTargets.length ? new LstmWorkspace(shape, Math.min(B, valTargets.length), T) : null;
   const valLoss = (): number => {
-    predictLast(theta, shape, T, z, valTargets, valPred, Math.min(B, valTargets.length));
+    predictLast(theta, valWs!, z, valTargets, valPred);
     let s = 0;
     for (const j of valTargets) for (let c = 0; c < C; c++) s += (valPred[j * C + c] - z[j * C + c]) ** 2;
     return s / (valTargets.length * C);
