@@ -1,0 +1,6 @@
+/** nn/: fused kernels with hand-written backward passes (DESIGN.md). */
+export { gemmNT, gemmTN } from './gemm.js';
+export type { LstmBackend, LstmShape } from './lstm.js';
+export { LstmWorkspace, initLstm, lstmForward, lstmLayout, lstmLossAndGrad } from './lstm.js';
+export { LstmState, lstmStep } from './lstm-step.js';
+export { wasmSimdAvailable } from './wasm/heap.js';
