@@ -68,7 +68,12 @@ export interface RunOutcome<F extends Record<keyof F, string> = Record<string, s
  */
 export interface RunHandle {
   readonly id: string;
-  /** Marks the run completed with its results (validated against the results.json schema first: a `DataError` if invalid, and the run stays running) and files. */
+  /**
+   * Marks the run completed with its results (validated against the results.json schema
+   * first: a `DataError` if invalid, and the run stays running) and files. A data source or
+   * fingerprint not given to `begin` (the data had not been read yet) is taken from
+   * `results.data`.
+   */
   complete<F extends Record<keyof F, string>>(outcome: RunOutcome<F>): boolean;
   /** Marks the run failed; the error's message is kept (with its name when it is not a LawfulError). */
   fail(err: unknown): boolean;
@@ -138,7 +143,8 @@ export class RunStore {
          WHERE id = @id AND status = 'running'`,
       ),
       complete: db.prepare(
-        `UPDATE runs SET status = 'completed', finished_at = @finishedAt, duration_seconds = @duration, results = @results, files = @files
+        `UPDATE runs SET status = 'completed', finished_at = @finishedAt, duration_seconds = @duration, results = @results, files = @files,
+           data_source = COALESCE(data_source, @dataSource), fingerprint = COALESCE(fingerprint, @fingerprint)
          WHERE id = @id AND status = 'running'`,
       ),
       model: db.prepare(
@@ -219,7 +225,14 @@ export class RunStore {
         }
         return this.db
           .transaction(() => {
-            const done = this.statements.complete.run({ id: row.id, results: text, files: JSON.stringify(files), ...finished() });
+            const done = this.statements.complete.run({
+              id: row.id,
+              results: text,
+              files: JSON.stringify(files),
+              dataSource: results.data.source,
+              fingerprint: results.data.fingerprint,
+              ...finished(),
+            });
             if (done.changes === 0) return false;
             results.models.forEach((m, i) => {
               const x = m.metrics;
