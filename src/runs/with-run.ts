@@ -12,7 +12,8 @@
  * ```
  */
 import { AbortError } from '../core/errors.js';
-import type { RunHandle, RunInfo, RunOutcome, RunStore } from './store.js';
+import type { Results } from '../report/results.js';
+import type { RunHandle, RunInfo, RunStore } from './store.js';
 
 /** Options of `withRun`. */
 export interface WithRunOptions {
@@ -39,10 +40,11 @@ function reasonOf(err: unknown, signal: AbortSignal | undefined): string {
  * Begins a run in `store`, runs `work(handle)` and records its outcome: `completed` with the
  * results and files it returns; `interrupted` when it throws an `AbortError` (or anything
  * after `signal` fired); `failed` otherwise, with the error's message. Resolves to what
- * `work` returned; rejects with the work's error. If the results are invalid, the run is
+ * `work` returned (it may carry more than `results` and `files`, e.g. the fitted models);
+ * rejects with the work's error. If the results are invalid, the run is
  * recorded as failed with the validation message and that `DataError` is thrown.
  */
-export async function withRun<F extends Record<keyof F, string>, T extends RunOutcome<F>>(
+export async function withRun<T extends { results: Results; files: { [K in keyof T['files']]: string } }>(
   store: RunStore,
   info: RunInfo,
   work: (handle: RunHandle) => Promise<T>,

@@ -18,7 +18,7 @@ if (mode === 'hang') {
   try {
     await withRun(store, { command: 'fit', config: { child: true }, argv: ['fit', 'slow.csv'] }, (handle) => {
       process.stdout.write(`begun ${handle.id}\n`);
-      return new Promise((_, reject) => {
+      return new Promise<never>((_, reject) => {
         const timer = setInterval(() => {}, 1000); // keep the event loop alive, as a long fit does
         controller.signal.addEventListener('abort', () => {
           clearInterval(timer);

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { renderPng, renderSvg } from '../../src/report/render.js';
+import { comparable, commonUntil, compareFigureSpec, compareRows } from '../../src/runs/compare.js';
+import { bestModel, formatRunList } from '../../src/runs/format.js';
+import type { RunRecord } from '../../src/runs/record.js';
+import { model, results } from './fixtures.js';
+
+function run(id: string, command: string, models: ReturnType<typeof model>[], until = 30): RunRecord {
+  const r = results(command, models);
+  r.split.until = until;
+  return { id, command, status: 'completed', startedAt: '2026-11-26T13:42:03.120Z', durationSeconds: 6.5, config: {}, argv: [command], pid: 1, host: 'h', results: r, dataSource: r.data.source };
+}
+
+const a = run('aaaa1111bbbb2222', 'demo', [model('oscillator-bank K=4', 'oscillator-bank', 1e-6, 3e-5, 30), model('lstm', 'lstm', 0.01, null, 10.4)]);
+const b = run('cccc3333dddd4444', 'fit', [model('oscillator-bank K=4', 'oscillator-bank', 2e-3, 0.05, 24), model('fourier', 'fourier', 0.2, 0.4, 12)]);
+
+interface Datum { run: string; model: string; nrmseIn: number; nrmseOut: number; outDiverged: boolean; vpt: number; never: boolean }
+
+describe('runs compare', () => {
+  it('puts every model of every run in one table, named by run', () => {
+    const rows = compareRows(comparable([a, b]));
+    expect(rows.map((r) => r.name)).toEqual(['aaaa1111 oscillator-bank K=4', 'aaaa1111 lstm', 'cccc3333 oscillator-bank K=4', 'cccc3333 fourier']);
+    expect(rows[2].metrics.nrmseOut).toBe(0.05);
+    expect(commonUntil(comparable([a, b]))).toBe(30);
+    expect(commonUntil(comparable([a, run('eeee', 'fit', [], 20)]))).toBeUndefined();
+    expect(() => comparable([a, { ...b, status: 'failed', results: undefined }])).toThrow(/run cccc3333 has no results to compare \(it is failed\)/);
+  });
+
+  it('plots one point per model and run on a log scale spanning every finite error, diverged ones at its edge', () => {
+    const spec = compareFigureSpec(comparable([a, b])) as unknown as { data: { values: Datum[] }; hconcat: { encoding: { x: { scale: { domain: number[] } } } }[] };
+    const values = spec.data.values;
+    expect(values).toHaveLength(4);
+    const [lo, hi] = spec.hconcat[0].encoding.x.scale.domain;
+    expect(lo).toBeCloseTo(1e-6 / 2, 20); // half the smallest finite error
+    expect(hi).toBeCloseTo(0.4 * 2, 12); // twice the largest
+    const lstm = values.find((v) => v.model === 'lstm')!;
+    expect(lstm).toMatchObject({ run: 'aaaa1111 demo', nrmseOut: hi, outDiverged: true, vpt: 10.4, never: false });
+    expect(values.find((v) => v.run === 'aaaa1111 demo' && v.model === 'oscillator-bank K=4')!.never).toBe(true);
+    expect(values.find((v) => v.run === 'cccc3333 fit' && v.model === 'fourier')).toMatchObject({ nrmseIn: 0.2, nrmseOut: 0.4, vpt: 12 });
+  });
+
+  it('renders to SVG and PNG', async () => {
+    const svg = await renderSvg(compareFigureSpec(comparable([a, b])));
+    expect(svg.startsWith('<svg')).toBe(true);
+    for (const text of ['aaaa1111 demo', 'cccc3333 fit', 'fourier', 'beyond-window NRMSE (+ diverged)', 'valid prediction time']) expect(svg).toContain(text);
+    const png = renderPng(svg, { scale: 1 });
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  }, 20_000);
+
+  it('lists runs with their best model by beyond-window NRMSE', () => {
+    expect(bestModel(a.results!.models)!.name).toBe('oscillator-bank K=4');
+    expect(bestModel([model('x', 'lstm', 1, null, 10)])).toBeUndefined();
+    const text = formatRunList([a, b, { ...b, id: 'ffff000011112222', status: 'stale', results: undefined, durationSeconds: undefined }]);
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[2]).toMatch(/^aaaa1111 {2}demo +completed .* 6\.5 s {2}simulated:coupled-pendulums +oscillator-bank K=4 +3e-5$/);
+    expect(lines[3]).toMatch(/^cccc3333 .* oscillator-bank K=4 +0\.05$/);
+    expect(lines[4]).toMatch(/^ffff0000 {2}fit +stale .*—$/);
+  });
+});
