@@ -16,6 +16,7 @@ const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] || 30) || 30;
 const withTorch = !args.includes('--no-torch');
 const TFJS_WASM_MS = 801; // quoted from shared/peers/README.md, not measured here
+const TORCH_REFERENCE_MS = 71.7; // shared/peers/results.md (2-vCPU Xeon), for comparison with the figure measured now
 
 const H = 64, T = 100, B = 64, I = 1, O = 1, BURN_IN = 10;
 const shape = { input: I, hidden: H, output: O };
@@ -81,5 +82,6 @@ if (torchMs !== undefined) {
   console.log(`PyTorch 1 thread (float32, measured now): ${torchMs.toFixed(1)} ms/step`);
   console.log(`ratio lawful / torch: ${(lawfulMs / torchMs).toFixed(2)}× (target ≤ 2)`);
 }
+console.log(`PyTorch 1 thread, reference machine: ${TORCH_REFERENCE_MS} ms/step (quoted from shared/peers/results.md); lawful / reference: ${(lawfulMs / TORCH_REFERENCE_MS).toFixed(2)}×`);
 console.log(`TF.js-wasm: ${TFJS_WASM_MS} ms/step (quoted from shared/peers, not measured)`);
 console.log(`speed-up over TF.js-wasm: ${(TFJS_WASM_MS / lawfulMs).toFixed(1)}× (target ≥ 5)`);

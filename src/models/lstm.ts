@@ -161,9 +161,17 @@ class LstmFitted implements Fitted {
     buf.set(this.standardise(context).subarray((n - L) * C));
     const st = new LstmState(this.shape, 1);
     const y = new Float64Array(C);
+    // Full windows run through the fused forward pass (the SIMD kernels where available);
+    // the first few, while the history is shorter than the window, step by step.
+    const ws = L + K > T ? new LstmWorkspace(this.shape, 1, T) : null;
     for (let k = 0; k < K; k++) {
       const len = Math.min(T, L + k);
       const from = L + k - len;
+      if (ws && len === T) {
+        lstmForward(this.s.theta, buf.subarray(from * C, (from + T) * C), ws);
+        buf.set(ws.pred.subarray((T - 1) * C, T * C), (L + k) * C);
+        continue;
+      }
       st.reset();
       for (let p = 0; p < len; p++) lstmStep(this.s.theta, st, buf.subarray((from + p) * C, (from + p + 1) * C), y);
       buf.set(y, (L + k) * C);
