@@ -17,7 +17,7 @@
  *   sample is predicted from the last `window` samples (observed or predicted), then
  *   appended. Times between grid points are interpolated linearly.
  */
-import { ConfigError, DivergenceError, throwIfAborted } from '../core/errors.js';
+import { ConfigError, DataError, DivergenceError, throwIfAborted } from '../core/errors.js';
 import { Adam } from '../core/optim/adam.js';
 import { Rng } from '../core/rng.js';
 import { LAWFUL_VERSION } from '../core/version.js';
@@ -243,6 +243,10 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
   const C = train.y.length, n = train.t.length;
   if (C < 1) throw new ConfigError('has no channels', 'train');
   const dt = uniformStep(train.t, 'train');
+  for (let c = 0; c < C; c++) {
+    const i = train.y[c].findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) throw new DataError(`channel ${train.names[c]} has the non-finite value ${train.y[c][i]} at sample ${i} (t = ${train.t[i]})`);
+  }
   const T = cfg.window, B = cfg.batch;
   // Standardise each channel with the training mean and standard deviation.
   const mean = train.y.map((c) => c.reduce((a, v) => a + v, 0) / n);

@@ -53,7 +53,7 @@ describe('lstm family', () => {
     expect(Math.abs(m - (0.75 * a + 0.25 * b))).toBeLessThan(1e-12);
   });
 
-  it('rejects irregular sampling, a too-long window and a short context with ConfigError', async () => {
+  it('rejects irregular sampling, a too-long window and a short context with ConfigError, missing values with DataError', async () => {
     const irregular: Series = { t: series.t.map((v, i) => v + (i === 50 ? 0.003 : 0)), y: series.y, names: ['y'] };
     await expect(lstmFamily.fit(spec(tiny), irregular, { seed: 0 })).rejects.toThrow(ConfigError);
     await expect(lstmFamily.fit(spec({ ...tiny, window: 500 }), series, { seed: 0 })).rejects.toThrow(/window/);
@@ -62,6 +62,9 @@ describe('lstm family', () => {
     const coarse: Series = { t: series.t.map((v) => 2 * v), y: series.y, names: ['y'] };
     expect(() => f.predictOneStep!(coarse)).toThrow(/step/);
     expect(() => f.forecast(Float64Array.from([1]), { t: series.t.slice(0, 3), y: [series.y[0].slice(0, 3)], names: ['y'] })).toThrow(ConfigError);
+    const gap = Float64Array.from(series.y[0]);
+    gap[17] = NaN;
+    await expect(lstmFamily.fit(spec(tiny), { t: series.t, y: [gap], names: ['y'] }, { seed: 0 })).rejects.toThrow(/sample 17/);
   });
 
   it('reports progress, honours an abort signal, and throws DivergenceError with the last good parameters', async () => {
