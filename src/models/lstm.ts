@@ -52,21 +52,30 @@ export interface LstmConfig {
   patience: number;
   /** Most validation targets evaluated per check (evenly spaced), to bound its cost. Default 256. */
   maxValidationTargets: number;
+  /**
+   * What the fit returns. 'early-stopped': the parameters of the best validation check,
+   * trained on the first (1 − validationFraction) of the span only. 'retrain': then train
+   * again, from the same initialisation, on the whole span for that check's step count
+   * (Goodfellow et al. 2016, Alg. 7.2), at most doubling the fit time. Default 'early-stopped'.
+   */
+  finalPass: 'early-stopped' | 'retrain';
 }
 
 const DEFAULTS: LstmConfig = {
   hidden: 64, window: 100, burnIn: 10, batch: 64, lr: 3e-3, lrDropFactor: 0.3, clipNorm: 1,
   maxSteps: 2000, validationFraction: 0.2, evalEvery: 50, patience: 10, maxValidationTargets: 256,
+  finalPass: 'early-stopped',
 };
 
 function checkConfig(c: LstmConfig): void {
   const ints: (keyof LstmConfig)[] = ['hidden', 'window', 'batch', 'maxSteps', 'evalEvery', 'patience', 'maxValidationTargets'];
-  for (const k of ints) if (!Number.isInteger(c[k]) || c[k] < 1) throw new ConfigError(`must be a positive integer; got ${c[k]}`, k);
+  for (const k of ints) if (!Number.isInteger(c[k]) || (c[k] as number) < 1) throw new ConfigError(`must be a positive integer; got ${c[k]}`, k);
   if (!Number.isInteger(c.burnIn) || c.burnIn < 0 || c.burnIn >= c.window) throw new ConfigError(`must be an integer in [0, window = ${c.window}); got ${c.burnIn}`, 'burnIn');
   if (!(c.lr > 0)) throw new ConfigError(`must be > 0; got ${c.lr}`, 'lr');
   if (!(c.lrDropFactor > 0 && c.lrDropFactor <= 1)) throw new ConfigError(`must be in (0, 1]; got ${c.lrDropFactor}`, 'lrDropFactor');
   if (!(c.clipNorm > 0)) throw new ConfigError(`must be > 0; got ${c.clipNorm}`, 'clipNorm');
   if (!(c.validationFraction >= 0 && c.validationFraction < 0.9)) throw new ConfigError(`must be in [0, 0.9); got ${c.validationFraction}`, 'validationFraction');
+  if (c.finalPass !== 'early-stopped' && c.finalPass !== 'retrain') throw new ConfigError(`must be 'early-stopped' or 'retrain'; got ${String(c.finalPass)}`, 'finalPass');
 }
 
 /** The uniform sampling step of `t`; a `ConfigError` naming `what` if the spacing varies by more than 1e-6 relative. */
@@ -200,7 +209,7 @@ class LstmFitted implements Fitted {
   describe() {
     const { hidden, window } = this.s.config;
     return {
-      family: 'lstm', parameters: this.nParams, hidden, window, stepsTrained: this.s.stepsTrained,
+      family: 'lstm', parameters: this.nParams, hidden, window, stepsTrained: this.s.stepsTrained, finalPass: this.s.config.finalPass,
       bestValidationLoss: this.s.bestValLoss, sampleStep: this.s.dt, channels: [...this.s.names],
     };
   }
@@ -268,73 +277,97 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
 
   const shape: LstmShape = { input: C, hidden: cfg.hidden, output: C };
   const { size } = lstmLayout(shape);
-  const rng = new Rng(opts.seed);
-  const theta = new Float64Array(size);
-  initLstm(shape, theta, rng);
-  const grad = new Float64Array(size);
-  const prev = Float64Array.from(theta);
-  const best = Float64Array.from(theta);
   const ws = new LstmWorkspace(shape, B, T, cfg.burnIn);
-  const xb = new Float64Array(B * T * C), yb = new Float64Array(B * T * C);
-  const drops = [Math.floor(0.6 * cfg.maxSteps), Math.floor(0.85 * cfg.maxSteps)];
-  const adam = new Adam(size, {
-    lr: (i) => cfg.lr * (i >= drops[0] ? cfg.lrDropFactor : 1) * (i >= drops[1] ? cfg.lrDropFactor : 1),
-    clipNorm: cfg.clipNorm,
-  });
-  const valPred = new Float64Array(n * C);
   const valWs = valTargets.length ? new LstmWorkspace(shape, Math.min(B, valTargets.length), T) : null;
-  const valLoss = (): number => {
-    predictLast(theta, valWs!, z, valTargets, valPred);
-    let s = 0;
-    for (const j of valTargets) for (let c = 0; c < C; c++) s += (valPred[j * C + c] - z[j * C + c]) ** 2;
-    return s / (valTargets.length * C);
+  const retrain = cfg.finalPass === 'retrain' && valTargets.length > 0;
+  const progress = (pass: number, fraction: number) => (retrain ? (pass + fraction) / 2 : fraction);
+
+  /**
+   * One training run from the seed's initialisation: `steps` Adam steps on windows starting
+   * before `starts`, with early stopping on `valTargets` when there are any. Returns the
+   * parameters of the best validation check (else the last ones).
+   */
+  const trainPass = async (pass: number, starts: number, steps: number, validate: boolean) => {
+    const rng = new Rng(opts.seed);
+    const theta = new Float64Array(size);
+    initLstm(shape, theta, rng);
+    const grad = new Float64Array(size);
+    const prev = Float64Array.from(theta);
+    const best = Float64Array.from(theta);
+    const xb = new Float64Array(B * T * C), yb = new Float64Array(B * T * C);
+    // Drops at 60 % and 85 % of maxSteps in both passes, so a retrain sees the same schedule.
+    const drops = [Math.floor(0.6 * cfg.maxSteps), Math.floor(0.85 * cfg.maxSteps)];
+    const adam = new Adam(size, {
+      lr: (i) => cfg.lr * (i >= drops[0] ? cfg.lrDropFactor : 1) * (i >= drops[1] ? cfg.lrDropFactor : 1),
+      clipNorm: cfg.clipNorm,
+    });
+    const valPred = new Float64Array(n * C);
+    const valLoss = (): number => {
+      predictLast(theta, valWs!, z, valTargets, valPred);
+      let s = 0;
+      for (const j of valTargets) for (let c = 0; c < C; c++) s += (valPred[j * C + c] - z[j * C + c]) ** 2;
+      return s / (valTargets.length * C);
+    };
+    let bestVal = Infinity, bestStep = 0, bad = 0, step = 0, lastLoss = NaN;
+    let lastYield = performance.now();
+    while (step < steps) {
+      throwIfAborted(opts.signal);
+      for (let b = 0; b < B; b++) {
+        const s0 = rng.int(starts);
+        xb.set(z.subarray(s0 * C, (s0 + T) * C), b * T * C);
+        yb.set(z.subarray((s0 + 1) * C, (s0 + T + 1) * C), b * T * C);
+      }
+      const loss = lstmLossAndGrad(theta, xb, yb, ws, grad);
+      if (!Number.isFinite(loss)) {
+        throw new DivergenceError(`lstm: training loss became ${loss} at step ${step}; lastGood holds the parameters before the step that broke it`, Float64Array.from(prev), step);
+      }
+      prev.set(theta);
+      try {
+        adam.step(theta, grad);
+      } catch (e) {
+        if (e instanceof DivergenceError) throw new DivergenceError(`lstm: non-finite gradient at step ${step}`, e.lastGood, step);
+        throw e;
+      }
+      step++;
+      lastLoss = loss;
+      if (step % cfg.evalEvery === 0 || step === steps) {
+        let reported = loss;
+        if (validate) {
+          const v = (reported = valLoss());
+          if (!Number.isFinite(v)) throw new DivergenceError(`lstm: validation loss became ${v} at step ${step}`, Float64Array.from(prev), step);
+          if (v < bestVal) {
+            bestVal = v;
+            bestStep = step;
+            best.set(theta);
+            bad = 0;
+          } else if (++bad >= cfg.patience) {
+            break;
+          }
+        }
+        opts.onProgress?.({ fraction: progress(pass, step / steps), stage: `${pass ? 'retrain ' : ''}step ${step}/${steps}`, loss: reported });
+      }
+      if (performance.now() - lastYield > 100) {
+        // Let the event loop (UI, progress bars, abort signals) run between bursts of work.
+        await new Promise((r) => setTimeout(r, 0));
+        lastYield = performance.now();
+      }
+    }
+    if (!validate) {
+      best.set(theta);
+      bestStep = step;
+    }
+    return { theta: best, bestStep, bestVal: validate ? bestVal : null, lastLoss };
   };
 
-  let bestVal = Infinity, bad = 0, step = 0, lastLoss = NaN;
-  let lastYield = performance.now();
-  while (step < cfg.maxSteps) {
-    throwIfAborted(opts.signal);
-    for (let b = 0; b < B; b++) {
-      const s0 = rng.int(nStarts);
-      xb.set(z.subarray(s0 * C, (s0 + T) * C), b * T * C);
-      yb.set(z.subarray((s0 + 1) * C, (s0 + T + 1) * C), b * T * C);
-    }
-    const loss = lstmLossAndGrad(theta, xb, yb, ws, grad);
-    if (!Number.isFinite(loss)) {
-      throw new DivergenceError(`lstm: training loss became ${loss} at step ${step}; lastGood holds the parameters before the step that broke it`, Float64Array.from(prev), step);
-    }
-    prev.set(theta);
-    try {
-      adam.step(theta, grad);
-    } catch (e) {
-      if (e instanceof DivergenceError) throw new DivergenceError(`lstm: non-finite gradient at step ${step}`, e.lastGood, step);
-      throw e;
-    }
-    step++;
-    lastLoss = loss;
-    if (valTargets.length > 0 && (step % cfg.evalEvery === 0 || step === cfg.maxSteps)) {
-      const v = valLoss();
-      if (!Number.isFinite(v)) throw new DivergenceError(`lstm: validation loss became ${v} at step ${step}`, Float64Array.from(prev), step);
-      if (v < bestVal) {
-        bestVal = v;
-        best.set(theta);
-        bad = 0;
-      } else if (++bad >= cfg.patience) {
-        break;
-      }
-      opts.onProgress?.({ fraction: step / cfg.maxSteps, stage: `step ${step}/${cfg.maxSteps}`, loss: v });
-    }
-    if (performance.now() - lastYield > 100) {
-      // Let the event loop (UI, progress bars, abort signals) run between bursts of work.
-      await new Promise((r) => setTimeout(r, 0));
-      lastYield = performance.now();
-    }
-  }
-  if (valTargets.length === 0) best.set(theta);
-  opts.onProgress?.({ fraction: 1, stage: `done after ${step} steps`, loss: valTargets.length ? bestVal : lastLoss });
+  let result = await trainPass(0, nStarts, cfg.maxSteps, valTargets.length > 0);
+  const bestValLoss = result.bestVal;
+  // Goodfellow, Bengio & Courville (2016), Alg. 7.2: the hold-out chose the step count; train
+  // again on the whole span for that many steps.
+  if (retrain) result = await trainPass(1, n - T, result.bestStep, false);
+  opts.onProgress?.({ fraction: 1, stage: `done: ${result.bestStep} steps`, loss: bestValLoss ?? result.lastLoss });
   return new LstmFitted({
-    config: cfg, theta: best, names: [...train.names], mean, std, dt, stepsTrained: step,
-    bestValLoss: valTargets.length ? bestVal : null, training: { from: train.t[0], until: train.t[n - 1] },
+    config: cfg, theta: result.theta, names: [...train.names], mean, std, dt, stepsTrained: result.bestStep,
+    bestValLoss, training: { from: train.t[0], until: train.t[n - 1] },
   });
 }
 

@@ -102,6 +102,18 @@ describe('lstm family', () => {
     expect(d.stepsTrained).toBeGreaterThan(0);
   });
 
+  it("finalPass 'retrain' trains again on the whole span for the early-stopped step count", async () => {
+    const cfg = { ...tiny, maxSteps: 60, lr: 0.3 };
+    const early = await lstmFamily.fit(spec(cfg), series, { seed: 3 });
+    const again = await lstmFamily.fit(spec({ ...cfg, finalPass: 'retrain' }), series, { seed: 3 });
+    const [d1, d2] = [early.describe(), again.describe()];
+    expect(d2.stepsTrained).toBe(d1.stepsTrained);
+    expect(d2.bestValidationLoss).toBe(d1.bestValidationLoss);
+    expect(d2.finalPass).toBe('retrain');
+    expect(again.toJSON().params).not.toEqual(early.toJSON().params);
+    await expect(lstmFamily.fit(spec({ ...cfg, finalPass: 'bogus' as 'retrain' }), series, { seed: 3 })).rejects.toThrow(/finalPass/);
+  });
+
   // The reference task: y = Σ of 4 damped oscillators (normal modes of shared/peers/task.py), dt 0.01, t ≤ 10.
   // Persistence (y_j ≈ y_{j−1}) scores NRMSE ≈ 0.024 here; the LSTM must beat it five-fold one step ahead,
   // over the whole training window (the held-out last 20 % included), every sample with ≥ burnIn + 1 of history.
