@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseSince } from '../../src/cli/commands/runs.js';
 import { run } from '../../src/cli/main.js';
 import { DataError } from '../../src/core/errors.js';
 import { openDatabase } from '../../src/runs/sqlite.js';
@@ -153,4 +154,14 @@ describe('lawful runs', () => {
     expect((await cli(['runs', 'show', '--help'])).stdout).toContain('--json');
     expect((await cli(['runs', 'delete', '--help'])).stdout).toContain('--force');
   }, 30_000);
+
+  it('reads --since as an age or a date', () => {
+    const now = Date.parse('2026-11-26T12:00:00.000Z');
+    expect(parseSince('30m', now)).toBe('2026-11-26T11:30:00.000Z');
+    expect(parseSince('12h', now)).toBe('2026-11-26T00:00:00.000Z');
+    expect(parseSince('7d', now)).toBe('2026-11-19T12:00:00.000Z');
+    expect(parseSince('1.5h', now)).toBe('2026-11-26T10:30:00.000Z');
+    expect(parseSince('2026-11-20T08:15:00Z', now)).toBe('2026-11-20T08:15:00.000Z');
+    expect(() => parseSince('last tuesday', now)).toThrow(/--since: expected a date .* got "last tuesday"/);
+  });
 });

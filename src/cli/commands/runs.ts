@@ -43,8 +43,8 @@ export function registerRuns(program: Command): void {
   const runs = program
     .command('runs')
     .description(
-      'The run store: every `lawful demo` and `lawful fit` is recorded (config, data fingerprint,\n' +
-        'metrics, files, duration, status) in an SQLite file. List, show, compare and delete runs.\n' +
+      'The run store: every `lawful demo` and `lawful fit` is recorded (config, data fingerprint, ' +
+        'metrics, files, duration, status) in an SQLite file. List, show, compare and delete runs. ' +
         'A run stopped with Ctrl-C is "interrupted"; one killed outright shows as "stale".',
     )
     .addHelpText('after', '\nExamples:\n  lawful runs list --command demo --limit 10\n  lawful runs show 3f9a\n  lawful runs compare 3f9a 81c0 --out compared\n  lawful runs delete 3f9a');
@@ -62,19 +62,20 @@ export function registerRuns(program: Command): void {
     .option('--store <path>', STORE_HELP)
     .action((o) => {
       const file = storePath(o.store);
+      const filter = {
+        command: o.command as string | undefined,
+        status: o.status as RunStatus | undefined,
+        text: o.filter as string | undefined,
+        since: o.since !== undefined ? parseSince(o.since) : undefined,
+        limit: o.all ? undefined : parseCount('--limit', o.limit),
+      };
       if (!existsSync(file)) {
         process.stdout.write(o.json ? '[]\n' : `No runs yet: ${file} does not exist (the first \`lawful demo\` or \`lawful fit\` creates it).\n`);
         return;
       }
       const store = RunStore.open(file, { create: false });
       try {
-        const records = store.list({
-          command: o.command,
-          status: o.status as RunStatus | undefined,
-          text: o.filter,
-          since: o.since !== undefined ? parseSince(o.since) : undefined,
-          limit: o.all ? undefined : parseCount('--limit', o.limit),
-        });
+        const records = store.list(filter);
         if (o.json) process.stdout.write(JSON.stringify(records, null, 2) + '\n');
         else if (records.length === 0) process.stdout.write(`No runs match in ${store.path}.\n`);
         else process.stdout.write(formatRunList(records));
@@ -98,7 +99,7 @@ export function registerRuns(program: Command): void {
     .command('compare')
     .argument('<ids...>', 'run ids (or unique prefixes), one or more')
     .description(
-      'Every model of every run in one table (names prefixed by run id), and a figure of in-window vs\n' +
+      'Every model of every run in one table (names prefixed by run id), and a figure of in-window vs ' +
         'beyond-window NRMSE and valid prediction time per model and run (compare.svg, compare.png).',
     )
     .option('--out <dir>', 'where to write compare.svg and compare.png', 'lawful-compare')
