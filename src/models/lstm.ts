@@ -2,8 +2,10 @@
  * The LSTM family: the black-box baseline of the reference experiment. One LSTM layer and
  * a linear readout (nn/lstm.ts) predict the next sample of every channel from the previous
  * `window` samples, trained teacher-forced on windows cut from the training series (as
- * shared/peers/torch_lstm.py does). It fits the training window closely and is expected to
- * fail beyond it — that failure is what the evaluator shows, so nothing here helps it.
+ * shared/peers/torch_lstm.py does) with Adam; early stopping on the held-out end of the span
+ * picks the step count, and by default the whole span is then trained on for that many steps.
+ * It fits the training window closely and is expected to fail beyond it — that failure is
+ * what the evaluator shows, so nothing here helps it.
  *
  * Sampling: the network counts samples, not seconds, so every series it sees must be
  * uniformly sampled with the training step; anything else is a `ConfigError`.
@@ -56,7 +58,10 @@ export interface LstmConfig {
    * What the fit returns. 'early-stopped': the parameters of the best validation check,
    * trained on the first (1 − validationFraction) of the span only. 'retrain': then train
    * again, from the same initialisation, on the whole span for that check's step count
-   * (Goodfellow et al. 2016, Alg. 7.2), at most doubling the fit time. Default 'early-stopped'.
+   * (Goodfellow et al. 2016, Alg. 7.2), at most doubling the fit time. Default 'retrain':
+   * on the reference task (defaults, seed 0) the early-stopped model's one-step in-window
+   * NRMSE is 0.013 (0.56 of persistence's; it fails on the never-trained end of the window),
+   * the retrained one's 0.0040 (0.17).
    */
   finalPass: 'early-stopped' | 'retrain';
 }
@@ -64,7 +69,7 @@ export interface LstmConfig {
 const DEFAULTS: LstmConfig = {
   hidden: 64, window: 100, burnIn: 10, batch: 64, lr: 3e-3, lrDropFactor: 0.3, clipNorm: 1,
   maxSteps: 2000, validationFraction: 0.2, evalEvery: 50, patience: 10, maxValidationTargets: 256,
-  finalPass: 'early-stopped',
+  finalPass: 'retrain',
 };
 
 function checkConfig(c: LstmConfig): void {

@@ -15,9 +15,11 @@ function dampedOscillators(n: number, dt: number): Series {
 
 const tiny: Partial<LstmConfig> = { hidden: 4, window: 12, burnIn: 3, batch: 4, maxSteps: 20, evalEvery: 5 };
 /**
- * A small configuration of the same architecture and recipe that trains in seconds. No hold-out,
- * as in the PyTorch peer (shared/peers/torch_lstm.py trains on all of t ≤ 10): with the default
- * 20 % hold-out the end of the window is never trained on and its one-step error dominates.
+ * A small configuration of the same architecture and recipe that trains in about a second. No
+ * hold-out, as in the PyTorch peer (shared/peers/torch_lstm.py trains on all of t ≤ 10). With the
+ * 20 % hold-out and finalPass 'early-stopped' the end of the window is never trained on and the
+ * ratio is 0.92 (the LSTM does not generalise even one step into t ∈ (8, 10]); with 'retrain' it is
+ * this run again (the best check is the last step here), so the assertion covers that path too.
  */
 const PHYSICS: Partial<LstmConfig> = { hidden: 16, window: 16, burnIn: 4, batch: 32, maxSteps: 3000, lr: 0.01, validationFraction: 0 };
 const spec = (c: Partial<LstmConfig>) => ({ family: 'lstm', config: { ...lstmFamily.defaults, ...c } });
@@ -88,7 +90,7 @@ describe('lstm family', () => {
 
   it('early stopping returns the parameters of the best validation check (its loss recomputes from the fitted model)', async () => {
     // A large step size, so the validation loss wanders and the last check is not the best one.
-    const f = await lstmFamily.fit(spec({ ...tiny, maxSteps: 60, lr: 0.3 }), series, { seed: 3 });
+    const f = await lstmFamily.fit(spec({ ...tiny, maxSteps: 60, lr: 0.3, finalPass: 'early-stopped' }), series, { seed: 3 });
     const d = f.describe();
     const best = d.bestValidationLoss as number;
     const y = series.y[0], n = y.length;
@@ -104,7 +106,7 @@ describe('lstm family', () => {
 
   it("finalPass 'retrain' trains again on the whole span for the early-stopped step count", async () => {
     const cfg = { ...tiny, maxSteps: 60, lr: 0.3 };
-    const early = await lstmFamily.fit(spec(cfg), series, { seed: 3 });
+    const early = await lstmFamily.fit(spec({ ...cfg, finalPass: 'early-stopped' }), series, { seed: 3 });
     const again = await lstmFamily.fit(spec({ ...cfg, finalPass: 'retrain' }), series, { seed: 3 });
     const [d1, d2] = [early.describe(), again.describe()];
     expect(d2.stepsTrained).toBe(d1.stepsTrained);
