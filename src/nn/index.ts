@@ -3,4 +3,4 @@ export { gemmNT, gemmTN } from './gemm.js';
 export type { LstmBackend, LstmShape } from './lstm.js';
 export { LstmWorkspace, initLstm, lstmForward, lstmLayout, lstmLossAndGrad } from './lstm.js';
 export { LstmState, lstmStep } from './lstm-step.js';
-export { wasmSimdAvailable } from './wasm/heap.js';
+export { loadWasmKernels, wasmSimdAvailable } from './wasm/heap.js';

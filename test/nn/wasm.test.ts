@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng.js';
 import { gemmNT, gemmTN } from '../../src/nn/gemm.js';
 import { LstmWorkspace, initLstm, lstmLayout, lstmLossAndGrad } from '../../src/nn/lstm.js';
-import { WasmHeap, wasmSimdAvailable } from '../../src/nn/wasm/heap.js';
+import { WasmHeap, loadWasmKernels, wasmSimdAvailable } from '../../src/nn/wasm/heap.js';
 
 function relDiff(a: Float64Array, b: Float64Array): number {
   let num = 0, den = 0;
@@ -15,8 +15,9 @@ function relDiff(a: Float64Array, b: Float64Array): number {
 }
 
 describe('WebAssembly SIMD kernels', () => {
-  it('are available in Node 20 (else every LSTM silently runs the slower TypeScript path)', () => {
+  it('are available in Node 20 (else every LSTM silently runs the slower TypeScript path)', async () => {
     expect(wasmSimdAvailable()).toBe(true);
+    expect(await loadWasmKernels()).toBe(true);
   });
 
   it('gemmNT and gemmTN agree with the TypeScript kernels to 1e-12, remainders included', () => {

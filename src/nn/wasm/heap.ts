@@ -20,6 +20,7 @@ interface WasmMemory { readonly buffer: ArrayBuffer }
 declare const WebAssembly: {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => WasmModule;
+  compile(bytes: Uint8Array): Promise<WasmModule>;
   Instance: new (module: WasmModule, imports: Record<string, Record<string, unknown>>) => { exports: unknown };
   Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
 };
@@ -45,6 +46,23 @@ function gemmModule(): WasmModule | null {
     }
   }
   return compiled;
+}
+
+/**
+ * Compiles the kernels asynchronously. Only needed on a browser's main thread, where
+ * synchronous compilation of modules over 4 KB is refused (the kernels are ~10 KB): call it
+ * once before building workspaces there. Node and Web Workers compile on first use anyway.
+ * Resolves to whether the SIMD kernels are available.
+ */
+export async function loadWasmKernels(): Promise<boolean> {
+  if (compiled) return true;
+  try {
+    const bytes = decodeBase64(KERNELS_WASM_BASE64);
+    compiled = typeof WebAssembly === 'object' && WebAssembly.validate(bytes) ? await WebAssembly.compile(bytes) : null;
+  } catch {
+    compiled = null;
+  }
+  return compiled !== null;
 }
 
 /** Whether the SIMD kernels can run here. */
