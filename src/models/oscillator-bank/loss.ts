@@ -13,7 +13,9 @@
  * With `project`, W and b are solved in closed form for the current trajectory (variable
  * projection, Golub & Pereyra 1973): the dynamic gradient is then that of the full loss at
  * the optimal W, b (their own gradient vanishes there), so the prefix θ[0 : nDynamic] is
- * what the optimiser sees. All buffers are allocated once here.
+ * what the optimiser sees. An optional scale-invariant penalty on each oscillator's
+ * contribution energy (`ridge`) keeps near-degenerate oscillators from cancelling into a
+ * beat with huge weights. All buffers are allocated once here.
  */
 import { createExpm, createExpmFrechet } from '../../core/expm.js';
 import { luFactor, luSolve } from '../../core/linalg.js';
@@ -31,12 +33,13 @@ interface Propagator {
 }
 
 /**
- * One channel's share of ℓ: Σ_s w (W_c·x_s + b_c − y_s)²; with `gZ`, also accumulates
+ * One channel's share of ℓ: Σ_s w (W_c·x_s + b_c − y_s)² + λ w Σ_i Σ_s (W_ci x_i(s))²; with `gZ`, also accumulates
  * ∂ℓ/∂x_s into gZ and ∂ℓ/∂W_c, ∂ℓ/∂b_c into g (at offsets wAt, bAt).
  */
 function observeChannel(
   yc: Float64Array,
   w: number,
+  ridge: number,
   th: Float64Array,
   wAt: number,
   bAt: number,
@@ -50,22 +53,29 @@ function observeChannel(
   const b = th[bAt];
   let loss = 0;
   let gb = 0;
+  let pen = 0;
   for (let s = 0, p = 0; s < N; s++, p += n) {
     let yh = b;
-    for (let i = 0; i < K; i++) yh += th[wAt + i] * Z[p + i];
+    for (let i = 0; i < K; i++) {
+      const xi = Z[p + i];
+      yh += th[wAt + i] * xi;
+      pen += th[wAt + i] * th[wAt + i] * xi * xi;
+    }
     const r = yh - yc[s];
     loss += w * r * r;
     if (gZ !== null) {
       const gr = 2 * w * r;
       gb += gr;
       for (let i = 0; i < K; i++) {
-        gZ[p + i] += gr * th[wAt + i];
-        g[wAt + i] += gr * Z[p + i];
+        const wi = th[wAt + i];
+        // ∂/∂x of λ w W² x² and ∂/∂W of λ w W² Σ x² (the contribution-energy penalty).
+        gZ[p + i] += gr * wi + 2 * ridge * w * wi * wi * Z[p + i];
+        g[wAt + i] += gr * Z[p + i] + 2 * ridge * w * wi * Z[p + i] * Z[p + i];
       }
     }
   }
   g[bAt] += gb;
-  return loss;
+  return loss + ridge * w * pen;
 }
 
 /**
@@ -195,6 +205,15 @@ export class BankLoss {
   readonly theta: Float64Array;
   /** Latest trajectory (N × 2K). */
   readonly Z: Float64Array;
+  /**
+   * Weight λ ≥ 0 of the cancellation penalty λ Σ_c w_c Σ_i Σ_s (W_ci x_i(s))²: each
+   * oscillator's contribution energy relative to the channel's variance. Invariant to the
+   * scale of x_i (W_ci x_i is what is observed), it is ~λ for a bank whose oscillators each
+   * carry a share of the signal and ~λ·A² for a pair of near-degenerate oscillators whose
+   * contributions of amplitude A ≫ |y| cancel into a beat. In the projection it is the ridge
+   * λ·diag(G). Default 0 (fit.ts sets it per fit).
+   */
+  ridge = 0;
   private readonly gZ: Float64Array;
   private readonly prop: Propagator;
   private readonly weight: Float64Array;
@@ -253,7 +272,7 @@ export class BankLoss {
     if (grad) gZ.fill(0);
     let loss = 0;
     for (let c = 0; c < lay.C; c++) {
-      loss += observeChannel(y[c], weight[c], th, lay.W + c * K, lay.offset + c, K, n, N, Z, grad ? gZ : null, g);
+      loss += observeChannel(y[c], weight[c], this.ridge, th, lay.W + c * K, lay.offset + c, K, n, N, Z, grad ? gZ : null, g);
     }
     if (grad) {
       if (!Number.isFinite(loss)) {
@@ -307,6 +326,28 @@ export class BankLoss {
     return total / lay.C;
   }
 
+  /**
+   * Largest contribution energy of one oscillator relative to its channel's variance,
+   * max_{c,i} mean_s (W_ci x_i(s))² / var(y_c), over samples [0, b) of the last evaluation:
+   * ≲ 1 when each oscillator carries a share of the signal, ≫ 1 when oscillators cancel.
+   */
+  contributionRatio(b = this.N): number {
+    const { lay, Z, weight } = this;
+    const K = lay.K;
+    const n = 2 * K;
+    const th = this.theta;
+    let worst = 0;
+    for (let c = 0; c < lay.C; c++) {
+      for (let i = 0; i < K; i++) {
+        let e = 0;
+        for (let s = 0; s < b; s++) e += Z[s * n + i] * Z[s * n + i];
+        const wi = th[lay.W + c * K + i];
+        worst = Math.max(worst, ((wi * wi * e) / b) * weight[c] * lay.C * this.N);
+      }
+    }
+    return worst;
+  }
+
   /** Least-squares W_c, b_c for the current trajectory, written into `theta`. */
   private project(): void {
     const { lay, N, Z, y, G, rhs, piv } = this;
@@ -335,7 +376,9 @@ export class BankLoss {
         if (i < K) G[K * P + i] = G[i * P + K];
         tr += G[i * P + i];
       }
-      // A relative ridge of 1e-13 keeps a dead oscillator (x ≡ 0) from making G singular.
+      // The cancellation penalty is the ridge λ·G_ii on W (not on the offset); a relative
+      // 1e-13 more keeps a dead oscillator (x ≡ 0) from making G singular.
+      for (let i = 0; i < K; i++) G[i * P + i] *= 1 + this.ridge;
       for (let i = 0; i < P; i++) G[i * P + i] += 1e-13 * tr;
       if (!luFactor(G, P, piv)) continue;
       luSolve(G, P, piv, rhs);
