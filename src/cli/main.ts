@@ -14,9 +14,9 @@ import { registerSimulate } from './commands/simulate.js';
 export function buildProgram(): Command {
   const program = new Command('lawful')
     .description(
-      'Machine learning of dynamical systems that obeys the laws it is given:\n' +
-        'simulate reference systems, fit physics-structured and black-box models, and audit\n' +
-        'how each one extrapolates beyond its training window.',
+      'Machine learning of dynamical systems that obeys the laws it is given: simulate reference ' +
+        'systems, fit physics-structured and black-box models, and audit how each one extrapolates ' +
+        'beyond its training window.',
     )
     .version(LAWFUL_VERSION)
     .showHelpAfterError('(run with --help for usage)')

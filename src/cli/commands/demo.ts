@@ -9,9 +9,10 @@ import { multiProgress } from '../progress.js';
 export function registerDemo(program: Command): void {
   program
     .command('demo')
+    .summary('the reference experiment: coupled pendulums, an oscillator bank that extrapolates, an LSTM that does not')
     .description(
-      'The reference experiment: N coupled pendulums observed as one signal, every model trained on\n' +
-        't ≤ 10 and asked to forecast to t = 30. An oscillator bank with enough oscillators extrapolates;\n' +
+      'The reference experiment: N coupled pendulums observed as one signal, every model trained on ' +
+        't ≤ 10 and asked to forecast to t = 30. An oscillator bank with enough oscillators extrapolates; ' +
         'with too few it mimics the system only partly; an LSTM fits the window and fails beyond it.',
     )
     .option('--oscillators <N>', 'number of coupled pendulums', '4')

@@ -12,6 +12,7 @@ export function registerFit(program: Command): void {
   program
     .command('fit')
     .argument('<data>', 'a CSV, TSV or JSON file: a time column and one or more channels')
+    .summary('fit model families to your data and compare how they extrapolate')
     .description('Fit model families to your data on one split and compare how they extrapolate.')
     .option('--model <family>', `family to fit (repeatable): ${families.map((f) => f.family).join(', ')}`, collect, [])
     .option('--config <file.json>', 'per-family config overrides, e.g. {"oscillator-bank": {"oscillators": 2}}')

@@ -13,6 +13,7 @@ export function registerForecast(program: Command): void {
   program
     .command('forecast')
     .argument('<model.json>', 'a model saved by `lawful fit` or `lawful demo`')
+    .summary('forecast with a saved model')
     .description('Load a saved model and forecast from the end of a data file (CSV on stdout unless --out).')
     .requiredOption('--from <data>', 'the observations to forecast from (the model\'s channels, same clock)')
     .requiredOption('--until <T>', 'forecast up to this time')

@@ -9,6 +9,7 @@ export function registerSimulate(program: Command): void {
   program
     .command('simulate')
     .argument('[system]', 'reference system (see --list)')
+    .summary('simulate a reference system to CSV')
     .description('Simulate a reference system and write its observed channels as CSV (stdout unless --out).')
     .option('--list', 'list the systems and their parameters')
     .option('--param <name=value>', 'set a parameter; vectors as w=1.0,1.6,2.2 (repeatable)', collect, [])
