@@ -28,8 +28,10 @@ import { cosine } from '../../core/optim/schedules.js';
 import { Rng } from '../../core/rng.js';
 import type { FitOptions } from '../base.js';
 import { esprit } from '../spectral/esprit.js';
+import type { EspritResult } from '../spectral/esprit.js';
+import { BankLevenbergMarquardt } from './levenberg-marquardt.js';
 import { BankLoss } from './loss.js';
-import { BankLayout, startFromModes } from './params.js';
+import { BankLayout, EXACT_START_COUPLING, startFromModes } from './params.js';
 
 /** The numerical part of the bank's configuration (see OscillatorBankConfig for the docs). */
 export interface BankFitSettings {
@@ -67,17 +69,32 @@ export interface BankFitResult {
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
-/**
- * The ESPRIT start on (the first `n` samples of) the window: `order` modes (default K), the
- * remaining oscillators starting weak (startFromModes).
- */
-function espritStart(lay: BankLayout, t: Float64Array, y: Float64Array[], n: number, pendulum: boolean, order = lay.K): Float64Array {
-  const est = esprit(
+/** ESPRIT of `order` modes (default K) on the first `n` samples of the window. */
+function espritOf(lay: BankLayout, t: Float64Array, y: Float64Array[], n: number, order = lay.K): EspritResult {
+  return esprit(
     t.subarray(0, n),
     y.map((c) => c.subarray(0, n)),
     { order, offset: true },
   );
-  return startFromModes(lay, est.modes, est.offset, undefined, pendulum);
+}
+
+/** The bank that reproduces an ESPRIT estimate (remaining oscillators weak; startFromModes). */
+function startOf(lay: BankLayout, est: EspritResult, pendulum: boolean, coupling?: number): Float64Array {
+  return startFromModes(lay, est.modes, est.offset, undefined, pendulum, coupling);
+}
+
+/**
+ * The whole-window ESPRIT start: with couplings of 1e-8 if that already fits (NRMSE below
+ * LM_FROM, so Levenberg–Marquardt polishes it), else with the default 1e-4, which measured
+ * better from the poor starts of noisy windows (5% noise, demo seeds 1 and 2: beyond-window
+ * NRMSE 0.59 and 0.59 against 0.53 and 2.9).
+ */
+function wholeStart(loss: BankLoss, t: Float64Array, y: Float64Array[], pendulum: boolean, project: boolean): Float64Array {
+  const lay = loss.lay;
+  const est = espritOf(lay, t, y, t.length);
+  const exact = startOf(lay, est, pendulum, EXACT_START_COUPLING);
+  const l = loss.evaluate(project ? exact.slice(0, lay.nDynamic) : exact, null, project);
+  return Math.sqrt(l) < LM_FROM ? exact : startOf(lay, est, pendulum);
 }
 
 /** A seeded perturbation of a start: frequencies, damping, couplings and initial state. */
@@ -106,6 +123,13 @@ interface OneFit {
   reason: string;
 }
 
+/** Squared NRMSE of the start below which the cancellation penalty is off (NRMSE 1e-3). */
+const PENALTY_FROM = 1e-6;
+
+/** NRMSE below which a start is polished by Levenberg–Marquardt first, and its Jacobian cap. */
+const LM_FROM = 1e-3;
+const LM_ITERATIONS = 20;
+
 /**
  * Scores a full θ (W, b included) by its forecast of held-out samples: lower is better,
  * +∞ for a cancelling bank (see fitBank).
@@ -131,13 +155,14 @@ async function fitOne(
   let x: Float64Array = theta0.slice(0, size);
   const g = new Float64Array(size);
   const last = x.slice();
-  // The cancellation penalty's weight is a fixed fraction of the start's misfit: it does not
-  // bias a start that already fits exactly, and it outweighs the few percent of misfit a
-  // cancelling beat can win from a bank with too few oscillators (BankLoss.ridge).
+  // The cancellation penalty's weight is a fixed fraction of the start's misfit, so it
+  // outweighs what a cancelling beat can win from a bank with too few oscillators
+  // (BankLoss.ridge). A start that already fits (NRMSE < 1e-3) has no misfit to trade for a
+  // beat: no penalty, whose floor λ·Σ‖W_i x_i‖² would otherwise stall the polish at NRMSE ~√λ.
   loss.ridge = 0;
-  loss.ridge = s.cancellationPenalty * loss.evaluate(theta0.slice(0, size), null, project);
-  if (!Number.isFinite(loss.ridge)) loss.ridge = 0;
-  let lastLoss = loss.evaluate(x, null, project);
+  const l0 = loss.evaluate(theta0.slice(0, size), null, project);
+  loss.ridge = Number.isFinite(l0) && l0 > PENALTY_FROM ? s.cancellationPenalty * l0 : 0;
+  let lastLoss = loss.ridge === 0 ? l0 : loss.evaluate(x, null, project);
   if (!Number.isFinite(lastLoss)) throw new DivergenceError('the oscillator bank start is not finite', theta0.slice(), 0);
   const fg = (v: Float64Array, grad: Float64Array) => {
     const f = loss.evaluate(v, grad, project);
@@ -162,22 +187,10 @@ async function fitOne(
       }
     }
   }
-  // L-BFGS in chunks so the event loop (progress bars, abort) gets a turn.
-  const chunk = 100;
   let iterations = 0;
   let evaluations = 0;
   let reason = 'max-iterations';
-  // L-BFGS in Jacobi-scaled coordinates u = d∘x, d_j = ‖∂ŷ/∂x_j‖: the raw sensitivities
-  // span ~5 decades (log-frequencies vs softplus-parameterised couplings near 0), which
-  // costs a quasi-Newton method many iterations to learn; scaling the diagonal is cheap.
-  const d = jacobiScale(loss, x, project);
   const xs = new Float64Array(size);
-  const fgScaled = (u: Float64Array, gu: Float64Array) => {
-    for (let j = 0; j < size; j++) xs[j] = u[j] / d[j];
-    const f = fg(xs, gu);
-    for (let j = 0; j < size; j++) gu[j] /= d[j];
-    return f;
-  };
   // Early stopping on the held-out samples: score the start and every iterate, keep the best,
   // and give up once the score has not improved for `patience` iterations.
   let score = Infinity;
@@ -196,6 +209,29 @@ async function fitOne(
     } else sinceBest++;
   };
   scoreAt(x, 0);
+  // From a start that already fits, Gauss–Newton steps converge in a few Jacobians where
+  // L-BFGS needs ~60 iterations (levenberg-marquardt.ts); L-BFGS runs only if LM stops short.
+  let polished = false;
+  if (loss.ridge === 0 && maxIterations > 0 && Math.sqrt(lastLoss) < LM_FROM) {
+    const th = full(loss, x, project);
+    const lm = new BankLevenbergMarquardt(loss, BankLevenbergMarquardt.fastest(loss.lay, th)).polish(th, Math.min(maxIterations, LM_ITERATIONS));
+    polished = lm.converged;
+    iterations += lm.iterations;
+    evaluations += lm.evaluations;
+    if (loss.evaluate(th, null, false) < lastLoss) x = th.slice(0, size);
+    reason = 'levenberg-marquardt';
+    scoreAt(x, iterations);
+  }
+  // L-BFGS in Jacobi-scaled coordinates u = d∘x, d_j = ‖∂ŷ/∂x_j‖: the raw sensitivities
+  // span ~5 decades (log-frequencies vs softplus-parameterised couplings near 0), which
+  // costs a quasi-Newton method many iterations to learn; scaling the diagonal is cheap.
+  const d = polished ? new Float64Array(size).fill(1) : jacobiScale(loss, x, project);
+  const fgScaled = (u: Float64Array, gu: Float64Array) => {
+    for (let j = 0; j < size; j++) xs[j] = u[j] / d[j];
+    const f = fg(xs, gu);
+    for (let j = 0; j < size; j++) gu[j] /= d[j];
+    return f;
+  };
   // Stop when ℓ stalls relative to itself (ℓ spans 1e-20 … 1, so an absolute fTol cannot serve).
   let fPrev = Infinity;
   let stalls = 0;
@@ -208,7 +244,9 @@ async function fitOne(
     }
     return stalls >= 3 || sinceBest >= patience;
   };
-  while (iterations < maxIterations) {
+  // L-BFGS in chunks so the event loop (progress bars, abort) gets a turn.
+  const chunk = 100;
+  while (!polished && iterations < maxIterations) {
     throwIfAborted(opts.signal);
     const u = x.map((v, j) => v * d[j]);
     const r = lbfgs(fgScaled, u, {
@@ -286,8 +324,13 @@ function full(loss: BankLoss, x: Float64Array, project: boolean): Float64Array {
  */
 const CANCELLING_RATIO = 4;
 
-/** NRMSE at which a start already reproduces the window and its held-out tail: nothing to choose. */
-const EXACT_START = 1e-6;
+/**
+ * NRMSEs at which the ESPRIT start counts as exact on the head and on the held-out tail:
+ * nothing is left to choose. The tail's is looser: on the bench task the start fits the 7 s
+ * head to NRMSE ~4e-9 but forecasts the next 3 s to ~1e-6 (the conditioning of close modes).
+ */
+const EXACT_FIT = 1e-6;
+const EXACT_TAIL = 1e-4;
 
 /** Fits the bank to the uniformly sampled window (t, y). */
 export async function fitBank(t: Float64Array, y: Float64Array[], dt: number, s: BankFitSettings, opts: FitOptions): Promise<BankFitResult> {
@@ -308,6 +351,7 @@ export async function fitBank(t: Float64Array, y: Float64Array[], dt: number, s:
   let cap = s.maxIterations;
   let totals = { adamSteps: 0, iterations: 0, evaluations: 0 };
   const project = s.observation === 'projected';
+  const loss = new BankLoss(lay, y, dt, lossOpts);
   if (useHoldout) {
     const head = new BankLoss(lay, y.map((c) => c.subarray(0, nHead)), dt, lossOpts);
     const whole = new BankLoss(lay, y, dt, lossOpts);
@@ -318,25 +362,27 @@ export async function fitBank(t: Float64Array, y: Float64Array[], dt: number, s:
       const sc = tailError(whole, theta, nHead);
       return whole.contributionRatio(nHead) > CANCELLING_RATIO ? Infinity : sc;
     };
-    const pure = espritStart(lay, t, y, nHead, s.nonlinear);
-    const pureFull = full(head, project ? pure.slice(0, lay.nDynamic) : pure, project);
+    const headEst = espritOf(lay, t, y, nHead);
+    const pure = startOf(lay, headEst, s.nonlinear);
+    const pureExact = startOf(lay, headEst, s.nonlinear, EXACT_START_COUPLING);
+    const pureFull = full(head, project ? pureExact.slice(0, lay.nDynamic) : pureExact, project);
     const pureHead = Math.sqrt(head.evaluate(pureFull, null, false));
     const pureTail = validate(pureFull);
-    if (pureHead < EXACT_START && pureTail < EXACT_START) {
+    const fits: OneFit[] = [];
+    if (pureHead < EXACT_FIT && pureTail < EXACT_TAIL) {
       // The ESPRIT start already reproduces the head and forecasts the tail: restarts could
-      // only tie, so go straight to the whole window.
+      // only tie, so the whole window is fitted from its own ESPRIT start, as with restarts: 1.
       tailNrmse.push(pureTail);
-      start = espritStart(lay, t, y, N, s.nonlinear);
+      start = wholeStart(whole, t, y, s.nonlinear, project);
       stage = s.restarts;
     } else {
-      const fits: OneFit[] = [];
       for (let r = 0; r < s.restarts; r++) {
         // The second start keeps only the dominant half of the modes (the rest start weak):
         // when noise hides the weak modes, the held-out tail can prefer a bank that carries
         // what is identifiable over one that fits noise with the spare oscillators.
         const half = Math.ceil(lay.K / 2);
         const theta0 =
-          r === 0 ? pure : r === 1 && half < lay.K ? espritStart(lay, t, y, nHead, s.nonlinear, half) : perturb(lay, pure, rng.fork(), s.perturbation);
+          r === 0 ? pure : r === 1 && half < lay.K ? startOf(lay, espritOf(lay, t, y, nHead, half), s.nonlinear) : perturb(lay, pure, rng.fork(), s.perturbation);
         let score = Infinity;
         try {
           const one = await fitOne(head, theta0, s, opts, progress(`restart ${r + 1}/${s.restarts}`), validate);
@@ -359,9 +405,8 @@ export async function fitBank(t: Float64Array, y: Float64Array[], dt: number, s:
       if (pick.lastScore > 1.25 * pick.score + 1e-4) cap = pick.bestIteration;
     }
   } else {
-    start = espritStart(lay, t, y, N, s.nonlinear);
+    start = wholeStart(loss, t, y, s.nonlinear, project);
   }
-  const loss = new BankLoss(lay, y, dt, lossOpts);
   // Nothing is held out any more, but a cancelling iterate is still never kept.
   const guard: Validator = (theta) => {
     const l = loss.evaluate(theta, null, false);

@@ -216,11 +216,19 @@ export class BankLoss {
   ridge = 0;
   private readonly gZ: Float64Array;
   private readonly prop: Propagator;
+  private readonly nonlinear: boolean;
+  private readonly expm: (A: Float64Array, out: Float64Array) => void;
+  private readonly Aq: Float64Array;
+  private readonly Mq: Float64Array;
+  private readonly zq: Float64Array;
+  private readonly zq1: Float64Array;
   private readonly weight: Float64Array;
   private readonly G: Float64Array;
   private readonly rhs: Float64Array;
   private readonly piv: Int32Array;
   private readonly gFull: Float64Array;
+  private readonly S: Float64Array;
+  private rFull: Float64Array | undefined;
 
   constructor(
     readonly lay: BankLayout,
@@ -235,6 +243,12 @@ export class BankLoss {
     this.Z = new Float64Array(N * n);
     this.gZ = new Float64Array(N * n);
     this.prop = opts.nonlinear ? pendulumPropagator(lay, N, dt, opts.substeps, this.theta) : linearPropagator(lay, N, dt);
+    this.nonlinear = opts.nonlinear;
+    this.expm = createExpm(n);
+    this.Aq = new Float64Array(n * n);
+    this.Mq = new Float64Array(n * n);
+    this.zq = new Float64Array(n);
+    this.zq1 = new Float64Array(n);
     this.weight = new Float64Array(lay.C);
     for (let c = 0; c < lay.C; c++) {
       let m = 0;
@@ -250,6 +264,7 @@ export class BankLoss {
     this.rhs = new Float64Array(P);
     this.piv = new Int32Array(P);
     this.gFull = new Float64Array(lay.size);
+    this.S = new Float64Array(lay.K * lay.K);
   }
 
   /**
@@ -304,6 +319,65 @@ export class BankLoss {
         out[c * N + s] = sw * yh;
       }
     }
+    return true;
+  }
+
+  /** The weight w_c = 1/(C·N·var y_c) of channel c in ℓ. */
+  weightOf(c: number): number {
+    return this.weight[c];
+  }
+
+  /**
+   * Weighted residuals √w_c·(ŷ_c(t_n) − y_c(t_n)) into `out` (C·N) for the full θ (W, b as
+   * given, not re-projected), so ℓ = ‖out‖² without the penalty; false if not finite.
+   */
+  residual(theta: Float64Array, out: Float64Array): boolean {
+    if (!this.predict(theta, out)) return false;
+    const { lay, N, y, weight } = this;
+    for (let c = 0; c < lay.C; c++) {
+      const sw = Math.sqrt(weight[c]);
+      const yc = y[c];
+      for (let s = 0; s < N; s++) out[c * N + s] -= sw * yc[s];
+    }
+    return true;
+  }
+
+  /**
+   * The weighted residuals of samples 0, q, 2q, … (⌈N/q⌉ per channel, channel-major) into
+   * `out`: the linear bank steps them exactly by e^{A q dt}, q times fewer steps than the
+   * full trajectory (the data are oversampled for the bank's frequencies); the pendulum bank
+   * simulates every step (and overwrites Z). Leaves Z alone otherwise. False if not finite.
+   */
+  residualEvery(q: number, theta: Float64Array, out: Float64Array): boolean {
+    const { lay, N, y, weight } = this;
+    const K = lay.K;
+    const n = 2 * K;
+    const m = Math.ceil(N / q);
+    if (this.nonlinear) {
+      const full = (this.rFull ??= new Float64Array(lay.C * N));
+      if (!this.residual(theta, full)) return false;
+      for (let c = 0; c < lay.C; c++) for (let k = 0; k < m; k++) out[c * m + k] = full[c * N + k * q];
+      return true;
+    }
+    const { Aq, Mq, zq, zq1 } = this;
+    lay.matrix(theta, Aq, this.S);
+    for (let k = 0; k < n * n; k++) Aq[k] *= q * this.dt;
+    this.expm(Aq, Mq);
+    for (let i = 0; i < n; i++) zq[i] = theta[lay.z0 + i];
+    for (let k = 0; k < m; k++) {
+      for (let c = 0; c < lay.C; c++) {
+        let yh = theta[lay.offset + c];
+        for (let i = 0; i < K; i++) yh += theta[lay.W + c * K + i] * zq[i];
+        out[c * m + k] = Math.sqrt(weight[c]) * (yh - y[c][k * q]);
+      }
+      for (let i = 0; i < n; i++) {
+        let acc = 0;
+        for (let j = 0; j < n; j++) acc += Mq[i * n + j] * zq[j];
+        zq1[i] = acc;
+      }
+      zq.set(zq1);
+    }
+    for (let k = 0; k < lay.C * m; k++) if (!Number.isFinite(out[k])) return false;
     return true;
   }
 

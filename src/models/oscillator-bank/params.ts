@@ -153,14 +153,28 @@ export interface StartMode {
 export const START_COUPLING = 1e-4;
 
 /**
+ * Coupling of an exact start (ESPRIT reproduces the window): Gauss–Newton takes a softplus
+ * coupling towards 0 by one e-fold per iteration (each step is linear in its argument), so
+ * from 1e-4 the polish spent ~11 extra iterations; 1e-8 leaves nothing to crawl.
+ */
+export const EXACT_START_COUPLING = 1e-8;
+
+/**
  * θ of an (almost) uncoupled bank that reproduces the given modes exactly: oscillator i
  * carries mode i, with γ = 2σ and ω² = f² + σ² (the eigenvalues of x'' = −ω²x − γx' are
  * −γ/2 ± i√(ω² − γ²/4)), ω² reduced by the small start coupling's diagonal so the modes
  * move only to second order. Missing modes get spread frequencies and zero amplitude.
  */
-export function startFromModes(lay: BankLayout, modes: StartMode[], offset: number[], theta = new Float64Array(lay.size), pendulum = false): Float64Array {
+export function startFromModes(
+  lay: BankLayout,
+  modes: StartMode[],
+  offset: number[],
+  theta = new Float64Array(lay.size),
+  pendulum = false,
+  coupling = START_COUPLING,
+): Float64Array {
   const { K, C } = lay;
-  const sc = softplusInv(START_COUPLING);
+  const sc = softplusInv(coupling);
   for (let p = 0; p < lay.nPairs; p++) theta[lay.coupling + p] = sc;
   const fMax = modes.reduce((m, x) => Math.max(m, x.frequency), 1);
   const aMax = modes.reduce((m, x) => Math.max(m, ...x.channels.map((c) => c.amplitude)), 0);
@@ -168,7 +182,7 @@ export function startFromModes(lay: BankLayout, modes: StartMode[], offset: numb
   for (let i = 0; i < K; i++) {
     const m: StartMode = modes[i] ?? { frequency: fMax * (1 + 0.25 * (i - modes.length + 1)), decay: 0.05, channels: weak };
     const sigma = Math.max(m.decay, 1e-4);
-    const w2 = Math.max(m.frequency * m.frequency + sigma * sigma - (K - 1) * START_COUPLING, 1e-6);
+    const w2 = Math.max(m.frequency * m.frequency + sigma * sigma - (K - 1) * coupling, 1e-6);
     theta[lay.omega + i] = 0.5 * Math.log(w2);
     theta[lay.damping + i] = softplusInv(2 * sigma);
     // The channel where the mode is strongest sets the oscillator's state; others scale by W.

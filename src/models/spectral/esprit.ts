@@ -15,7 +15,7 @@
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { ConfigError, DataError } from '../../core/errors.js';
-import { leastSquares } from '../../core/linalg.js';
+import { leastSquares, luFactor, luSolve } from '../../core/linalg.js';
 import { highestSignificantFrequency, periodogram, uniformStep } from './periodogram.js';
 
 export interface EspritOptions {
@@ -115,15 +115,38 @@ export function esprit(t: Float64Array, y: Float64Array[], opts: EspritOptions):
   const V = evd.eigenvectorMatrix;
   const order = Array.from(ev.keys()).sort((a, b) => ev[b] - ev[a]).slice(0, M);
 
-  // Rotation invariance: Us[0:L−1] Φ = Us[1:L] in the least-squares sense.
-  const U1 = new Float64Array((L - 1) * M);
+  // Rotation invariance: Us[0:L−1] Φ = Us[1:L] in the least-squares sense, by the normal
+  // equations (U1ᵀU1) Φ = U1ᵀU2 for all M columns at once: U1 is Us (orthonormal columns)
+  // less one row, so U1ᵀU1 = I − u uᵀ is well conditioned unless the last row carries
+  // almost all of a column; then fall back to one QR per column.
+  const Us = new Float64Array(L * M);
+  for (let r = 0; r < L; r++) for (let c = 0; c < M; c++) Us[r * M + c] = V.get(r, order[c]);
   const Phi = new Matrix(M, M);
-  for (let r = 0; r < L - 1; r++) for (let c = 0; c < M; c++) U1[r * M + c] = V.get(r, order[c]);
-  const rhs = new Float64Array(L - 1);
-  for (let c = 0; c < M; c++) {
-    for (let r = 0; r < L - 1; r++) rhs[r] = V.get(r + 1, order[c]);
-    const col = solveTolerant(U1, L - 1, M, rhs);
-    for (let r = 0; r < M; r++) Phi.set(r, c, col[r]);
+  const NtN = new Float64Array(M * M);
+  const NtR = new Float64Array(M * M);
+  for (let r = 0; r < L - 1; r++) {
+    for (let a = 0; a < M; a++) {
+      const ua = Us[r * M + a];
+      for (let b = 0; b < M; b++) {
+        NtN[a * M + b] += ua * Us[r * M + b];
+        NtR[a * M + b] += ua * Us[(r + 1) * M + b];
+      }
+    }
+  }
+  let minDiag = Infinity;
+  for (let a = 0; a < M; a++) minDiag = Math.min(minDiag, NtN[a * M + a]);
+  const piv = new Int32Array(M);
+  if (minDiag > 0.1 && luFactor(NtN, M, piv)) {
+    luSolve(NtN, M, piv, NtR, M);
+    for (let r = 0; r < M; r++) for (let c = 0; c < M; c++) Phi.set(r, c, NtR[r * M + c]);
+  } else {
+    const U1 = Us.subarray(0, (L - 1) * M);
+    const rhs = new Float64Array(L - 1);
+    for (let c = 0; c < M; c++) {
+      for (let r = 0; r < L - 1; r++) rhs[r] = Us[(r + 1) * M + c];
+      const col = solveTolerant(U1, L - 1, M, rhs);
+      for (let r = 0; r < M; r++) Phi.set(r, c, col[r]);
+    }
   }
   const pe = new EigenvalueDecomposition(Phi);
   const h = q * dt;
