@@ -6,7 +6,8 @@
  *
  * with L the Laplacian of non-negative couplings, latent state z = [x, x'] (2K), fitted
  * initial state z(t₀) at the window's first sample. Stable by construction (params.ts),
- * initialised from ESPRIT modes and polished by L-BFGS (oscillator-bank/fit.ts).
+ * initialised from ESPRIT modes and polished by Levenberg–Marquardt or L-BFGS, guarded
+ * against cancelling oscillators (oscillator-bank/fit.ts).
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { ConfigError, DataError } from '../core/errors.js';
@@ -48,7 +49,7 @@ export interface OscillatorBankConfig {
   holdout: number;
   /** Scale of the restarts' perturbations (log-frequency sd; others scaled from it). Default 0.01. */
   perturbation: number;
-  /** L-BFGS iteration cap per fit. Default 500. */
+  /** Iteration cap per fit (L-BFGS iterations plus Levenberg–Marquardt Jacobians). Default 500. */
   maxIterations: number;
   /** Adam step cap, used only from a poor start. Default 1000. */
   adamSteps: number;
@@ -204,7 +205,7 @@ function bank(s: BankState): Fitted {
 
 export const oscillatorBankFamily: ModelFamily<OscillatorBankConfig> = {
   family: 'oscillator-bank',
-  description: 'K coupled damped oscillators (stable by construction), ESPRIT-initialised, fitted by L-BFGS through the exact propagator.',
+  description: 'K coupled damped oscillators (stable by construction), ESPRIT-initialised, fitted by Levenberg–Marquardt / L-BFGS through the exact propagator.',
   defaults: DEFAULTS,
   async fit(spec: ModelSpec<OscillatorBankConfig>, train: Series, opts: FitOptions): Promise<Fitted> {
     const config: OscillatorBankConfig = { ...DEFAULTS, ...spec.config };
