@@ -162,7 +162,9 @@ export async function fitBank(t: Float64Array, y: Float64Array[], dt: number, s:
     const fits: OneFit[] = [];
     if (pureHead < EXACT_FIT && pureTail < EXACT_TAIL) {
       // The ESPRIT start already reproduces the head and forecasts the tail: restarts could
-      // only tie, so the whole window is fitted from its own ESPRIT start, as with restarts: 1.
+      // only tie, so the whole window is fitted from its own ESPRIT start, as with restarts: 1
+      // (starting from the head's estimate instead saves one ESPRIT but ends at beyond-window
+      // NRMSE 3e-6 instead of 2e-9 on the bench task).
       tailNrmse.push(pureTail);
       start = wholeStart(whole, t, y, s.nonlinear, project);
       stage = s.restarts;

@@ -49,6 +49,25 @@ function backwardSweep(N: number, n: number, M: Float64Array, Z: Float64Array, g
   }
 }
 
+/**
+ * z_s = M z_{s−1} for s = 1 … N−1 from z_0 = Z[0 : n]; false if z_{N−1} is not finite. A
+ * plain function (like backwardSweep), so its optimised code is shared by every propagator
+ * instead of warming up again in each new closure.
+ */
+function forwardSweep(N: number, n: number, M: Float64Array, Z: Float64Array): boolean {
+  for (let s = 1; s < N; s++) {
+    const p = (s - 1) * n;
+    const q = s * n;
+    for (let i = 0; i < n; i++) {
+      let acc = 0;
+      for (let j = 0; j < n; j++) acc += M[i * n + j] * Z[p + j];
+      Z[q + i] = acc;
+    }
+  }
+  for (let k = (N - 1) * n; k < N * n; k++) if (!Number.isFinite(Z[k])) return false;
+  return true;
+}
+
 export function linearPropagator(lay: BankLayout, N: number, h: number): Propagator {
   const n = 2 * lay.K;
   const term = linearBankTerm(lay);
@@ -68,17 +87,7 @@ export function linearPropagator(lay: BankLayout, N: number, h: number): Propaga
       for (let k = 0; k < n * n; k++) A[k] *= h;
       exp(A, M);
       for (let i = 0; i < n; i++) Z[i] = theta[lay.z0 + i];
-      for (let s = 1; s < N; s++) {
-        const p = (s - 1) * n;
-        const q = s * n;
-        for (let i = 0; i < n; i++) {
-          let acc = 0;
-          for (let j = 0; j < n; j++) acc += M[i * n + j] * Z[p + j];
-          Z[q + i] = acc;
-        }
-      }
-      for (let k = (N - 1) * n; k < N * n; k++) if (!Number.isFinite(Z[k])) return false;
-      return true;
+      return forwardSweep(N, n, M, Z);
     },
     backward(theta, Z, gZ, dTheta) {
       backwardSweep(N, n, M, Z, gZ, Mbar, a, b);
