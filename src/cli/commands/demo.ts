@@ -1,6 +1,8 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatMetric } from '../../report/format.js';
+import { RunStore } from '../../runs/store.js';
+import { withRun } from '../../runs/with-run.js';
 import { formatTable } from '../../report/table.js';
 import { parseCount, parseCountList, parseNumber, parsePositive, readFamilyConfigs } from '../args.js';
 import { DEMO_MODELS, runDemo, writeDemo, type DemoRun } from '../demo.js';
@@ -25,30 +27,40 @@ export function registerDemo(program: Command): void {
     .option('--models <a,b,...>', `model families to fit (default ${DEMO_MODELS.join(',')})`)
     .option('--config <file.json>', 'per-family config overrides, e.g. {"lstm": {"hidden": 32}}')
     .option('--out <dir>', 'where to write figure.svg/png, results.json, index.html', 'lawful-demo')
+    .option('--store <path>', 'run store to record this run in (default $LAWFUL_STORE or ./.lawful/runs.db)')
     .addHelpText('after', '\nExamples:\n  lawful demo\n  lawful demo --noise 0.05 --out noisy\n  lawful demo --bank 4,3,2 --models oscillator-bank,fourier')
     .action(async (o) => {
       const controller = new AbortController();
       const onSigint = () => controller.abort('interrupted');
       process.once('SIGINT', onSigint);
+      const options = {
+        oscillators: parseCount('--oscillators', o.oscillators),
+        nonlinear: Boolean(o.nonlinear),
+        bank: o.bank !== undefined ? parseCountList('--bank', o.bank) : undefined,
+        trainUntil: parsePositive('--train-until', o.trainUntil),
+        until: parsePositive('--until', o.until),
+        noise: parseNumber('--noise', o.noise),
+        seed: parseCount('--seed', o.seed),
+        models: o.models !== undefined ? String(o.models).split(',').map((s: string) => s.trim()) : undefined,
+        configs: o.config !== undefined ? readFamilyConfigs(o.config) : undefined,
+      };
+      const store = RunStore.open(o.store);
       try {
         const started = performance.now();
-        const run = await runDemo({
-          oscillators: parseCount('--oscillators', o.oscillators),
-          nonlinear: Boolean(o.nonlinear),
-          bank: o.bank !== undefined ? parseCountList('--bank', o.bank) : undefined,
-          trainUntil: parsePositive('--train-until', o.trainUntil),
-          until: parsePositive('--until', o.until),
-          noise: parseNumber('--noise', o.noise),
-          seed: parseCount('--seed', o.seed),
-          models: o.models !== undefined ? String(o.models).split(',').map((s: string) => s.trim()) : undefined,
-          configs: o.config !== undefined ? readFamilyConfigs(o.config) : undefined,
-          progress: multiProgress(),
-          signal: controller.signal,
-        });
-        const files = await writeDemo(resolve(o.out), run);
+        const info = { command: 'demo', config: options, argv: process.argv.slice(2), dataSource: 'simulated:coupled-pendulums' };
+        const { run, files } = await withRun(
+          store,
+          info,
+          async () => {
+            const run = await runDemo({ ...options, progress: multiProgress(), signal: controller.signal });
+            return { run, results: run.results, files: await writeDemo(resolve(o.out), run) };
+          },
+          { signal: controller.signal },
+        );
         process.stdout.write(summary(run) + '\n');
-        process.stdout.write(`\nWrote ${files.png}, ${files.html} and ${files.results} (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+        process.stdout.write(`\nWrote ${files.png}, ${files.html} and ${files.results} (${((performance.now() - started) / 1000).toFixed(1)} s); recorded in ${store.path}\n`);
       } finally {
+        store.close();
         process.off('SIGINT', onSigint);
       }
     });

@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
 import { families } from '../../models/index.js';
 import { formatTable } from '../../report/table.js';
+import { RunStore } from '../../runs/store.js';
+import { withRun } from '../../runs/with-run.js';
 import { collect, parseCount, parseNumber, parsePositive, readFamilyConfigs } from '../args.js';
 import { runFit } from '../fit.js';
 import { writeRunOutput } from '../output.js';
@@ -25,6 +27,7 @@ export function registerFit(program: Command): void {
     .option('--resample <dt>', 'interpolate onto a uniform grid of step dt first (for irregularly sampled files)')
     .option('--seed <s>', 'seed of every fit', '0')
     .option('--out <dir>', 'where to write the table, figure, results.json, index.html and saved models', 'lawful-fit')
+    .option('--store <path>', 'run store to record this run in (default $LAWFUL_STORE or ./.lawful/runs.db)')
     .addHelpText(
       'after',
       '\nExamples:\n  lawful fit pendulums.csv --model oscillator-bank --model lstm --train-until 10\n' +
@@ -38,40 +41,54 @@ export function registerFit(program: Command): void {
       const controller = new AbortController();
       const onSigint = () => controller.abort('interrupted');
       process.once('SIGINT', onSigint);
+      const options = {
+        data,
+        models: o.model as string[],
+        configs: o.config !== undefined ? readFamilyConfigs(o.config) : undefined,
+        trainUntil: o.trainUntil !== undefined ? parseNumber('--train-until', o.trainUntil) : undefined,
+        trainFraction: o.trainFraction !== undefined ? parseNumber('--train-fraction', o.trainFraction) : undefined,
+        read: {
+          channels: o.channels !== undefined ? String(o.channels).split(',').map((s: string) => s.trim()) : undefined,
+          time: o.time,
+          fill: o.fill as 'error' | 'interpolate' | 'drop',
+        },
+        trajectory: o.trajectory as string | undefined,
+        resample: o.resample !== undefined ? parsePositive('--resample', o.resample) : undefined,
+        seed: parseCount('--seed', o.seed),
+      };
+      const store = RunStore.open(o.store);
       try {
         const started = performance.now();
-        const run = await runFit({
-          data,
-          models: o.model,
-          configs: o.config !== undefined ? readFamilyConfigs(o.config) : undefined,
-          trainUntil: o.trainUntil !== undefined ? parseNumber('--train-until', o.trainUntil) : undefined,
-          trainFraction: o.trainFraction !== undefined ? parseNumber('--train-fraction', o.trainFraction) : undefined,
-          read: {
-            channels: o.channels !== undefined ? String(o.channels).split(',').map((s: string) => s.trim()) : undefined,
-            time: o.time,
-            fill: o.fill,
+        const info = { command: 'fit', config: options, argv: process.argv.slice(2), dataSource: resolve(data) };
+        const { run, files } = await withRun(
+          store,
+          info,
+          async () => {
+            const run = await runFit({ ...options, progress: multiProgress(), signal: controller.signal });
+            for (const w of run.dataset.warnings) process.stderr.write(`note: ${w}\n`);
+            const files = await writeRunOutput(resolve(o.out), {
+              results: run.results,
+              truth: run.series,
+              split: run.split,
+              predictions: run.predictions,
+              saved: run.saved,
+              title: `${basename(data)} — trained on t ≤ ${+run.split.trainUntil.toPrecision(6)}`,
+            });
+            return { run, results: run.results, files };
           },
-          trajectory: o.trajectory,
-          resample: o.resample !== undefined ? parsePositive('--resample', o.resample) : undefined,
-          seed: parseCount('--seed', o.seed),
-          progress: multiProgress(),
-          signal: controller.signal,
-        });
-        for (const w of run.dataset.warnings) process.stderr.write(`note: ${w}\n`);
-        const files = await writeRunOutput(resolve(o.out), {
-          results: run.results,
-          truth: run.series,
-          split: run.split,
-          predictions: run.predictions,
-          saved: run.saved,
-          title: `${basename(data)} — trained on t ≤ ${+run.split.trainUntil.toPrecision(6)}`,
-        });
+          { signal: controller.signal },
+        );
         process.stdout.write(formatTable(run.results.models, { until: run.split.until }) + '\n');
         for (const f of run.failures) process.stdout.write(`${f.name}: fit failed — ${f.error}\n`);
         const models = Object.entries(files).filter(([k]) => k.startsWith('model:')).map(([, v]) => v);
-        process.stdout.write(`\nWrote ${files.png}, ${files.html}, ${files.results}` + (models.length ? ` and ${models.length} saved model${models.length > 1 ? 's' : ''} (${models.join(', ')})` : '') + ` (${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
+        process.stdout.write(
+          `\nWrote ${files.png}, ${files.html}, ${files.results}` +
+            (models.length ? ` and ${models.length} saved model${models.length > 1 ? 's' : ''} (${models.join(', ')})` : '') +
+            ` (${((performance.now() - started) / 1000).toFixed(1)} s); recorded in ${store.path}\n`,
+        );
         if (run.results.models.length === 0) throw new ConfigError('every fit failed (see above)', '--model');
       } finally {
+        store.close();
         process.off('SIGINT', onSigint);
       }
     });
