@@ -38,10 +38,10 @@ run() { # name, command...
 echo "bench: $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(node --version), $(/usr/bin/python3 --version 2>&1)"
 run ode npx tsx bench/ode/bench.ts
 run bank npx tsx bench/bank/bench.ts
-if [ -f bench/lstm/run.sh ]; then
-  run lstm bash bench/lstm/run.sh
+if [ -f bench/lstm/bench.ts ]; then
+  run lstm npx tsx bench/lstm/bench.ts
 else
-  echo; echo "== lstm: skipped (bench/lstm/run.sh does not exist yet)"
+  echo; echo "== lstm: skipped (bench/lstm/bench.ts is missing)"
 fi
 
 npx tsx bench/summary.ts --since "$started"

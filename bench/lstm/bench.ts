@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../../src/core/rng.js';
 import { LstmWorkspace, initLstm, lstmLayout, lstmLossAndGrad } from '../../src/nn/lstm.js';
+import { median, writeResult } from '../common.js';
 
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] || 30) || 30;
@@ -49,11 +50,6 @@ function trainStep(): number {
   return loss;
 }
 
-function median(a: number[]): number {
-  const s = [...a].sort((p, q) => p - q);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
-
 function timeSteps(): number {
   for (let i = 0; i < 5; i++) trainStep(); // JIT warm-up
   const times: number[] = [];
@@ -85,3 +81,15 @@ if (torchMs !== undefined) {
 console.log(`PyTorch 1 thread, reference machine: ${TORCH_REFERENCE_MS} ms/step (quoted from shared/peers/results.md); lawful / reference: ${(lawfulMs / TORCH_REFERENCE_MS).toFixed(2)}×`);
 console.log(`TF.js-wasm: ${TFJS_WASM_MS} ms/step (quoted from shared/peers, not measured)`);
 console.log(`speed-up over TF.js-wasm: ${(TFJS_WASM_MS / lawfulMs).toFixed(1)}× (target ≥ 5)`);
+
+const ms = (x: number) => `${x.toFixed(1)} ms/step`;
+writeResult(
+  'lstm',
+  [
+    ...(torchMs !== undefined
+      ? [{ bench: 'lstm', what: 'LSTM training step (H 64, T 100, B 64) vs PyTorch 1 thread, measured now', lawful: ms(lawfulMs), peer: ms(torchMs), speedup: torchMs / lawfulMs, target: '≥ 0.5× (within 2×)', note: 'lawful float64, PyTorch float32' }]
+      : []),
+    { bench: 'lstm', what: 'same step vs TF.js-wasm (quoted, not measured)', lawful: ms(lawfulMs), peer: ms(TFJS_WASM_MS), speedup: TFJS_WASM_MS / lawfulMs, target: '≥ 5×' },
+  ],
+  { lawfulMs, lawfulTypeScriptMs: jsMs, backend: ws.backend, torchMs: torchMs ?? null, tfjsWasmQuotedMs: TFJS_WASM_MS, reps },
+);

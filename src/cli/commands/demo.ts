@@ -71,7 +71,8 @@ export function summary(run: DemoRun): string {
   const { results, data } = run;
   const lines = [formatTable(results.models, { until: results.split.until })];
   const truth = data.modes.map((m) => `${m.frequency.toFixed(4)} (${(100 * m.varianceShare).toFixed(1)}%)`).join(', ');
-  lines.push(`\nTrue modes, rad/s (share of the window's variance): ${truth}`);
+  const which = data.config.nonlinear ? 'Modes of the small-angle linearisation' : 'True modes';
+  lines.push(`\n${which}, rad/s (share of the window's variance): ${truth}`);
   for (const m of results.models) {
     const rec = m.describe.recoveredModes as { fittedFrequency: number; relativeError: number }[] | undefined;
     if (!rec) continue;
