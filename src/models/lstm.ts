@@ -55,21 +55,30 @@ export interface LstmConfig {
   /** Most validation targets evaluated per check (evenly spaced), to bound its cost. Default 256. */
   maxValidationTargets: number;
   /**
-   * What the fit returns. 'early-stopped': the parameters of the best validation check,
-   * trained on the first (1 − validationFraction) of the span only. 'retrain': then train
-   * again, from the same initialisation, on the whole span for that check's step count
-   * (Goodfellow et al. 2016, Alg. 7.2), at most doubling the fit time. Default 'retrain':
-   * on the reference task (defaults, seed 0) the early-stopped model's one-step in-window
+   * What the fit returns after early stopping chose a step count on the held-out end.
+   * - 'early-stopped': the parameters of the best validation check, trained on the first
+   *   (1 − validationFraction) of the span only.
+   * - 'continue' (default): from those parameters, keep training on the whole span for
+   *   `continueFraction` of the steps already taken, on the schedule's last learning rate
+   *   (after Goodfellow, Bengio & Courville 2016, Alg. 7.3, whose stopping rule — held-out
+   *   loss down to the training loss at the best check — stopped too early here: demo
+   *   signal, defaults, one-step NRMSE 0.0039 with it, 0.0028 with the full 25 %). The
+   *   held-out end is then no longer never-trained, at a quarter of a retrain's cost.
+   * - 'retrain': train again from the same initialisation on the whole span for the chosen
+   *   step count (ibid., Alg. 7.2), at most doubling the fit time.
+   * On the reference task (defaults, seed 0) the early-stopped model's one-step in-window
    * NRMSE is 0.013 (0.56 of persistence's; it fails on the never-trained end of the window),
    * the retrained one's 0.0040 (0.17).
    */
-  finalPass: 'early-stopped' | 'retrain';
+  finalPass: 'early-stopped' | 'continue' | 'retrain';
+  /** With finalPass 'continue': the extra steps, as a fraction of the early-stopped step count. Default 0.25. */
+  continueFraction: number;
 }
 
 const DEFAULTS: LstmConfig = {
   hidden: 64, window: 100, burnIn: 10, batch: 64, lr: 3e-3, lrDropFactor: 0.3, clipNorm: 1,
   maxSteps: 2000, validationFraction: 0.2, evalEvery: 50, patience: 10, maxValidationTargets: 256,
-  finalPass: 'retrain',
+  finalPass: 'continue', continueFraction: 0.25,
 };
 
 function checkConfig(c: LstmConfig): void {
@@ -80,7 +89,8 @@ function checkConfig(c: LstmConfig): void {
   if (!(c.lrDropFactor > 0 && c.lrDropFactor <= 1)) throw new ConfigError(`must be in (0, 1]; got ${c.lrDropFactor}`, 'lrDropFactor');
   if (!(c.clipNorm > 0)) throw new ConfigError(`must be > 0; got ${c.clipNorm}`, 'clipNorm');
   if (!(c.validationFraction >= 0 && c.validationFraction < 0.9)) throw new ConfigError(`must be in [0, 0.9); got ${c.validationFraction}`, 'validationFraction');
-  if (c.finalPass !== 'early-stopped' && c.finalPass !== 'retrain') throw new ConfigError(`must be 'early-stopped' or 'retrain'; got ${String(c.finalPass)}`, 'finalPass');
+  if (!['early-stopped', 'continue', 'retrain'].includes(c.finalPass)) throw new ConfigError(`must be 'early-stopped', 'continue' or 'retrain'; got ${String(c.finalPass)}`, 'finalPass');
+  if (!(c.continueFraction > 0 && c.continueFraction <= 1)) throw new ConfigError(`must be in (0, 1]; got ${c.continueFraction}`, 'continueFraction');
 }
 
 /** The uniform sampling step of `t`; a `ConfigError` naming `what` if the spacing varies by more than 1e-6 relative. */
@@ -284,18 +294,29 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
   const { size } = lstmLayout(shape);
   const ws = new LstmWorkspace(shape, B, T, cfg.burnIn);
   const valWs = valTargets.length ? new LstmWorkspace(shape, Math.min(B, valTargets.length), T) : null;
-  const retrain = cfg.finalPass === 'retrain' && valTargets.length > 0;
-  const progress = (pass: number, fraction: number) => (retrain ? (pass + fraction) / 2 : fraction);
+  const finalPass = valTargets.length > 0 ? cfg.finalPass : 'early-stopped';
+  // Share of the progress bar the first pass takes.
+  const first = finalPass === 'retrain' ? 0.5 : finalPass === 'continue' ? 1 / (1 + cfg.continueFraction) : 1;
+  const progress = (pass: number, fraction: number) => (pass === 0 ? first * fraction : first + (1 - first) * fraction);
 
   /**
-   * One training run from the seed's initialisation: `steps` Adam steps on windows starting
-   * before `starts`, with early stopping on `valTargets` when there are any. Returns the
-   * parameters of the best validation check (else the last ones).
+   * One training run: `steps` Adam steps on windows starting before `starts`, from the seed's
+   * initialisation or from `init.theta` (then the learning-rate schedule resumes at
+   * `init.step`). `validate`: early stopping on `valTargets`, returning the parameters of the
+   * best check.
    */
-  const trainPass = async (pass: number, starts: number, steps: number, validate: boolean) => {
+  const trainPass = async (
+    pass: number,
+    starts: number,
+    steps: number,
+    validate: boolean,
+    init?: { theta: Float64Array; step: number },
+  ) => {
     const rng = new Rng(opts.seed);
     const theta = new Float64Array(size);
-    initLstm(shape, theta, rng);
+    if (init) theta.set(init.theta);
+    else initLstm(shape, theta, rng);
+    const stepOffset = init?.step ?? 0;
     const grad = new Float64Array(size);
     const prev = Float64Array.from(theta);
     const best = Float64Array.from(theta);
@@ -303,7 +324,7 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
     // Drops at 60 % and 85 % of maxSteps in both passes, so a retrain sees the same schedule.
     const drops = [Math.floor(0.6 * cfg.maxSteps), Math.floor(0.85 * cfg.maxSteps)];
     const adam = new Adam(size, {
-      lr: (i) => cfg.lr * (i >= drops[0] ? cfg.lrDropFactor : 1) * (i >= drops[1] ? cfg.lrDropFactor : 1),
+      lr: (i) => cfg.lr * (i + stepOffset >= drops[0] ? cfg.lrDropFactor : 1) * (i + stepOffset >= drops[1] ? cfg.lrDropFactor : 1),
       clipNorm: cfg.clipNorm,
     });
     const valPred = new Float64Array(n * C);
@@ -361,17 +382,27 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
       best.set(theta);
       bestStep = step;
     }
-    return { theta: best, bestStep, bestVal: validate ? bestVal : null, lastLoss };
+    return { theta: best, bestStep, bestVal: validate ? bestVal : null, lastLoss, stepsRun: step };
   };
 
-  let result = await trainPass(0, nStarts, cfg.maxSteps, valTargets.length > 0);
-  const bestValLoss = result.bestVal;
-  // Goodfellow, Bengio & Courville (2016), Alg. 7.2: the hold-out chose the step count; train
-  // again on the whole span for that many steps.
-  if (retrain) result = await trainPass(1, n - T, result.bestStep, false);
-  opts.onProgress?.({ fraction: 1, stage: `done: ${result.bestStep} steps`, loss: bestValLoss ?? result.lastLoss });
+  const stopped = await trainPass(0, nStarts, cfg.maxSteps, valTargets.length > 0);
+  const bestValLoss = stopped.bestVal;
+  let theta = stopped.theta;
+  let stepsTrained = stopped.bestStep;
+  if (finalPass === 'retrain') {
+    // Goodfellow, Bengio & Courville (2016), Alg. 7.2: the hold-out chose the step count;
+    // train again on the whole span for that many steps.
+    theta = (await trainPass(1, n - T, stopped.bestStep, false)).theta;
+  } else if (finalPass === 'continue') {
+    // After ibid., Alg. 7.3: continue on the whole span from the early-stopped parameters.
+    const extra = Math.max(1, Math.round(cfg.continueFraction * stopped.bestStep));
+    const more = await trainPass(1, n - T, extra, false, { theta, step: stopped.bestStep });
+    theta = more.theta;
+    stepsTrained += more.stepsRun;
+  }
+  opts.onProgress?.({ fraction: 1, stage: `done: ${stepsTrained} steps`, loss: bestValLoss ?? stopped.lastLoss });
   return new LstmFitted({
-    config: cfg, theta: result.theta, names: [...train.names], mean, std, dt, stepsTrained: result.bestStep,
+    config: cfg, theta, names: [...train.names], mean, std, dt, stepsTrained,
     bestValLoss, training: { from: train.t[0], until: train.t[n - 1] },
   });
 }

@@ -116,6 +116,18 @@ describe('lstm family', () => {
     await expect(lstmFamily.fit(spec({ ...cfg, finalPass: 'bogus' as 'retrain' }), series, { seed: 3 })).rejects.toThrow(/finalPass/);
   });
 
+  it("finalPass 'continue' resumes from the early-stopped parameters on the whole span for a fraction of its steps", async () => {
+    const cfg = { ...tiny, maxSteps: 60, lr: 0.3, continueFraction: 0.5 };
+    const early = await lstmFamily.fit(spec({ ...cfg, finalPass: 'early-stopped' }), series, { seed: 3 });
+    const more = await lstmFamily.fit(spec({ ...cfg, finalPass: 'continue' }), series, { seed: 3 });
+    const [d1, d2] = [early.describe(), more.describe()];
+    expect(d2.bestValidationLoss).toBe(d1.bestValidationLoss);
+    const base = d1.stepsTrained as number;
+    expect(d2.stepsTrained as number).toBe(base + Math.round(0.5 * base));
+    expect(more.toJSON().params).not.toEqual(early.toJSON().params);
+    await expect(lstmFamily.fit(spec({ ...cfg, continueFraction: 0 }), series, { seed: 3 })).rejects.toThrow(/continueFraction/);
+  });
+
   // The reference task: y = Σ of 4 damped oscillators (normal modes of shared/peers/task.py), dt 0.01, t ≤ 10.
   // Persistence (y_j ≈ y_{j−1}) scores NRMSE ≈ 0.024 here; the LSTM must beat it five-fold one step ahead,
   // over the whole training window (the held-out last 20 % included), every sample with ≥ burnIn + 1 of history.
