@@ -89,11 +89,16 @@ export async function runDemo(opts: DemoOptions = {}): Promise<DemoRun> {
   return { results, data, predictions: scored.predictions, saved: scored.saved, failures: scored.failures };
 }
 
-/** Adds, for families that report modes, each true mode's nearest recovered mode and the relative error. */
+/**
+ * Adds, for families that report modes, the recovered frequency and decay of each true mode
+ * it can account for: all of them, or with fewer fitted modes (K < N) the K that carry most
+ * of the variance — a bank of two oscillators is asked for the two strong modes only.
+ */
 function withModeComparison(describe: ModelSummary, truth: TrueMode[]): ModelSummary {
   const modes = describe.modes as { frequency: number; decay: number }[] | undefined;
   if (!Array.isArray(modes) || modes.length === 0) return describe;
-  const recovered = truth.map((m) => {
+  const targets = [...truth].sort((a, b) => b.varianceShare - a.varianceShare).slice(0, modes.length).sort((a, b) => a.frequency - b.frequency);
+  const recovered = targets.map((m) => {
     const best = modes.reduce((a, b) => (Math.abs(b.frequency - m.frequency) < Math.abs(a.frequency - m.frequency) ? b : a));
     return {
       trueFrequency: m.frequency,

@@ -77,7 +77,7 @@ export function summary(run: DemoRun): string {
     const rec = m.describe.recoveredModes as { fittedFrequency: number; relativeError: number }[] | undefined;
     if (!rec) continue;
     const worst = Math.max(...rec.map((r) => r.relativeError));
-    lines.push(`${m.name}: fitted modes ${[...new Set(rec.map((r) => r.fittedFrequency.toFixed(4)))].join(', ')} (worst relative error ${formatMetric(worst)})`);
+    lines.push(`${m.name}: fitted modes ${[...new Set(rec.map((r) => r.fittedFrequency.toFixed(4)))].join(', ')} (worst relative error against the ${rec.length === data.modes.length ? '' : `${rec.length} strongest `}true modes ${formatMetric(worst)})`);
   }
   for (const f of run.failures) lines.push(`${f.name}: fit failed — ${f.error}`);
   return lines.join('\n');
