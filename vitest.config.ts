@@ -6,5 +6,6 @@ export default defineConfig({
     // Slow tests set their own timeout explicitly; nothing asserts on wall-clock time.
     testTimeout: 20_000,
     pool: 'forks',
+    reporters: ['default', './test/summary-reporter.ts'],
   },
 });
