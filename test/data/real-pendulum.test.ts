@@ -1,5 +1,6 @@
 // The real pendulum of Schmidt & Lipson (2009), as CSV and as the original whitespace file.
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readDataset } from '../../src/data/read.js';
 import { isUniform } from '../../src/data/resample.js';
@@ -7,7 +8,8 @@ import { assertSeries } from '../../src/data/series.js';
 import { fingerprintText } from '../../src/data/sha256.js';
 import { splitSeries } from '../../src/data/split.js';
 
-const DIR = '/work/shared/data/real-pendulum';
+// shared/ sits beside the checkout (on developer machines and in CI alike).
+const DIR = fileURLToPath(new URL('../../../shared/data/real-pendulum', import.meta.url));
 const CSV = `${DIR}/real_pendulum.csv`;
 const TXT = `${DIR}/real_pend_h_1.txt`;
 
