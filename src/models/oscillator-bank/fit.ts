@@ -32,25 +32,11 @@ import type { EspritResult } from '../spectral/esprit.js';
 import { BankLoss } from './loss.js';
 import { LM_FROM, fitOne, full } from './optimise.js';
 import type { OneFit, Validator } from './optimise.js';
+import type { OscillatorBankConfig } from './config.js';
 import { BankLayout, EXACT_START_COUPLING, startFromModes } from './params.js';
 
-/** The numerical part of the bank's configuration (see OscillatorBankConfig for the docs). */
-export interface BankFitSettings {
-  oscillators: number;
-  nonlinear: boolean;
-  substeps: number;
-  observation: 'projected' | 'learned';
-  restarts: number;
-  holdout: number;
-  perturbation: number;
-  maxIterations: number;
-  adamSteps: number;
-  adamLr: number;
-  adamThreshold: number;
-  adamStop: number;
-  relTol: number;
-  cancellationPenalty: number;
-}
+/** The bank's configuration as the fit reads it (see OscillatorBankConfig for the docs). */
+export type BankFitSettings = OscillatorBankConfig;
 
 export interface BankFitResult {
   lay: BankLayout;
