@@ -14,6 +14,11 @@ export interface DataLocation {
   file?: string;
   line?: number;
   column?: number | string;
+  /**
+   * What `line` counts, as the message names it. Default `'line'`; `'row'` for formats
+   * without lines (Parquet), where `line` is the 1-based row index.
+   */
+  lineLabel?: 'line' | 'row';
 }
 
 /** Bad input data: the message names the file, line and column when they are known. */
@@ -23,7 +28,7 @@ export class DataError extends LawfulError {
   constructor(message: string, location: DataLocation = {}) {
     const where = [
       location.file,
-      location.line !== undefined ? `line ${location.line}` : undefined,
+      location.line !== undefined ? `${location.lineLabel ?? 'line'} ${location.line}` : undefined,
       location.column !== undefined ? `column ${location.column}` : undefined,
     ].filter((s) => s !== undefined);
     super(where.length ? `${where.join(', ')}: ${message}` : message);

@@ -24,7 +24,8 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
     throw new ConfigError(`must be 'error', 'interpolate' or 'drop'; got ${JSON.stringify(fill)}`, 'fill');
   }
   const warnings = [...table.warnings];
-  const at = (r: number, c: number) => ({ file, ...table.position(r, c) });
+  const lineLabel = table.lineLabel ?? 'line';
+  const at = (r: number, c: number) => ({ file, ...table.position(r, c), lineLabel });
   if (table.nRows === 0) {
     throw new DataError('the file has a header but no data rows', { file, line: table.headerLine, column: 1 });
   }
@@ -33,10 +34,12 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
   const content = (j: number): ColumnContent => {
     let v = contents.get(j);
     if (v === undefined) {
-      v = 'empty';
-      for (let r = 0; r < table.nRows && v !== 'numbers'; r++) {
+      // A typed text column (Parquet strings) is text even where its cells look like numbers.
+      const typed = table.textType?.(j) !== undefined;
+      v = typed ? 'text' : 'empty';
+      for (let r = 0; !typed && r < table.nRows && v !== 'numbers'; r++) {
         const k = readNumber(table.cell(r, j), table.decimalComma).kind;
-        if (k === 'number' || k === 'nonfinite') v = 'numbers';
+        if (k === 'number' || k === 'nonfinite' || k === 'inexact') v = 'numbers';
         else if (k === 'text') v = 'text';
       }
       contents.set(j, v);
@@ -45,6 +48,14 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
   };
   const choice = chooseColumns(cols, opts, table, file, content, warnings);
   const { time: tc, trajectory: jc, channels } = choice;
+  for (const j of [tc, ...channels]) {
+    const type = table.textType?.(j);
+    if (type === undefined) continue;
+    throw new DataError(
+      `${cols[j].name}: a ${type} column cannot be ${j === tc ? 'the time' : 'a channel'}; only the trajectory id column may hold text`,
+      { file, column: j + 1 },
+    );
+  }
   const n = table.nRows;
   const nc = channels.length;
 
@@ -65,13 +76,16 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
     missingCount++;
     const p = table.position(r, j);
     firstMissing ??= p;
-    if (missing.length < SHOW) missing.push(`line ${p.line} column ${p.column} (${cols[j].name})`);
+    if (missing.length < SHOW) missing.push(`${lineLabel} ${p.line} column ${p.column} (${cols[j].name})`);
   };
   const readCell = (r: number, j: number, allowDate: boolean): number | undefined => {
     const raw = table.cell(r, j);
     const c = readNumber(raw, table.decimalComma);
     if (c.kind === 'number') return c.value;
     if (c.kind === 'missing') return undefined;
+    if (c.kind === 'inexact') {
+      throw new DataError(`${cols[j].name}: integer ${c.text} is beyond 2^53, where a float64 no longer holds every integer exactly`, at(r, j));
+    }
     if (c.kind === 'nonfinite') {
       throw new DataError(`${cols[j].name}: ${JSON.stringify(c.text)} is not a finite float64 (overflow or infinity)`, at(r, j));
     }
@@ -110,7 +124,7 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
   const missingText = () =>
     `${missingCount} missing value${missingCount === 1 ? '' : 's'} (empty, NaN, NA or null) at ${missing.join(', ')}${missingCount > SHOW ? ', …' : ''}`;
   if (missingCount > 0 && fill === 'error') {
-    throw new DataError(`${missingText()}; set fill to 'interpolate' or 'drop'`, { file, ...firstMissing });
+    throw new DataError(`${missingText()}; set fill to 'interpolate' or 'drop'`, { file, ...firstMissing, lineLabel });
   }
   if (fill === 'interpolate' && keyMissing !== undefined) {
     const [r, j] = keyMissing;
@@ -130,7 +144,7 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
     warnings.push(`dropped ${dropped} row${dropped === 1 ? '' : 's'} with ${missingText()}`);
   }
   if (groups.size === 0) {
-    throw new DataError(`no rows left after dropping ${missingText()}`, { file, ...firstMissing });
+    throw new DataError(`no rows left after dropping ${missingText()}`, { file, ...firstMissing, lineLabel });
   }
 
   const trajectories: Trajectory[] = [];
@@ -149,8 +163,8 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
       const hint = hints.filter((h) => h !== '').map((h) => `; ${h}`).join('');
       throw new DataError(
         b === a
-          ? `${cols[tc].name}: duplicate time ${b} in ${which} (also at line ${prev})${hint}`
-          : `${cols[tc].name}: time decreases in ${which}, ${b} after ${a} at line ${prev}${hint}`,
+          ? `${cols[tc].name}: duplicate time ${b} in ${which} (also at ${lineLabel} ${prev})${hint}`
+          : `${cols[tc].name}: time decreases in ${which}, ${b} after ${a} at ${lineLabel} ${prev}${hint}`,
         at(rows[k], tc),
       );
     }
@@ -189,9 +203,9 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /** A trajectory id as text: numbers normalised (`0.000e+000` → `'0'`); undefined if missing. */
-function trajectoryId(raw: string | number | null): string | undefined {
+function trajectoryId(raw: string | number | bigint | null): string | undefined {
   if (raw === null) return undefined;
-  if (typeof raw === 'number') return String(raw);
+  if (typeof raw === 'number' || typeof raw === 'bigint') return String(raw);
   const s = raw.trim();
   if (NUMBER.test(s)) return String(Number(s));
   return readNumber(s, false).kind === 'missing' ? undefined : s;

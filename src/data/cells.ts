@@ -9,6 +9,8 @@ export type CellValue =
   | { kind: 'missing' }
   /** Parsed, but not a finite float64: `inf`, or `1e400` which overflows. */
   | { kind: 'nonfinite'; text: string }
+  /** An integer (Parquet int64) beyond 2^53 in magnitude: a float64 cannot hold it exactly. */
+  | { kind: 'inexact'; text: string }
   | { kind: 'text'; text: string };
 
 /** Cell texts read as a missing value (case-insensitive). */
@@ -21,13 +23,18 @@ const INFINITE = /^[+-]?(?:inf|infinity)$/i;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 const MISSING_CELL: CellValue = { kind: 'missing' };
+/** 2^53: every integer up to it in magnitude is a float64 exactly. */
+const MAX_EXACT = 2n ** 53n;
 
 /**
  * Reads a cell as a float64. `decimalComma` also accepts `1,5` for 1.5 (files written
  * with `;` or tabs by European spreadsheets).
  */
-export function readNumber(raw: string | number | null, decimalComma: boolean): CellValue {
+export function readNumber(raw: string | number | bigint | null, decimalComma: boolean): CellValue {
   if (raw === null) return MISSING_CELL;
+  if (typeof raw === 'bigint') {
+    return raw <= MAX_EXACT && raw >= -MAX_EXACT ? { kind: 'number', value: Number(raw) } : { kind: 'inexact', text: String(raw) };
+  }
   if (typeof raw === 'number') {
     if (Number.isNaN(raw)) return MISSING_CELL; // NaN in JSON written by Python
     return Number.isFinite(raw) ? { kind: 'number', value: raw } : { kind: 'nonfinite', text: String(raw) };
@@ -45,7 +52,7 @@ function finite(v: number, s: string): CellValue {
 }
 
 /** Reads an ISO 8601 date-time as seconds since 1970-01-01 UTC; undefined if it is not one. */
-export function readIsoSeconds(raw: string | number | null): number | undefined {
+export function readIsoSeconds(raw: string | number | bigint | null): number | undefined {
   if (typeof raw !== 'string') return undefined;
   const s = raw.trim();
   if (!ISO_DATE.test(s)) return undefined;

@@ -83,18 +83,34 @@ export interface Position {
 /**
  * A rectangular table of raw cells, the common ground of all formats. A cell is the raw
  * text of a CSV field, or a JSON number / string / null (other JSON values are given as
- * text such as `'true'` so that they fail as "not a number").
+ * text such as `'true'` so that they fail as "not a number"), or a typed Parquet value
+ * (number, bigint for int64, string, null).
  */
 export interface Table {
   /** Column names as written in the file (units not yet stripped). */
   names: string[];
-  /** Where each column name is written (for a header-less file: the first data row). */
-  namePositions: Position[];
-  /** Line of the header (or of the first record), for errors about the file as a whole. */
-  headerLine: number;
+  /**
+   * Where each column name is written (for a header-less file: the first data row). No
+   * line for formats whose names sit in a schema (Parquet).
+   */
+  namePositions: Array<{ line?: number; column: number }>;
+  /**
+   * Line of the header (or of the first record), for errors about the file as a whole.
+   * Undefined for formats whose names sit in a schema (Parquet).
+   */
+  headerLine: number | undefined;
   nRows: number;
-  cell(row: number, col: number): string | number | null;
+  /** A raw cell; a bigint (Parquet int64) is read exactly or rejected beyond 2^53. */
+  cell(row: number, col: number): string | number | bigint | null;
   position(row: number, col: number): Position;
+  /** What `Position.line` counts in messages. Default `'line'`; Parquet: `'row'` (1-based row index). */
+  lineLabel?: 'line' | 'row';
+  /**
+   * Typed formats only: the declared type of a column that does not hold numbers (a
+   * Parquet string or boolean column), else undefined. Such a column may be the
+   * trajectory id but never the time or a channel, whatever its cells look like.
+   */
+  textType?(col: number): string | undefined;
   /** CSV read with `;` or tabs may use decimal commas (`1,5`). */
   decimalComma: boolean;
   /** Notes from the format parser (detected delimiter, generated names). */
