@@ -4,6 +4,7 @@ export * from './series.js';
 export type * from './dataset.js';
 export { parseCsv } from './csv.js';
 export { parseJson } from './json.js';
+export { parseParquet } from './parquet.js';
 export { readDataset } from './read.js';
 export { isUniform, resample } from './resample.js';
 export { splitSeries } from './split.js';

@@ -1,7 +1,8 @@
 /**
  * Reading a data file from disk (Node only): bytes → text → the pure parsers, and the
  * fingerprint of the exact bytes (node:crypto). Dispatches on the extension:
- * .csv .tsv .txt .dat → parseCsv, .json → parseJson; other extensions are sniffed.
+ * .csv .tsv .txt .dat → parseCsv, .json → parseJson, .parquet (or bytes starting with PAR1)
+ * → parseParquet; other extensions are sniffed.
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { DataError } from '../core/errors.js';
 import { parseCsv } from './csv.js';
 import type { Dataset, ReadOptions } from './dataset.js';
 import { parseJson } from './json.js';
+import { parseParquet } from './parquet.js';
 
 const CSV_EXT = new Set(['.csv', '.tsv', '.tab', '.txt', '.dat']);
 
@@ -24,13 +26,13 @@ export async function readDataset(path: string, opts: ReadOptions = {}): Promise
     throw new DataError(`cannot read the file: ${why}`, { file: path });
   }
   const fingerprint = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-  if (bytes.length >= 4 && bytes.toString('latin1', 0, 4) === 'PAR1') {
-    throw new DataError('Parquet files are not supported yet; export the table as CSV or JSON', { file: path, line: 1, column: 1 });
+  const ext = extname(path).toLowerCase();
+  const parseOpts = { ...opts, file: path, fingerprint };
+  if (ext === '.parquet' || ext === '.pq' || (bytes.length >= 4 && bytes.toString('latin1', 0, 4) === 'PAR1')) {
+    return parseParquet(bytes, parseOpts);
   }
   const warnings: string[] = [];
   const text = decode(bytes, warnings);
-  const ext = extname(path).toLowerCase();
-  const parseOpts = { ...opts, file: path, fingerprint };
   if (ext === '.tsv' || ext === '.tab') parseOpts.delimiter ??= '\t';
   const isJson = ext === '.json' || (!CSV_EXT.has(ext) && /^\s*[[{]/.test(text.replace(/^\uFEFF/, '')));
   const ds = isJson ? parseJson(text, parseOpts) : parseCsv(text, parseOpts);

@@ -55,7 +55,7 @@ describe('readDataset', () => {
   it('errors name the file: missing file, directory, Parquet, a bad cell', async () => {
     await expect(readDataset(join(dir, 'nope.csv'))).rejects.toThrow(new RegExp(`nope\\.csv: cannot read the file: no such file`));
     await expect(readDataset(dir)).rejects.toBeInstanceOf(DataError);
-    await expect(readDataset(file('t.parquet', 'PAR1\0\0\0'))).rejects.toThrow(/t\.parquet, line 1, column 1: Parquet files are not supported yet/);
+    await expect(readDataset(file('t.parquet', 'PAR1\0\0\0'))).rejects.toThrow(/t\.parquet: the Parquet file is truncated or corrupt/);
     const p = file('bad.csv', 't,x\n0,1\n1,1.2.3\n');
     await expect(readDataset(p)).rejects.toThrow(`${p}, line 3, column 2: x: "1.2.3" is not a number`);
   });
