@@ -51,10 +51,12 @@ export async function parseParquet(bytes: ArrayBuffer | Uint8Array, opts: ParseO
   let rows: unknown[][];
   try {
     metadata = parquetMetadata(buffer);
+    checkChunks(metadata, file);
     rows = await new Promise<unknown[][]>((resolve, reject) => {
       parquetRead({ file: buffer, metadata, parsers: SECONDS, utf8: true, onComplete: resolve }).catch(reject);
     });
   } catch (e) {
+    if (e instanceof DataError) throw e;
     throw new DataError(`the Parquet file is corrupt or uses a feature hyparquet cannot decode (${messageOf(e)})`, { file });
   }
   const { names, kinds } = topLevelColumns(metadata.schema, file);
@@ -85,6 +87,23 @@ export async function parseParquet(bytes: ArrayBuffer | Uint8Array, opts: ParseO
     ds.warnings.push(`time "${ds.timeColumn}" read from a Parquet timestamp/date column, in seconds since 1970-01-01 UTC`);
   }
   return ds;
+}
+
+/**
+ * Every column chunk must belong to a top-level column of the schema. hyparquet 1.33 reads
+ * a chunk that does not (a corrupt footer) but never awaits it, so its failure would
+ * surface as an unhandled rejection instead of an error here.
+ */
+function checkChunks(metadata: FileMetaData, file: string | undefined): void {
+  const top = new Set(topLevelColumns(metadata.schema, file).names);
+  for (const group of metadata.row_groups) {
+    for (const chunk of group.columns) {
+      const head = chunk.meta_data?.path_in_schema[0];
+      if (head === undefined || !top.has(head)) {
+        throw new DataError(`the Parquet file is corrupt: a column chunk belongs to no column of the schema (${JSON.stringify(head ?? null)})`, { file });
+      }
+    }
+  }
 }
 
 /** Names and kinds of the top-level columns; the schema list is flattened depth-first under a root. */
