@@ -24,6 +24,7 @@ export {
   solveLinear,
   qrFactor,
   qrApplyQt,
+  qrQ,
   leastSquares,
 } from './linalg.js';
 export type { LeastSquaresOptions } from './linalg.js';

@@ -231,6 +231,22 @@ export function qrApplyQt(QR: Float64Array, m: number, n: number, tau: Float64Ar
   return b;
 }
 
+/** The square orthogonal factor Q (n×n) of {@link qrFactor} of an n×n matrix: Q = H₀ H₁ … H₍ₙ₋₁₎. */
+export function qrQ(QR: Float64Array, n: number, tau: Float64Array): Float64Array {
+  const Q = identity(n);
+  // Apply the reflectors to I from the last one back.
+  for (let j = n - 1; j >= 0; j--) {
+    for (let c = 0; c < n; c++) {
+      let s = Q[j * n + c];
+      for (let i = j + 1; i < n; i++) s += QR[i * n + j] * Q[i * n + c];
+      s *= tau[j];
+      Q[j * n + c] -= s;
+      for (let i = j + 1; i < n; i++) Q[i * n + c] -= s * QR[i * n + j];
+    }
+  }
+  return Q;
+}
+
 /** Options of {@link leastSquares}. */
 export interface LeastSquaresOptions {
   /**

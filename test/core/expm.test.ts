@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EigenvalueDecomposition, Matrix, inverse } from 'ml-matrix';
 import { createExpm, createExpmFrechet, expm } from '../../src/core/expm.js';
-import { identity, matmul, norm1, qrFactor, transpose } from '../../src/core/linalg.js';
+import { identity, matmul, norm1, qrFactor, qrQ, transpose } from '../../src/core/linalg.js';
 import { Rng } from '../../src/core/rng.js';
 
 /** max |X − Y| / max(1, max |Y|). */
@@ -32,18 +32,7 @@ function randomOrthogonal(rng: Rng, n: number): Float64Array {
   const QR = randomMatrix(rng, n);
   const tau = new Float64Array(n);
   qrFactor(QR, n, n, tau);
-  const Q = identity(n);
-  // Q = H_0 … H_{n−1}: apply reflectors to I from the right end.
-  for (let j = n - 1; j >= 0; j--) {
-    for (let c = 0; c < n; c++) {
-      let s = Q[j * n + c];
-      for (let i = j + 1; i < n; i++) s += QR[i * n + j] * Q[i * n + c];
-      s *= tau[j];
-      Q[j * n + c] -= s;
-      for (let i = j + 1; i < n; i++) Q[i * n + c] -= s * QR[i * n + j];
-    }
-  }
-  return Q;
+  return qrQ(QR, n, tau);
 }
 
 describe('expm (Higham 2005 scaling and squaring)', () => {

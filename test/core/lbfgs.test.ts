@@ -3,7 +3,7 @@ import { StrongWolfeLineSearch, lbfgs, trialStep } from '../../src/core/optim/in
 import type { ObjectiveWithGradient } from '../../src/core/optim/index.js';
 import { checkGradient } from '../../src/core/gradcheck.js';
 import { ConfigError } from '../../src/core/errors.js';
-import { identity, matmul, matvec, qrFactor, transpose } from '../../src/core/linalg.js';
+import { matmul, matvec, qrFactor, qrQ, transpose } from '../../src/core/linalg.js';
 import { Rng } from '../../src/core/rng.js';
 
 /** Extended Rosenbrock, chained form: Σ 100 (x_{i+1} − x_i²)² + (1 − x_i)². */
@@ -37,16 +37,7 @@ function illConditionedQuadratic(n: number, cond: number, seed: number) {
   const QR = rng.fillNormal(new Float64Array(n * n));
   const tau = new Float64Array(n);
   qrFactor(QR, n, n, tau);
-  const Q = identity(n);
-  for (let j = n - 1; j >= 0; j--) {
-    for (let c = 0; c < n; c++) {
-      let s = Q[j * n + c];
-      for (let i = j + 1; i < n; i++) s += QR[i * n + j] * Q[i * n + c];
-      s *= tau[j];
-      Q[j * n + c] -= s;
-      for (let i = j + 1; i < n; i++) Q[i * n + c] -= s * QR[i * n + j];
-    }
-  }
+  const Q = qrQ(QR, n, tau);
   const D = new Float64Array(n * n);
   for (let i = 0; i < n; i++) D[i * n + i] = cond ** (i / (n - 1));
   const H = matmul(matmul(Q, D, n, n, n), transpose(Q, n, n), n, n, n);

@@ -11,6 +11,8 @@ import {
   matvec,
   norm1,
   normInf,
+  qrFactor,
+  qrQ,
   solveLinear,
   transpose,
 } from '../../src/core/linalg.js';
@@ -90,6 +92,22 @@ describe('LU with partial pivoting', () => {
       const x = luSolve(LU, 2, piv, Float64Array.from(b));
       expect(maxAbsDiff(matvec(A, x, 2, 2), b)).toBeLessThan(1e-15);
     }
+  });
+});
+
+describe('qrQ', () => {
+  it('forms an orthogonal Q with Q·R equal to the factored matrix', () => {
+    const rng = new Rng(11);
+    const n = 7;
+    const A = rng.fillNormal(new Float64Array(n * n));
+    const QR = A.slice();
+    const tau = new Float64Array(n);
+    qrFactor(QR, n, n, tau);
+    const Q = qrQ(QR, n, tau);
+    const R = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = i; j < n; j++) R[i * n + j] = QR[i * n + j];
+    expect(maxAbsDiff(matmul(transpose(Q, n, n), Q, n, n, n), identity(n))).toBeLessThan(1e-14);
+    expect(maxAbsDiff(matmul(Q, R, n, n, n), A)).toBeLessThan(1e-13);
   });
 });
 
