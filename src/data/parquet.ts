@@ -32,7 +32,14 @@ const SECONDS: Partial<ParquetParsers> = {
   dateFromDays: (days: number) => days * 86400,
 };
 
-/** Parses the bytes of a Parquet file into a Dataset, or throws a DataError naming file, row and column. */
+/**
+ * Parses the bytes of a Parquet file into a Dataset, or throws a DataError naming file, row
+ * and column. The decoding runs synchronously despite the Promise: hyparquet (1.33) can loop
+ * forever on corrupt data pages, and nothing here can interrupt it. Callers that read
+ * untrusted files must therefore run it where it can be stopped: in a browser, in a Web
+ * Worker that the page terminates after a time limit; in Node, `readDataset` (read.ts)
+ * already runs it in a worker thread with a time limit (`parquetTimeoutMs`).
+ */
 export async function parseParquet(bytes: ArrayBuffer | Uint8Array, opts: ParseOptions = {}): Promise<Dataset> {
   const file = opts.file;
   const u8 = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);

@@ -26,6 +26,21 @@ function parquet(columns: ColumnSource[]): Uint8Array {
 
 const read = (bytes: Uint8Array | ArrayBuffer, opts: ParseOptions = {}) => parseParquet(bytes, { file: FILE, ...opts });
 
+/** Two runs of three rows, a null, int32 time and int64 data: the seed of the corruption tests. */
+function sixRows(): Uint8Array {
+  return parquet([
+    { name: 'run', data: ['a', 'a', 'a', 'b', 'b', 'b'], type: 'STRING' },
+    { name: 't', data: Int32Array.from([0, 1, 2, 0, 1, 2]), type: 'INT32' },
+    { name: 'y', data: [0.5, null, 1.5, 2, 3, 4], type: 'DOUBLE', nullable: true },
+    { name: 'n', data: BigInt64Array.from([1n, 2n, 3n, 4n, 5n, 6n]), type: 'INT64' },
+  ]);
+}
+
+/** Offset of the footer (the file's metadata); the data pages lie between the leading PAR1 and it. */
+function footerStartOf(bytes: Uint8Array): number {
+  return bytes.length - 8 - new DataView(bytes.buffer, bytes.byteOffset).getUint32(bytes.length - 8, true);
+}
+
 /** Awaits `p`, which must reject with a DataError naming FILE and, if given, the row and column. */
 async function rejects(p: Promise<unknown>, want: { row?: number; column?: number; match: RegExp }): Promise<DataError> {
   let caught: unknown;
@@ -234,19 +249,14 @@ describe('parseParquet', () => {
   });
 
   it('random bytes, bare or framed by PAR1, and corrupt footers give a valid Dataset or a DataError (1,500 runs)', async () => {
-    const valid = parquet([
-      { name: 'run', data: ['a', 'a', 'a', 'b', 'b', 'b'], type: 'STRING' },
-      { name: 't', data: Int32Array.from([0, 1, 2, 0, 1, 2]), type: 'INT32' },
-      { name: 'y', data: [0.5, null, 1.5, 2, 3, 4], type: 'DOUBLE', nullable: true },
-      { name: 'n', data: BigInt64Array.from([1n, 2n, 3n, 4n, 5n, 6n]), type: 'INT64' },
-    ]);
+    const valid = sixRows();
     const tally = { ok: 0, dataError: 0 };
     const framed = fc.uint8Array({ maxLength: 300 }).map((b) => new Uint8Array([0x50, 0x41, 0x52, 0x31, ...b, 0x50, 0x41, 0x52, 0x31]));
     // Up to 3 bytes of the footer (the file's metadata) overwritten. Corrupting the data
-    // pages is left out: hyparquet 1.33 can loop forever on some corrupt pages.
-    const footerLength = new DataView(valid.buffer, valid.byteOffset).getUint32(valid.length - 8, true);
-    const footerStart = valid.length - 8 - footerLength;
-    const corruptFooter = fc.array(fc.tuple(fc.nat(footerLength - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }).map((edits) => {
+    // pages is left out: hyparquet 1.33 can loop forever on some corrupt pages, which only
+    // readDataset's worker thread can stop (tested below, one such file).
+    const footerStart = footerStartOf(valid);
+    const corruptFooter = fc.array(fc.tuple(fc.nat(valid.length - 9 - footerStart), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }).map((edits) => {
       const b = valid.slice();
       for (const [i, v] of edits) b[footerStart + i] = v;
       return b;
@@ -318,4 +328,89 @@ describe('readDataset and lawful fit on a .parquet file', () => {
     expect(results.split).toEqual({ trainFrom: 0, trainUntil: 10, until: 20 });
     expect(results.models.map((m) => m.family)).toEqual(['fourier']);
   }, 60_000);
+
+  it('corrupt data pages on which hyparquet loops forever give a DataError naming the file once parquetTimeoutMs runs out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lawful-pq-hang-'));
+    const valid = sixRows();
+    const corrupt = valid.slice();
+    corrupt[73] = 152;
+    corrupt[410] = 51;
+    // Byte 73 sits in a data page (between the leading PAR1 and the footer) and alone makes
+    // hyparquet 1.33 spin in readRleBitPackedHybrid; byte 410 is in the footer, which still parses.
+    expect(73).toBeGreaterThan(4);
+    expect(73).toBeLessThan(footerStartOf(valid));
+    expect(footerStartOf(corrupt)).toBe(footerStartOf(valid));
+    const path = join(dir, 'spins.parquet');
+    writeFileSync(path, corrupt);
+    let caught: unknown;
+    try {
+      await readDataset(path, { parquetTimeoutMs: 300, fill: 'interpolate' });
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught).toBeInstanceOf(DataError);
+    const err = caught as DataError;
+    expect(err.location).toEqual({ file: path });
+    expect(err.message).toBe(`${path}: could not decode the Parquet file within 0.3 s: the file's data pages look corrupt`);
+    // The same file before the edits reads, under the same limit.
+    writeFileSync(path, valid);
+    const ds = await readDataset(path, { parquetTimeoutMs: 10_000, fill: 'interpolate' });
+    expect([...ds.trajectories[1].series.y[0]]).toEqual([2, 3, 4]);
+    expect([...ds.trajectories[0].series.y[0]]).toEqual([0.5, 1, 1.5]); // the null interpolated
+    await expect(readDataset(path, { parquetTimeoutMs: 0 })).rejects.toThrow(/parquetTimeoutMs: must be a positive, finite number of milliseconds; got 0/);
+  });
+
+  it('a valid file reads identically through readDataset (worker thread) and parseParquet (in process)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lawful-pq-same-'));
+    const rng = new Rng(13);
+    const n = 300;
+    const run = Array.from({ length: n }, (_, i) => (i < n / 2 ? 'r1' : 'r2'));
+    const t = Float64Array.from({ length: n }, (_, i) => (i % (n / 2)) * 0.01 + 1e-4 * rng.uniform());
+    const x = Array.from({ length: n }, (_, i) => (i % 17 === 5 ? null : rng.normal() * 1e-3));
+    const big = BigInt64Array.from({ length: n }, (_, i) => 2n ** 53n - BigInt(i));
+    const bytes = parquet([
+      { name: 'run', data: run, type: 'STRING' },
+      { name: 'time [s]', data: t, type: 'DOUBLE' },
+      { name: 'x [m]', data: x, type: 'DOUBLE', nullable: true },
+      { name: 'big', data: big, type: 'INT64' },
+    ]);
+    const path = join(dir, 'same.parquet');
+    writeFileSync(path, bytes);
+    const fingerprint = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    for (const fill of ['interpolate', 'drop'] as const) {
+      const viaWorker = await readDataset(path, { fill });
+      const direct = await parseParquet(bytes, { file: path, fingerprint, fill });
+      // toStrictEqual compares every double with Object.is (so -0 ≠ 0) and every key, undefined ones too.
+      expect(viaWorker).toStrictEqual(direct);
+      expect(viaWorker.trajectories.map((tr) => tr.id)).toEqual(['r1', 'r2']);
+      expect(viaWorker.trajectories[1].series.y[1][0]).toBe(2 ** 53 - n / 2);
+      expect(viaWorker.trajectories[0].series.t).toBeInstanceOf(Float64Array);
+    }
+  });
+
+  it('errors raised in the worker arrive as DataErrors with the same message and location as in process', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lawful-pq-err-'));
+    const twoCols = (y: ColumnSource) => parquet([{ name: 't', data: [0, 1, 2], type: 'DOUBLE' }, y]);
+    const cases: Array<[string, Uint8Array, ParseOptions, RegExp]> = [
+      ['nulls.parquet', twoCols({ name: 'y', data: [0, null, 2], type: 'DOUBLE', nullable: true }), {}, /row 2, column 2: 1 missing value/],
+      ['huge.parquet', twoCols({ name: 'c', data: BigInt64Array.from([1n, 2n, 2n ** 53n + 1n]), type: 'INT64' }), {}, /row 3, column 2: c: integer 9007199254740993 is beyond 2\^53/],
+      ['text.parquet', twoCols({ name: 'label', data: ['a', 'b', 'c'], type: 'STRING' }), { channels: ['label'] }, /column 2: label: a string column cannot be a channel/],
+      ['cut.parquet', sixRows().subarray(0, 100), {}, /truncated or corrupt/],
+    ];
+    for (const [name, bytes, opts, match] of cases) {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      const fingerprint = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+      const outcomes = await Promise.allSettled([readDataset(path, opts), parseParquet(bytes, { ...opts, file: path, fingerprint })]);
+      const [viaWorker, direct] = outcomes.map((o) => (o.status === 'rejected' ? (o.reason as unknown) : undefined));
+      expect(viaWorker).toBeInstanceOf(DataError);
+      expect(direct).toBeInstanceOf(DataError);
+      const [a, b] = [viaWorker as DataError, direct as DataError];
+      expect(a.name).toBe('DataError');
+      expect(a.message).toBe(b.message);
+      expect(a.location).toStrictEqual(b.location);
+      expect(a.message.startsWith(`${path}, `) || a.message.startsWith(`${path}: `)).toBe(true);
+      expect(a.message).toMatch(match);
+    }
+  });
 });
