@@ -52,7 +52,7 @@ export async function parseParquet(bytes: ArrayBuffer | Uint8Array, opts: ParseO
     throw new DataError('the Parquet file is truncated or corrupt: it does not end with the bytes PAR1', { file });
   }
   // hyparquet reads from an ArrayBuffer; copy only when the view does not cover its whole buffer.
-  const buffer = u8.byteOffset === 0 && u8.byteLength === u8.buffer.byteLength && u8.buffer instanceof ArrayBuffer ? u8.buffer : u8.slice().buffer;
+  const buffer = u8.byteOffset === 0 && u8.byteLength === u8.buffer.byteLength && u8.buffer instanceof ArrayBuffer ? u8.buffer : new Uint8Array(u8).buffer;
 
   let metadata: FileMetaData;
   let rows: unknown[][];

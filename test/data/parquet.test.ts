@@ -99,6 +99,15 @@ describe('parseParquet', () => {
     expect(ds.fingerprint).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
+  it('reads a Node Buffer that is a view into a larger pool (as readFileSync may return)', async () => {
+    const bytes = sixRows();
+    const pool = new Uint8Array(bytes.length + 12).fill(0xff);
+    pool.set(bytes, 7);
+    const pooled = Buffer.from(pool.buffer, 7, bytes.length);
+    expect(pooled.byteOffset).toBe(7);
+    expect(await parseParquet(pooled, { fill: 'interpolate' })).toStrictEqual(await parseParquet(bytes, { fill: 'interpolate' }));
+  });
+
   it('reads a string trajectory column and splits the runs', async () => {
     const ds = await read(
       parquet([
