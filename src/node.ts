@@ -1,6 +1,7 @@
 /** Node-only API of lawful: file readers, figure rendering, reports. */
 export * from './index.js';
 export { readDataset } from './data/read.js';
+export type { NodeReadOptions } from './data/read.js';
 export { renderPng, renderSvg } from './report/render.js';
 export { writeReport } from './report/write.js';
 export { writeFileAtomic } from './report/atomic.js';

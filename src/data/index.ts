@@ -6,6 +6,7 @@ export { parseCsv } from './csv.js';
 export { parseJson } from './json.js';
 export { parseParquet } from './parquet.js';
 export { readDataset } from './read.js';
+export type { NodeReadOptions } from './read.js';
 export { isUniform, resample } from './resample.js';
 export { splitSeries } from './split.js';
 export type { SplitOptions, SeriesSplit } from './split.js';
