@@ -42,6 +42,7 @@ export function parseSince(text: string, now = Date.now()): string {
 export function registerRuns(program: Command): void {
   const runs = program
     .command('runs')
+    .summary('list, show, compare and delete recorded runs')
     .description(
       'The run store: every `lawful demo` and `lawful fit` is recorded (config, data fingerprint, ' +
         'metrics, files, duration, status) in an SQLite file. List, show, compare and delete runs. ' +
