@@ -10,10 +10,9 @@ import type { Series } from '../data/series.js';
 import { sha256Hex } from '../data/sha256.js';
 import { referenceData, type ReferenceConfig, type ReferenceData, type TrueMode } from '../eval/reference-experiment.js';
 import type { ModelSpec, ModelSummary, SavedModel } from '../models/base.js';
-import { getFamily } from '../models/index.js';
 import type { Results } from '../report/results.js';
 import { writeRunOutput } from './output.js';
-import { fitAndScore, trainingPart } from './experiment.js';
+import { familyConfig, fitAndScore, trainingPart } from './experiment.js';
 import type { FitJob } from './fit-pool.js';
 import type { MultiProgress } from './progress.js';
 
@@ -48,15 +47,15 @@ function jobsFor(opts: DemoOptions, data: ReferenceData, train: Series): FitJob[
   const jobs: FitJob[] = [];
   const seed = data.config.seed;
   for (const family of models) {
-    const fam = getFamily(family); // throws a ConfigError listing the families
-    const overrides = opts.configs?.[family] ?? {};
+    const config = familyConfig(family, opts.configs, models); // a ConfigError lists the families or options
     if (family === 'oscillator-bank') {
+      // The experiment itself: banks of the sizes asked for, enough oscillators and too few.
       for (const K of opts.bank ?? [data.config.oscillators, 2].filter((k, i, a) => a.indexOf(k) === i)) {
-        const spec: ModelSpec = { family, config: { ...fam.defaults, ...overrides, oscillators: K, nonlinear: data.config.nonlinear } };
+        const spec: ModelSpec = { family, config: { ...config, oscillators: K, nonlinear: data.config.nonlinear } };
         jobs.push({ name: `oscillator-bank K=${K}`, spec, train, seed });
       }
     } else {
-      jobs.push({ name: family, spec: { family, config: { ...fam.defaults, ...overrides } }, train, seed });
+      jobs.push({ name: family, spec: { family, config }, train, seed });
     }
   }
   return jobs;

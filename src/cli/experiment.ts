@@ -2,6 +2,7 @@
  * The step `demo` and `fit` share: fit every job in worker threads, reload each saved model,
  * score it in and beyond the window, and collect the results.json entries.
  */
+import { ConfigError } from '../core/errors.js';
 import { sliceSeries, type Series } from '../data/series.js';
 import { evaluate, type Split } from '../eval/evaluate.js';
 import type { ModelSummary, SavedModel } from '../models/base.js';
@@ -75,4 +76,24 @@ export async function fitAndScore(opts: ScoreOptions): Promise<Scored> {
     scored.saved.push(o.saved);
   }
   return scored;
+}
+
+/**
+ * A family's defaults with the user's overrides (from `--config`), refusing what cannot be
+ * meant: a family the config names but the run does not fit, or an option the family does
+ * not have (a typo would otherwise be silently ignored).
+ */
+export function familyConfig(family: string, configs: Record<string, Record<string, unknown>> | undefined, fitted: string[]): Record<string, unknown> {
+  for (const name of Object.keys(configs ?? {})) {
+    if (!fitted.includes(name)) throw new ConfigError(`has options for "${name}", which this run does not fit (fitting ${fitted.join(', ')})`, '--config');
+  }
+  const defaults = getFamily(family).defaults as Record<string, unknown>;
+  const overrides = configs?.[family] ?? {};
+  if (typeof overrides !== 'object' || overrides === null || Array.isArray(overrides)) {
+    throw new ConfigError(`"${family}" must map to an object of options`, '--config');
+  }
+  for (const key of Object.keys(overrides)) {
+    if (!(key in defaults)) throw new ConfigError(`${family} has no option "${key}"; it has ${Object.keys(defaults).join(', ')}`, '--config');
+  }
+  return { ...defaults, ...overrides };
 }

@@ -11,9 +11,8 @@ import type { Series } from '../data/series.js';
 import { splitSeries } from '../data/split.js';
 import type { Split } from '../eval/evaluate.js';
 import type { SavedModel } from '../models/base.js';
-import { getFamily } from '../models/index.js';
 import type { Results } from '../report/results.js';
-import { fitAndScore, trainingPart, type Scored } from './experiment.js';
+import { familyConfig, fitAndScore, trainingPart, type Scored } from './experiment.js';
 import type { FitJob } from './fit-pool.js';
 import type { MultiProgress } from './progress.js';
 
@@ -51,8 +50,9 @@ function medianStep(t: Float64Array): number {
 
 export async function runFit(opts: FitCommandOptions): Promise<FitRun> {
   if (opts.models.length === 0) throw new ConfigError('name at least one family, e.g. --model oscillator-bank', '--model');
-  for (const m of opts.models) getFamily(m);
   if (new Set(opts.models).size !== opts.models.length) throw new ConfigError(`a family is named twice: ${opts.models.join(', ')}`, '--model');
+  // Every option is checked before the data is read.
+  const configs = opts.models.map((family) => familyConfig(family, opts.configs, opts.models));
   const dataset = await readDataset(opts.data, opts.read);
   const traj = opts.trajectory === undefined ? dataset.trajectories[0] : dataset.trajectories.find((x) => x.id === opts.trajectory);
   if (!traj) {
@@ -71,9 +71,9 @@ export async function runFit(opts: FitCommandOptions): Promise<FitRun> {
   const split: Split = { trainFrom: series.t[0], trainUntil, until: series.t[series.t.length - 1] };
   const train = trainingPart(series, split);
   const seed = opts.seed ?? 0;
-  const jobs: FitJob[] = opts.models.map((family) => ({
+  const jobs: FitJob[] = opts.models.map((family, i) => ({
     name: family,
-    spec: { family, config: { ...getFamily(family).defaults, ...(opts.configs?.[family] ?? {}) } },
+    spec: { family, config: configs[i] },
     train,
     seed,
   }));

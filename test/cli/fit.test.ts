@@ -64,7 +64,10 @@ describe('lawful fit and forecast', () => {
   }, 60_000);
 
   it('rejects a bad invocation with one line naming the problem', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lawful-bad-'));
+    const typo = writeJson(dir, { fourier: { term: 3 } });
     const cases: [string[], RegExp][] = [
+      [['fit', REAL, '--model', 'fourier', '--config', typo], /--config: fourier has no option "term"; it has terms/],
       [['fit', REAL], /--model: name at least one family/],
       [['fit', REAL, '--model', 'nosuch'], /unknown model family "nosuch"/],
       [['fit', '/nonexistent.csv', '--model', 'fourier'], /nonexistent\.csv/],
