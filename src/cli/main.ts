@@ -31,6 +31,11 @@ export function buildProgram(): Command {
 
 /** Runs the CLI on `argv` (as process.argv); resolves to the exit code. */
 export async function run(argv: string[]): Promise<number> {
+  // `lawful … | head` closes stdout early: that is the reader's choice, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
   const program = buildProgram();
   try {
     await program.parseAsync(argv);

@@ -16,7 +16,7 @@ export function registerFit(program: Command): void {
     .argument('<data>', 'a CSV, TSV or JSON file: a time column and one or more channels')
     .summary('fit model families to your data and compare how they extrapolate')
     .description('Fit model families to your data on one split and compare how they extrapolate.')
-    .option('--model <family>', `family to fit (repeatable): ${families.map((f) => f.family).join(', ')}`, collect, [])
+    .option('--model <family>', `family to fit (repeatable): ${families.map((f) => f.family).join(', ')}`, collect)
     .option('--config <file.json>', 'per-family config overrides, e.g. {"oscillator-bank": {"oscillators": 2}}')
     .option('--train-until <t>', 'end of the training window, on the data\'s clock')
     .option('--train-fraction <f>', 'or: the training window as a fraction of the time span (default 0.7)')
@@ -43,7 +43,7 @@ export function registerFit(program: Command): void {
       process.once('SIGINT', onSigint);
       const options = {
         data,
-        models: o.model as string[],
+        models: (o.model ?? []) as string[],
         configs: o.config !== undefined ? readFamilyConfigs(o.config) : undefined,
         trainUntil: o.trainUntil !== undefined ? parseNumber('--train-until', o.trainUntil) : undefined,
         trainFraction: o.trainFraction !== undefined ? parseNumber('--train-fraction', o.trainFraction) : undefined,

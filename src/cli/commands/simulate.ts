@@ -12,7 +12,7 @@ export function registerSimulate(program: Command): void {
     .summary('simulate a reference system to CSV')
     .description('Simulate a reference system and write its observed channels as CSV (stdout unless --out).')
     .option('--list', 'list the systems and their parameters')
-    .option('--param <name=value>', 'set a parameter; vectors as w=1.0,1.6,2.2 (repeatable)', collect, [])
+    .option('--param <name=value>', 'set a parameter; vectors as w=1.0,1.6,2.2 (repeatable)', collect)
     .option('--until <T>', 'end time (default: the system\'s)')
     .option('--dt <dt>', 'sample spacing (default: the system\'s)')
     .option('--noise <sigma>', 'standard deviation of Gaussian noise added to each observed channel', '0')
@@ -29,7 +29,7 @@ export function registerSimulate(program: Command): void {
       if (!system) throw new ConfigError('name a system (see `lawful simulate --list`)', 'system');
       const started = performance.now();
       const sim = simulate(system, {
-        params: parseParams(o.param),
+        params: parseParams(o.param ?? []),
         until: o.until !== undefined ? parsePositive('--until', o.until) : undefined,
         dt: o.dt !== undefined ? parsePositive('--dt', o.dt) : undefined,
         noise: parseNumber('--noise', o.noise),
