@@ -70,7 +70,11 @@ export interface ReferenceData {
 
 /** Simulates the reference experiment's data. */
 export function referenceData(partial: Partial<ReferenceConfig> = {}): ReferenceData {
-  const config: ReferenceConfig = { ...referenceDefaults, ...partial };
+  // Only the experiment's own fields, and only those given: callers pass wider option objects.
+  const config: ReferenceConfig = { ...referenceDefaults };
+  for (const key of Object.keys(referenceDefaults) as (keyof ReferenceConfig)[]) {
+    if (partial[key] !== undefined) (config as unknown as Record<string, unknown>)[key] = partial[key];
+  }
   const n = config.oscillators;
   if (!Number.isInteger(n) || n < 1) throw new ConfigError(`must be a whole number ≥ 1, got ${n}`, 'oscillators');
   if (!(config.trainUntil > 0 && config.trainUntil < config.until)) {

@@ -80,3 +80,14 @@ describe('evaluate', () => {
     expect(metrics.rmseOut).toBeCloseTo(Math.sqrt(s / 200), 12);
   });
 });
+
+describe('referenceData', () => {
+  it('keeps only the experiment’s own options, and an undefined option keeps its default', async () => {
+    const { referenceData, referenceDefaults } = await import('../../src/eval/reference-experiment.js');
+    const d = referenceData({ until: 12, oscillators: undefined, progress: {}, models: ['x'] } as never);
+    expect(Object.keys(d.config).sort()).toEqual(Object.keys(referenceDefaults).sort());
+    expect(d.config.oscillators).toBe(4);
+    expect(d.config.until).toBe(12);
+    expect(d.truth.t[d.truth.t.length - 1]).toBeCloseTo(12, 12);
+  });
+});
