@@ -1,0 +1,66 @@
+/** The LSTM family's configuration: its fields, defaults and validation. */
+import { ConfigError } from '../../core/errors.js';
+
+export interface LstmConfig {
+  /** Hidden units. Default 64. */
+  hidden: number;
+  /** Samples of context per training window (and per prediction). Default 100. */
+  window: number;
+  /** Leading window positions left out of the loss (too little context). Default 10. */
+  burnIn: number;
+  /** Windows per training step. Default 64. */
+  batch: number;
+  /** Adam step size. Default 3e-3; multiplied by `lrDropFactor` at 60 % and again at 85 % of `maxSteps`. */
+  lr: number;
+  /** Learning-rate factor at each drop. Default 0.3 (as the PyTorch peer). */
+  lrDropFactor: number;
+  /** Global gradient-norm clip (Pascanu et al. 2013). Default 1. */
+  clipNorm: number;
+  /** Training-step cap. Default 2000. */
+  maxSteps: number;
+  /** Fraction of the training span (its end) held out for early stopping, in [0, 0.9). 0 disables it. Default 0.2. */
+  validationFraction: number;
+  /** Steps between validation checks. Default 50. */
+  evalEvery: number;
+  /** Checks without improvement before stopping early. Default 10. */
+  patience: number;
+  /** Most validation targets evaluated per check (evenly spaced), to bound its cost. Default 256. */
+  maxValidationTargets: number;
+  /**
+   * What the fit returns after early stopping chose a step count on the held-out end.
+   * - 'early-stopped': the parameters of the best validation check, trained on the first
+   *   (1 − validationFraction) of the span only.
+   * - 'continue' (default): from those parameters, keep training on the whole span for
+   *   `continueFraction` of the steps already taken, on the schedule's last learning rate
+   *   (after Goodfellow, Bengio & Courville 2016, Alg. 7.3, whose stopping rule — held-out
+   *   loss down to the training loss at the best check — stopped too early here: demo
+   *   signal, defaults, one-step NRMSE 0.0039 with it, 0.0028 with the full 25 %). The
+   *   held-out end is then no longer never-trained, at a quarter of a retrain's cost.
+   * - 'retrain': train again from the same initialisation on the whole span for the chosen
+   *   step count (ibid., Alg. 7.2), at most doubling the fit time.
+   * On the reference task (defaults, seed 0) the early-stopped model's one-step in-window
+   * NRMSE is 0.013 (0.56 of persistence's; it fails on the never-trained end of the window),
+   * the retrained one's 0.0040 (0.17).
+   */
+  finalPass: 'early-stopped' | 'continue' | 'retrain';
+  /** With finalPass 'continue': the extra steps, as a fraction of the early-stopped step count. Default 0.25. */
+  continueFraction: number;
+}
+
+export const DEFAULTS: LstmConfig = {
+  hidden: 64, window: 100, burnIn: 10, batch: 64, lr: 3e-3, lrDropFactor: 0.3, clipNorm: 1,
+  maxSteps: 2000, validationFraction: 0.2, evalEvery: 50, patience: 10, maxValidationTargets: 256,
+  finalPass: 'continue', continueFraction: 0.25,
+};
+
+export function checkConfig(c: LstmConfig): void {
+  const ints: (keyof LstmConfig)[] = ['hidden', 'window', 'batch', 'maxSteps', 'evalEvery', 'patience', 'maxValidationTargets'];
+  for (const k of ints) if (!Number.isInteger(c[k]) || (c[k] as number) < 1) throw new ConfigError(`must be a positive integer; got ${c[k]}`, k);
+  if (!Number.isInteger(c.burnIn) || c.burnIn < 0 || c.burnIn >= c.window) throw new ConfigError(`must be an integer in [0, window = ${c.window}); got ${c.burnIn}`, 'burnIn');
+  if (!(c.lr > 0)) throw new ConfigError(`must be > 0; got ${c.lr}`, 'lr');
+  if (!(c.lrDropFactor > 0 && c.lrDropFactor <= 1)) throw new ConfigError(`must be in (0, 1]; got ${c.lrDropFactor}`, 'lrDropFactor');
+  if (!(c.clipNorm > 0)) throw new ConfigError(`must be > 0; got ${c.clipNorm}`, 'clipNorm');
+  if (!(c.validationFraction >= 0 && c.validationFraction < 0.9)) throw new ConfigError(`must be in [0, 0.9); got ${c.validationFraction}`, 'validationFraction');
+  if (!['early-stopped', 'continue', 'retrain'].includes(c.finalPass)) throw new ConfigError(`must be 'early-stopped', 'continue' or 'retrain'; got ${String(c.finalPass)}`, 'finalPass');
+  if (!(c.continueFraction > 0 && c.continueFraction <= 1)) throw new ConfigError(`must be in (0, 1]; got ${c.continueFraction}`, 'continueFraction');
+}
