@@ -48,8 +48,10 @@ export async function writeRunOutput(dir: string, out: RunOutput): Promise<Recor
   serializeResults(out.results); // validates: invalid results write nothing
   mkdirSync(dir, { recursive: true });
   const files: Record<string, string> = {};
+  const moreSvgs: string[] = [];
   for (let c = 1; c < out.truth.y.length; c++) {
     const f = await figure(out, c);
+    moreSvgs.push(f.svg);
     const base = join(dir, `figure-${slug(out.truth.names[c])}`);
     writeFileAtomic(`${base}.svg`, f.svg);
     writeFileAtomic(`${base}.png`, f.png);
@@ -61,6 +63,6 @@ export async function writeRunOutput(dir: string, out: RunOutput): Promise<Recor
     files[`model:${out.results.models[i].name}`] = path;
   });
   const main = await figure(out, 0);
-  Object.assign(files, writeReport(dir, { results: out.results, figures: main }));
+  Object.assign(files, writeReport(dir, { results: out.results, figures: main, moreSvgs }));
   return files;
 }

@@ -15,6 +15,8 @@ export interface HtmlInput {
   results: Results;
   /** The forecast figure as an SVG document (renderSvg); omitted: no figure. */
   svg?: string;
+  /** Further figures shown after the first, e.g. one per further channel of the data. */
+  moreSvgs?: string[];
   /** Page title; default "lawful <command> — <data source>". */
   title?: string;
 }
@@ -136,7 +138,7 @@ export function renderHtml(input: HtmlInput): string {
 <main>
 <h1>${escapeHtml(title)}</h1>
 ${meta.map((m) => `<p class="meta">${m}</p>`).join('\n')}
-${input.svg ? `<figure>${figureHtml(input.svg)}</figure>` : ''}
+${[input.svg, ...(input.moreSvgs ?? [])].filter((x): x is string => Boolean(x)).map((x) => `<figure>${figureHtml(x)}</figure>`).join('\n')}
 <h2>Models</h2>
 ${modelsTable(r)}
 <h2>What the models learned</h2>

@@ -15,6 +15,8 @@ export interface ReportContent {
   results: Results;
   /** The forecast figure: SVG text (renderSvg) and PNG bytes (renderPng). */
   figures: { svg: string; png: Uint8Array };
+  /** Further figures (SVG) shown in index.html after the first, e.g. one per further channel. */
+  moreSvgs?: string[];
   /** The terminal table; default `formatTable(results.models, { until: split.until })`. */
   table?: string;
 }
@@ -47,7 +49,7 @@ export function writeReport(dir: string, content: ReportContent): ReportFiles {
   writeFileAtomic(files.svg, content.figures.svg);
   writeFileAtomic(files.png, content.figures.png);
   writeFileAtomic(files.table, content.table ?? formatTable(content.results.models, { until: content.results.split.until }));
-  writeFileAtomic(files.html, renderHtml({ results: content.results, svg: content.figures.svg }));
+  writeFileAtomic(files.html, renderHtml({ results: content.results, svg: content.figures.svg, moreSvgs: content.moreSvgs }));
   writeFileAtomic(files.results, resultsText);
   return files;
 }

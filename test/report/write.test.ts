@@ -72,4 +72,12 @@ describe('renderHtml', () => {
     const src = /<img alt="forecast figure" src="data:image\/svg\+xml;base64,([^"]+)">/.exec(html)!;
     expect(Buffer.from(src[1], 'base64').toString('utf8')).toContain('onload="alert(1)"');
   });
+
+  it('shows one figure per channel, in order, and sanitises every one of them', () => {
+    const svg = (id: string) => `<svg xmlns="http://www.w3.org/2000/svg" id="${id}"></svg>`;
+    const html = renderHtml({ results: exampleResults(), svg: svg('first'), moreSvgs: [svg('second'), '<svg onload="alert(1)"></svg>'] });
+    expect(html.match(/<figure>/g)).toHaveLength(3);
+    expect(html.indexOf('id="first"')).toBeLessThan(html.indexOf('id="second"'));
+    expect(html).not.toContain('onload=');
+  });
 });
