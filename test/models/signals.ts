@@ -1,5 +1,7 @@
 /** Synthetic signals shared by the model tests: sums of damped cosines with known modes. */
+import { checkGradient } from '../../src/core/gradcheck.js';
 import { Rng } from '../../src/core/rng.js';
+import type { BankLoss } from '../../src/models/oscillator-bank/loss.js';
 import type { Series } from '../../src/data/series.js';
 
 /** The normal modes of the reference task (shared/peers/results.md). */
@@ -70,4 +72,18 @@ export function std(x: Float64Array, n = x.length): number {
   let v = 0;
   for (let i = 0; i < n; i++) v += (x[i] - m) ** 2;
   return Math.sqrt(v / n);
+}
+
+/** Largest relative error of the bank loss's gradient against central differences at `x` (W projected or learned). */
+export function bankGradientError(loss: BankLoss, x: Float64Array, project: boolean): number {
+  return checkGradient(
+    (v) => loss.evaluate(v, null, project),
+    (v) => {
+      const g = new Float64Array(v.length);
+      loss.evaluate(v, g, project);
+      return g;
+    },
+    x,
+    { step: 1e-5, floor: 1e-6 },
+  ).maxRelError;
 }
