@@ -20,7 +20,7 @@ import { ParamReader } from './params.js';
 
 /** Writes the angular accelerations a = M⁻¹ r into acc[0..1]. */
 function accelerations(y: Float64Array, th: Float64Array, acc: Float64Array): void {
-  const [m1, m2, l1, l2, g] = [th[0], th[1], th[2], th[3], th[4]];
+  const m1 = th[0], m2 = th[1], l1 = th[2], l2 = th[3], g = th[4];
   const d = y[0] - y[1];
   const c = Math.cos(d);
   const s = Math.sin(d);
@@ -48,9 +48,9 @@ function doublePendulumTerm(): Term {
       dy[3] = acc[1];
     },
     vjp(_t, y, th, v, dyOut, dThetaOut) {
-      const [m1, m2, l1, l2, g] = [th[0], th[1], th[2], th[3], th[4]];
+      const m1 = th[0], m2 = th[1], l1 = th[2], l2 = th[3], g = th[4];
       accelerations(y, th, acc);
-      const [a1, a2] = [acc[0], acc[1]];
+      const a1 = acc[0], a2 = acc[1];
       const d = y[0] - y[1];
       const c = Math.cos(d);
       const s = Math.sin(d);
@@ -61,7 +61,7 @@ function doublePendulumTerm(): Term {
       const det = M11 * M22 - M12 * M12;
       const u1 = (M22 * v[2] - M12 * v[3]) / det;
       const u2 = (M11 * v[3] - M12 * v[2]) / det;
-      const [w1, w2] = [y[2], y[3]];
+      const w1 = y[2], w2 = y[3];
       // φ = u₁(r₁ − M₁₁a₁ − M₁₂a₂) + u₂(r₂ − M₁₂a₁ − M₂₂a₂)
       const dDelta = u1 * (-P * w2 * w2 * c + P * s * a2) + u2 * (P * w1 * w1 * c + P * s * a1);
       dyOut[0] += dDelta - u1 * (m1 + m2) * g * l1 * Math.cos(y[0]);
@@ -85,8 +85,8 @@ function doublePendulumTerm(): Term {
 
 /** Total energy T + V (V = 0 with both rods hanging down). */
 export function doublePendulumEnergy(y: Float64Array, th: Float64Array): number {
-  const [m1, m2, l1, l2, g] = [th[0], th[1], th[2], th[3], th[4]];
-  const [q1, q2, w1, w2] = [y[0], y[1], y[2], y[3]];
+  const m1 = th[0], m2 = th[1], l1 = th[2], l2 = th[3], g = th[4];
+  const q1 = y[0], q2 = y[1], w1 = y[2], w2 = y[3];
   const T = 0.5 * (m1 + m2) * l1 * l1 * w1 * w1 + 0.5 * m2 * l2 * l2 * w2 * w2 + m2 * l1 * l2 * w1 * w2 * Math.cos(q1 - q2);
   const V = (m1 + m2) * g * l1 * (1 - Math.cos(q1)) + m2 * g * l2 * (1 - Math.cos(q2));
   return T + V;

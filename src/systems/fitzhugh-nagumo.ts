@@ -34,12 +34,12 @@ function fitzhughNagumoTerm(): Term {
     dim: 2,
     nParams: 4,
     f(_t, y, th, dy) {
-      const [v, w] = [y[0], y[1]];
+      const v = y[0], w = y[1];
       dy[0] = v - (v * v * v) / 3 - w + th[3];
       dy[1] = th[2] * (v + th[0] - th[1] * w);
     },
     vjp(_t, y, th, u, dyOut, dThetaOut) {
-      const [v, w] = [y[0], y[1]];
+      const v = y[0], w = y[1];
       dyOut[0] += (1 - v * v) * u[0] + th[2] * u[1];
       dyOut[1] += -u[0] - th[2] * th[1] * u[1];
       dThetaOut[0] += th[2] * u[1];

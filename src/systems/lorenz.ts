@@ -23,13 +23,13 @@ function lorenzTerm(): Term {
     dim: 3,
     nParams: 3,
     f(_t, u, th, du) {
-      const [x, y, z] = [u[0], u[1], u[2]];
+      const x = u[0], y = u[1], z = u[2];
       du[0] = th[0] * (y - x);
       du[1] = x * (th[1] - z) - y;
       du[2] = x * y - th[2] * z;
     },
     vjp(_t, u, th, v, dyOut, dThetaOut) {
-      const [x, y, z] = [u[0], u[1], u[2]];
+      const x = u[0], y = u[1], z = u[2];
       dyOut[0] += -th[0] * v[0] + (th[1] - z) * v[1] + y * v[2];
       dyOut[1] += th[0] * v[0] - v[1] + x * v[2];
       dyOut[2] += -x * v[1] - th[2] * v[2];
@@ -38,7 +38,7 @@ function lorenzTerm(): Term {
       dThetaOut[2] -= z * v[2];
     },
     jac(_t, u, th, J) {
-      const [x, y, z] = [u[0], u[1], u[2]];
+      const x = u[0], y = u[1], z = u[2];
       J.set([-th[0], th[0], 0, th[1] - z, -1, -x, y, x, -th[2]]);
     },
   };

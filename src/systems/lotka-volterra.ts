@@ -13,12 +13,12 @@ function lotkaVolterraTerm(): Term {
     dim: 2,
     nParams: 4,
     f(_t, u, th, du) {
-      const [x, y] = [u[0], u[1]];
+      const x = u[0], y = u[1];
       du[0] = th[0] * x - th[1] * x * y;
       du[1] = th[3] * x * y - th[2] * y;
     },
     vjp(_t, u, th, v, dyOut, dThetaOut) {
-      const [x, y] = [u[0], u[1]];
+      const x = u[0], y = u[1];
       dyOut[0] += (th[0] - th[1] * y) * v[0] + th[3] * y * v[1];
       dyOut[1] += -th[1] * x * v[0] + (th[3] * x - th[2]) * v[1];
       dThetaOut[0] += x * v[0];
@@ -27,7 +27,7 @@ function lotkaVolterraTerm(): Term {
       dThetaOut[3] += x * y * v[1];
     },
     jac(_t, u, th, J) {
-      const [x, y] = [u[0], u[1]];
+      const x = u[0], y = u[1];
       J[0] = th[0] - th[1] * y;
       J[1] = -th[1] * x;
       J[2] = th[3] * y;

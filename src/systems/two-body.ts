@@ -61,7 +61,7 @@ function fullTerm() {
     n: 4,
     nParams: 3,
     force(_t, q, th, out, at) {
-      const [G, m1, m2] = [th[0], th[1], th[2]];
+      const G = th[0], m1 = th[1], m2 = th[2];
       const dx = q[2] - q[0];
       const dy = q[3] - q[1];
       const r2 = dx * dx + dy * dy;
@@ -72,7 +72,7 @@ function fullTerm() {
       out[at + 3] = -G * m1 * dy * ir3;
     },
     forceVjp(_t, q, th, v, at, qOut, dTheta) {
-      const [G, m1, m2] = [th[0], th[1], th[2]];
+      const G = th[0], m1 = th[1], m2 = th[2];
       // a₁ = G m₂ h(d), a₂ = −G m₁ h(d), d = x₂ − x₁: vᵀa = G (m₂ v₁ − m₁ v₂)·h(d).
       const bx = m2 * v[at] - m1 * v[at + 2];
       const by = m2 * v[at + 1] - m1 * v[at + 3];
@@ -126,7 +126,7 @@ export const twoBody: SystemDef = {
         { name: 'angular momentum', value: (y) => mRed * (y[0] * y[3] - y[1] * y[2]) },
       ];
     } else {
-      const [f1, f2] = [-m2 / M, m1 / M];
+      const f1 = -m2 / M, f2 = m1 / M;
       y0 = Float64Array.of(f1 * rp, 0, f2 * rp, 0, 0, f1 * vp, 0, f2 * vp);
       invariants = [
         {

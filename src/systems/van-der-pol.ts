@@ -27,7 +27,7 @@ function vanDerPolTerm(): Term {
       dy[1] = th[0] * (1 - y[0] * y[0]) * y[1] - y[0];
     },
     vjp(_t, y, th, v, dyOut, dThetaOut) {
-      const [x, u] = [y[0], y[1]];
+      const x = y[0], u = y[1];
       dyOut[0] += (-2 * th[0] * x * u - 1) * v[1];
       dyOut[1] += v[0] + th[0] * (1 - x * x) * v[1];
       dThetaOut[0] += (1 - x * x) * u * v[1];
