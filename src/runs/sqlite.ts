@@ -65,3 +65,29 @@ export function openDatabase(path: string, options: DatabaseOptions = {}): Datab
 export function isSqliteError(err: unknown): err is SqliteError {
   return err instanceof Error && err.name === 'SqliteError' && typeof (err as SqliteError).code === 'string';
 }
+
+/** Blocks the thread for `ms` milliseconds (Node only: Atomics.wait on the main thread). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Runs `fn`, running it again while SQLite answers SQLITE_BUSY, for up to `timeoutMs`.
+ *
+ * The busy timeout covers waiting for a lock, but SQLite returns SQLITE_BUSY at once,
+ * without waiting, where waiting could deadlock: two connections that both read a fresh
+ * file and then ask for the exclusive lock to switch it to WAL. One of them must give up
+ * its read and start over, which is what this does (after a short random pause, so the
+ * two do not collide again in step). `fn` must be safe to repeat from the start.
+ */
+export function retryWhileBusy<T>(fn: () => T, timeoutMs: number, sleep: (ms: number) => void = sleepSync): T {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return fn();
+    } catch (err) {
+      if (!isSqliteError(err) || !err.code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw err;
+      sleep(Math.min(100, 5 * attempt) * (0.5 + Math.random()));
+    }
+  }
+}

@@ -20,7 +20,7 @@ import { runAlive, thisHost } from './liveness.js';
 import { recordFromRow, RUN_STATUSES } from './record.js';
 import type { RunRecord, RunRow, RunStatus } from './record.js';
 import { migrate, schemaVersion } from './schema.js';
-import { isSqliteError, openDatabase } from './sqlite.js';
+import { isSqliteError, openDatabase, retryWhileBusy } from './sqlite.js';
 import type { Database } from './sqlite.js';
 
 /** Where the store lives unless told: `LAWFUL_STORE`, else ./.lawful/runs.db (relative to the working directory). */
@@ -165,21 +165,24 @@ export class RunStore {
     if (options.create === false && !existsSync(file)) {
       throw new DataError('no run store here yet (the first `lawful demo` or `lawful fit` creates it; choose another with --store or LAWFUL_STORE)', { file });
     }
+    const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
     let db: Database;
     try {
       mkdirSync(dirname(file), { recursive: true });
-      db = openDatabase(file, { timeout: options.busyTimeoutMs ?? 10_000 });
+      db = openDatabase(file, { timeout: busyTimeoutMs });
     } catch (err) {
       throw new ConfigError(`cannot open the run store ${file}: ${(err as Error).message}`, '--store');
     }
     try {
-      db.pragma('journal_mode = WAL');
-      db.pragma('foreign_keys = ON');
-      if (schemaVersion(db) === 0) {
-        const other = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1").get() as { name: string } | undefined;
-        if (other) throw new DataError(`is an SQLite database but not a lawful run store (it has a table "${other.name}")`, { file });
-      }
-      migrate(db, file);
+      retryWhileBusy(() => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('foreign_keys = ON');
+        if (schemaVersion(db) === 0) {
+          const other = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' LIMIT 1").get() as { name: string } | undefined;
+          if (other) throw new DataError(`is an SQLite database but not a lawful run store (it has a table "${other.name}")`, { file });
+        }
+        migrate(db, file);
+      }, busyTimeoutMs);
       return new RunStore(db, file);
     } catch (err) {
       db.close();
