@@ -9,8 +9,15 @@
  * and FLOAT16 are numbers; TIMESTAMP, INT96 and DATE are seconds since 1970-01-01 UTC (as
  * the CSV reader reads ISO 8601 times); strings (and booleans) may only be the
  * trajectory id. Nested columns are text to the builder and so cannot be read as data.
+ *
+ * Compression: every codec that writers use today is decoded — UNCOMPRESSED, SNAPPY
+ * (pyarrow's and pandas' default), ZSTD (polars' and DuckDB's default), GZIP, BROTLI, LZ4
+ * and LZ4_RAW — through hyparquet-compressors (pure JavaScript plus a small WebAssembly
+ * snappy inlined in the package, so still browser-safe). LZO, which no current writer
+ * produces, is a DataError naming the codec.
  */
 import { parquetMetadata, parquetRead } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
 import type { FileMetaData, ParquetParsers, SchemaElement } from 'hyparquet';
 import { DataError } from '../core/errors.js';
 import { buildDataset } from './build.js';
@@ -60,7 +67,7 @@ export async function parseParquet(bytes: ArrayBuffer | Uint8Array, opts: ParseO
     metadata = parquetMetadata(buffer);
     checkChunks(metadata, file);
     rows = await new Promise<unknown[][]>((resolve, reject) => {
-      parquetRead({ file: buffer, metadata, parsers: SECONDS, utf8: true, onComplete: resolve }).catch(reject);
+      parquetRead({ file: buffer, metadata, compressors, parsers: SECONDS, utf8: true, onComplete: resolve }).catch(reject);
     });
   } catch (e) {
     if (e instanceof DataError) throw e;
@@ -97,7 +104,8 @@ export async function parseParquet(bytes: ArrayBuffer | Uint8Array, opts: ParseO
 }
 
 /**
- * Every column chunk must belong to a top-level column of the schema. hyparquet 1.33 reads
+ * Every column chunk must use a codec we can decode and belong to a top-level column of
+ * the schema. hyparquet 1.33 reads
  * a chunk that does not (a corrupt footer) but never awaits it, so its failure would
  * surface as an unhandled rejection instead of an error here.
  */
@@ -108,6 +116,10 @@ function checkChunks(metadata: FileMetaData, file: string | undefined): void {
       const head = chunk.meta_data?.path_in_schema[0];
       if (head === undefined || !top.has(head)) {
         throw new DataError(`the Parquet file is corrupt: a column chunk belongs to no column of the schema (${JSON.stringify(head ?? null)})`, { file });
+      }
+      const codec = chunk.meta_data?.codec;
+      if (codec !== undefined && codec !== 'UNCOMPRESSED' && !(codec in compressors)) {
+        throw new DataError(`column "${head}" is compressed with ${codec}, which lawful cannot decode (it reads UNCOMPRESSED, ${Object.keys(compressors).join(', ')}); rewrite the file with another codec`, { file });
       }
     }
   }
