@@ -11,8 +11,8 @@ import { sha256Hex } from '../data/sha256.js';
 import { referenceData, type ReferenceConfig, type ReferenceData, type TrueMode } from '../eval/reference-experiment.js';
 import type { ModelSpec, ModelSummary, SavedModel } from '../models/base.js';
 import type { Results } from '../report/results.js';
-import { writeRunOutput } from './output.js';
-import { familyConfig, fitAndScore, trainingPart } from './experiment.js';
+import { lastGoodOf, writeRunOutput } from './output.js';
+import { familyConfig, fitAndScore, trainingPart, type Failure } from './experiment.js';
 import type { FitJob } from './fit-pool.js';
 import type { MultiProgress } from './progress.js';
 
@@ -39,7 +39,7 @@ export interface DemoRun {
   /** Saved form of each model, in `results.models` order. */
   saved: SavedModel[];
   /** Models whose fit failed, with the reason (they are absent from results.models). */
-  failures: { name: string; error: string }[];
+  failures: Failure[];
 }
 
 function jobsFor(opts: DemoOptions, data: ReferenceData, train: Series): FitJob[] {
@@ -126,6 +126,7 @@ export function writeDemo(dir: string, run: DemoRun): Promise<Record<string, str
     split: run.data.split,
     predictions: run.predictions,
     saved: run.saved,
+    lastGood: lastGoodOf(run.failures),
     title: `${c.oscillators} coupled ${c.nonlinear ? '' : 'small-angle '}pendulums seen as y = Σ θᵢ — trained on t ≤ ${c.trainUntil}`,
   });
 }

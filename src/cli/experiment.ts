@@ -18,7 +18,14 @@ export interface Scored {
   /** Saved form of each scored model, in `models` order. */
   saved: SavedModel[];
   /** Fits that failed, with the reason (absent from `models`). */
-  failures: { name: string; error: string }[];
+  failures: Failure[];
+}
+
+/** A fit that failed; one that diverged keeps its last good state as a saved model. */
+export interface Failure {
+  name: string;
+  error: string;
+  lastGood?: SavedModel;
 }
 
 export interface ScoreOptions {
@@ -59,7 +66,7 @@ export async function fitAndScore(opts: ScoreOptions): Promise<Scored> {
   for (const job of opts.jobs) {
     const o = byName.get(job.name)!;
     if (!o.ok) {
-      scored.failures.push({ name: o.name, error: `${o.errorName}: ${o.error}` });
+      scored.failures.push({ name: o.name, error: `${o.errorName}: ${o.error}`, lastGood: o.lastGood });
       continue;
     }
     const fitted = getFamily(o.saved.family).load(o.saved);

@@ -19,11 +19,11 @@ export interface FitJob {
 export type WorkerMessage =
   | { type: 'progress'; progress: FitProgress }
   | { type: 'done'; saved: SavedModel; fitSeconds: number }
-  | { type: 'error'; name: string; message: string };
+  | { type: 'error'; name: string; message: string; lastGood?: SavedModel };
 
 export type FitOutcome =
   | { name: string; ok: true; saved: SavedModel; fitSeconds: number }
-  | { name: string; ok: false; error: string; errorName: string; fitSeconds: number };
+  | { name: string; ok: false; error: string; errorName: string; fitSeconds: number; lastGood?: SavedModel };
 
 export interface FitPoolOptions {
   /** Workers at once. Default: the number of cores. */
@@ -65,7 +65,7 @@ function runJob(job: FitJob, opts: FitPoolOptions): Promise<FitOutcome> {
     worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'progress') opts.onProgress?.(job, m.progress);
       else if (m.type === 'done') finish({ name: job.name, ok: true, saved: m.saved, fitSeconds: m.fitSeconds });
-      else finish({ name: job.name, ok: false, error: m.message, errorName: m.name, fitSeconds: seconds() });
+      else finish({ name: job.name, ok: false, error: m.message, errorName: m.name, fitSeconds: seconds(), lastGood: m.lastGood });
     });
     worker.on('error', (e) => finish({ name: job.name, ok: false, error: e.message, errorName: e.name, fitSeconds: seconds() }));
     worker.on('exit', (code) => {

@@ -4,7 +4,7 @@
  * save/load round trip.
  */
 import { parentPort } from 'node:worker_threads';
-import { getFamily } from '../models/index.js';
+import { FitDivergedError, getFamily } from '../models/index.js';
 import type { FitJob, WorkerMessage } from './fit-pool.js';
 
 parentPort?.once('message', async (job: FitJob) => {
@@ -27,6 +27,7 @@ parentPort?.once('message', async (job: FitJob) => {
     post({ type: 'done', saved: fitted.toJSON(), fitSeconds });
   } catch (err) {
     const e = err as Error;
-    post({ type: 'error', name: e.name ?? 'Error', message: e.message ?? String(err) });
+    const lastGood = err instanceof FitDivergedError ? err.lastGoodModel : undefined;
+    post({ type: 'error', name: e.name ?? 'Error', message: e.message ?? String(err), lastGood });
   }
 });

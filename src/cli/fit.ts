@@ -78,7 +78,9 @@ export async function runFit(opts: FitCommandOptions): Promise<FitRun> {
     seed,
   }));
   const scored = await fitAndScore({ jobs, observed: series, truth: series, split, concurrency: opts.concurrency, progress: opts.progress, signal: opts.signal });
-  const saved: SavedModel[] = scored.saved.map((m) => ({ ...m, training: { from: split.trainFrom, until: split.trainUntil, channels: [...series.names], ...m.training, fingerprint: dataset.fingerprint } }));
+  const withData = (m: SavedModel): SavedModel => ({ ...m, training: { from: split.trainFrom, until: split.trainUntil, channels: [...series.names], ...m.training, fingerprint: dataset.fingerprint } });
+  const saved = scored.saved.map(withData);
+  const failures = scored.failures.map((f) => (f.lastGood ? { ...f, lastGood: withData(f.lastGood) } : f));
   const results: Results = {
     schema: 1,
     lawful: LAWFUL_VERSION,
@@ -98,7 +100,7 @@ export async function runFit(opts: FitCommandOptions): Promise<FitRun> {
     split,
     models: scored.models,
   };
-  return { ...scored, saved, results, series, split, dataset };
+  return { ...scored, saved, failures, results, series, split, dataset };
 }
 
 function diffs(t: Float64Array): number[] {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Series } from '../data/series.js';
 import type { Split } from '../eval/evaluate.js';
 import type { SavedModel } from '../models/base.js';
+import type { Failure } from './experiment.js';
 import { writeFileAtomic } from '../report/atomic.js';
 import { renderPng, renderSvg } from '../report/render.js';
 import { serializeResults, type Results } from '../report/results.js';
@@ -18,6 +19,8 @@ export interface RunOutput {
   /** Per scored model, per channel, on the truth's clock. */
   predictions: Float64Array[][];
   saved?: SavedModel[];
+  /** Fits that diverged, each with the saved model of its last good state. */
+  lastGood?: { name: string; saved: SavedModel }[];
   title?: string;
 }
 
@@ -34,6 +37,19 @@ async function figure(out: RunOutput, channel: number): Promise<{ svg: string; p
   return { svg, png: renderPng(svg) };
 }
 
+/** The last good states of the fits that diverged, as `RunOutput.lastGood` takes them. */
+export function lastGoodOf(failures: readonly Failure[]): { name: string; saved: SavedModel }[] {
+  return failures.flatMap((f) => (f.lastGood ? [{ name: f.name, saved: f.lastGood }] : []));
+}
+
+/** One line per failed fit, naming the file that keeps a diverged fit's last good state. */
+export function failureLines(failures: readonly Failure[], files: Record<string, string>): string[] {
+  return failures.map((f) => {
+    const kept = files[`last-good:${f.name}`];
+    return `${f.name}: fit failed — ${f.error}` + (kept ? `\n  saved to ${kept} (lawful forecast takes it like any saved model)` : '');
+  });
+}
+
 /** A file-name-safe form of a model or channel name. */
 export function slug(name: string): string {
   return name.replace(/[^A-Za-z0-9._=-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
@@ -41,7 +57,8 @@ export function slug(name: string): string {
 
 /**
  * Writes figure.svg/png (first channel; figure-<channel>.svg/png for the others), table.txt,
- * index.html, model-<name>.json per model and, last, results.json — each atomically.
+ * index.html, model-<name>.json per model, model-<name>.last-good.json per fit that diverged
+ * and, last, results.json — each atomically.
  * Returns every path written, by role.
  */
 export async function writeRunOutput(dir: string, out: RunOutput): Promise<Record<string, string>> {
@@ -62,6 +79,11 @@ export async function writeRunOutput(dir: string, out: RunOutput): Promise<Recor
     writeFileAtomic(path, JSON.stringify(m) + '\n');
     files[`model:${out.results.models[i].name}`] = path;
   });
+  for (const { name, saved } of out.lastGood ?? []) {
+    const path = join(dir, `model-${slug(name)}.last-good.json`);
+    writeFileAtomic(path, JSON.stringify(saved) + '\n');
+    files[`last-good:${name}`] = path;
+  }
   const main = await figure(out, 0);
   Object.assign(files, writeReport(dir, { results: out.results, figures: main, moreSvgs }));
   return files;

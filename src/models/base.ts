@@ -2,6 +2,7 @@
  * The one contract every model family implements (DESIGN.md), so that the CLI, the
  * evaluator, the sweep and the web app treat all families alike.
  */
+import { DivergenceError } from '../core/errors.js';
 import type { ParamLayout } from '../core/params.js';
 import type { Series } from '../data/series.js';
 
@@ -87,4 +88,18 @@ export interface ModelFamily<C = Record<string, unknown>> {
   defaults: C;
   fit(spec: ModelSpec<C>, train: Series, opts: FitOptions): Promise<Fitted>;
   load(saved: SavedModel): Fitted;
+}
+
+/**
+ * A fit that diverged (a non-finite loss or gradient) and stopped, keeping its last good
+ * state as a saved model: `family.load(err.lastGoodModel)` forecasts from the parameters
+ * of the last finite step, and the CLI writes it to model-<name>.last-good.json.
+ */
+export class FitDivergedError extends DivergenceError {
+  override name = 'DivergenceError';
+  readonly lastGoodModel: SavedModel;
+  constructor(cause: DivergenceError, lastGoodModel: SavedModel) {
+    super(`${cause.message}; the fit stopped and kept its last good state`, cause.lastGood, cause.at);
+    this.lastGoodModel = lastGoodModel;
+  }
 }

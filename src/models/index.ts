@@ -10,6 +10,7 @@ import { oscillatorBankFamily } from './oscillator-bank.js';
 import { persistenceFamily } from './persistence.js';
 
 export type { Fitted, FitOptions, FitProgress, Forecast, ModelFamily, ModelSpec, ModelSummary, SavedModel } from './base.js';
+export { FitDivergedError } from './base.js';
 export { oscillatorBankFamily } from './oscillator-bank.js';
 export type { OscillatorBankConfig } from './oscillator-bank.js';
 export { fourierFamily } from './fourier.js';

@@ -27,6 +27,7 @@ import type { Series } from '../data/series.js';
 import type { LstmShape } from '../nn/lstm.js';
 import { LstmWorkspace, initLstm, lstmForward, lstmLayout, lstmLossAndGrad } from '../nn/lstm.js';
 import { LstmState, lstmStep } from '../nn/lstm-step.js';
+import { FitDivergedError } from './base.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
 import { checkConfig, DEFAULTS, type LstmConfig } from './lstm/config.js';
 
@@ -284,7 +285,7 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
       }
       const loss = lstmLossAndGrad(theta, xb, yb, ws, grad);
       if (!Number.isFinite(loss)) {
-        throw new DivergenceError(`lstm: training loss became ${loss} at step ${step}; lastGood holds the parameters before the step that broke it`, Float64Array.from(prev), step);
+        throw new DivergenceError(`lstm: training loss became ${loss} at step ${step}`, Float64Array.from(prev), step);
       }
       prev.set(theta);
       try {
@@ -324,26 +325,35 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
     return { theta: best, bestStep, bestVal: validate ? bestVal : null, lastLoss, stepsRun: step };
   };
 
-  const stopped = await trainPass(0, nStarts, cfg.maxSteps, valTargets.length > 0);
-  const bestValLoss = stopped.bestVal;
-  let theta = stopped.theta;
-  let stepsTrained = stopped.bestStep;
-  if (finalPass === 'retrain') {
-    // Goodfellow, Bengio & Courville (2016), Alg. 7.2: the hold-out chose the step count;
-    // train again on the whole span for that many steps.
-    theta = (await trainPass(1, n - T, stopped.bestStep, false)).theta;
-  } else if (finalPass === 'continue') {
-    // After ibid., Alg. 7.3: continue on the whole span from the early-stopped parameters.
-    const extra = Math.max(1, Math.round(cfg.continueFraction * stopped.bestStep));
-    const more = await trainPass(1, n - T, extra, false, { theta, step: stopped.bestStep });
-    theta = more.theta;
-    stepsTrained += more.stepsRun;
+  const fitted = (theta: Float64Array, stepsTrained: number, bestValLoss: number | null) =>
+    new LstmFitted({ config: cfg, theta, names: [...train.names], mean, std, dt, stepsTrained, bestValLoss, training: { from: train.t[0], until: train.t[n - 1] } });
+  let stepsBefore = 0; // steps of the passes already finished, for a divergence's report
+  try {
+    const stopped = await trainPass(0, nStarts, cfg.maxSteps, valTargets.length > 0);
+    const bestValLoss = stopped.bestVal;
+    let theta = stopped.theta;
+    let stepsTrained = stopped.bestStep;
+    if (finalPass === 'retrain') {
+      // Goodfellow, Bengio & Courville (2016), Alg. 7.2: the hold-out chose the step count;
+      // train again on the whole span for that many steps.
+      theta = (await trainPass(1, n - T, stopped.bestStep, false)).theta;
+    } else if (finalPass === 'continue') {
+      // After ibid., Alg. 7.3: continue on the whole span from the early-stopped parameters.
+      const extra = Math.max(1, Math.round(cfg.continueFraction * stopped.bestStep));
+      stepsBefore = stopped.bestStep;
+      const more = await trainPass(1, n - T, extra, false, { theta, step: stopped.bestStep });
+      theta = more.theta;
+      stepsTrained += more.stepsRun;
+    }
+    opts.onProgress?.({ fraction: 1, stage: `done: ${stepsTrained} steps`, loss: bestValLoss ?? stopped.lastLoss });
+    return fitted(theta, stepsTrained, bestValLoss);
+  } catch (e) {
+    // Keep the last good state: the parameters before the step that broke the fit.
+    if (e instanceof DivergenceError && e.lastGood?.length === size) {
+      throw new FitDivergedError(e, fitted(e.lastGood, stepsBefore + (e.at ?? 0), null).toJSON());
+    }
+    throw e;
   }
-  opts.onProgress?.({ fraction: 1, stage: `done: ${stepsTrained} steps`, loss: bestValLoss ?? stopped.lastLoss });
-  return new LstmFitted({
-    config: cfg, theta, names: [...train.names], mean, std, dt, stepsTrained,
-    bestValLoss, training: { from: train.t[0], until: train.t[n - 1] },
-  });
 }
 
 export const lstmFamily: ModelFamily<LstmConfig> = {

@@ -10,9 +10,10 @@
  * against cancelling oscillators (oscillator-bank/fit.ts).
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { ConfigError, DataError } from '../core/errors.js';
+import { ConfigError, DataError, DivergenceError } from '../core/errors.js';
 import { LAWFUL_VERSION } from '../core/version.js';
 import type { Series } from '../data/series.js';
+import { FitDivergedError } from './base.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
 import { fitBank } from './oscillator-bank/fit.js';
 import { BankLayout } from './oscillator-bank/params.js';
@@ -132,8 +133,18 @@ export const oscillatorBankFamily: ModelFamily<OscillatorBankConfig> = {
       const bad = ch.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) throw new DataError(`channel ${train.names[c]} has a non-finite value at sample ${bad} (t = ${train.t[bad]})`);
     });
-    const r = await fitBank(train.t, train.y, dt, config, opts);
-    return bank({ config, lay: r.lay, theta: r.theta, t0: train.t[0], dt, until: train.t[N - 1], names: [...train.names] });
+    const state = (lay: BankLayout, theta: Float64Array): BankState => ({ config, lay, theta, t0: train.t[0], dt, until: train.t[N - 1], names: [...train.names] });
+    try {
+      const r = await fitBank(train.t, train.y, dt, config, opts);
+      return bank(state(r.lay, r.theta));
+    } catch (e) {
+      // Keep the last good state: the last finite iterate of the optimiser that broke.
+      const lay = new BankLayout(config.oscillators, train.y.length);
+      if (e instanceof DivergenceError && e.lastGood?.length === lay.size && e.lastGood.every(Number.isFinite)) {
+        throw new FitDivergedError(e, bank(state(lay, e.lastGood)).toJSON());
+      }
+      throw e;
+    }
   },
   load(saved: SavedModel): Fitted {
     if (saved.family !== 'oscillator-bank') throw new ConfigError(`expected an oscillator-bank model, got ${saved.family}`, 'family');

@@ -63,6 +63,32 @@ describe('lawful fit and forecast', () => {
     expect(readFileSync(join(dir, 'figure.png')).subarray(1, 4).toString()).toBe('PNG');
   }, 60_000);
 
+  it('a fit that diverges is reported in one line and its last good state is saved and forecasts', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lawful-diverge-'));
+    writeFileSync(join(dir, 'all.csv'), twoModeCsv(20));
+    const out = join(dir, 'out');
+    // Adam steps of 1e200 blow the LSTM up on its second step; the Fourier fit is unaffected.
+    const config = writeJson(dir, { lstm: { hidden: 8, window: 20, maxSteps: 50, lr: 1e200 } });
+    const r = lawful(['fit', join(dir, 'all.csv'), '--model', 'lstm', '--model', 'fourier', '--train-until', '8', '--config', config, '--out', out]);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.status).toBe(0);
+    const kept = join(out, 'model-lstm.last-good.json');
+    expect(r.stdout).toContain(`lstm: fit failed — DivergenceError: lstm: training loss became Infinity`);
+    expect(r.stdout).toContain(`kept its last good state\n  saved to ${kept}`);
+    const results = parseResults(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')));
+    expect(results.models.map((m) => m.name)).toEqual(['fourier']);
+    expect(existsSync(join(out, 'model-lstm.json'))).toBe(false);
+    const saved = JSON.parse(readFileSync(kept, 'utf8')) as { family: string; params: number[]; training: { until: number } };
+    expect(saved.family).toBe('lstm');
+    expect(saved.training.until).toBe(8);
+    expect(saved.params.every(Number.isFinite)).toBe(true);
+    const fc = lawful(['forecast', kept, '--from', join(dir, 'all.csv'), '--until', '22']);
+    expect(fc.status).toBe(0);
+    const rows = fc.stdout.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every(([time, y]) => time > 20 && Number.isFinite(y))).toBe(true);
+  }, 60_000);
+
   it('rejects a bad invocation with one line naming the problem', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lawful-bad-'));
     const typo = writeJson(dir, { fourier: { term: 3 } });

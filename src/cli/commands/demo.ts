@@ -7,6 +7,7 @@ import { formatTable } from '../../report/table.js';
 import { parseCount, parseCountList, parseNumber, parsePositive, readFamilyConfigs } from '../args.js';
 import { DEMO_MODELS, runDemo, writeDemo, type DemoRun } from '../demo.js';
 import { multiProgress } from '../progress.js';
+import { failureLines } from '../output.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -57,7 +58,7 @@ export function registerDemo(program: Command): void {
           },
           { signal: controller.signal },
         );
-        process.stdout.write(summary(run) + '\n');
+        process.stdout.write(summary(run, files) + '\n');
         process.stdout.write(`\nWrote ${files.png}, ${files.html} and ${files.results} (${((performance.now() - started) / 1000).toFixed(1)} s); recorded in ${store.path}\n`);
       } finally {
         store.close();
@@ -67,7 +68,7 @@ export function registerDemo(program: Command): void {
 }
 
 /** The table, the recovered modes and the LSTM-vs-persistence check, as the terminal shows them. */
-export function summary(run: DemoRun): string {
+export function summary(run: DemoRun, files: Record<string, string> = {}): string {
   const { results, data } = run;
   const lines = [formatTable(results.models, { until: results.split.until })];
   const truth = data.modes.map((m) => `${m.frequency.toFixed(4)} (${(100 * m.varianceShare).toFixed(1)}%)`).join(', ');
@@ -79,6 +80,6 @@ export function summary(run: DemoRun): string {
     const worst = Math.max(...rec.map((r) => r.relativeError));
     lines.push(`${m.name}: fitted modes ${[...new Set(rec.map((r) => r.fittedFrequency.toFixed(4)))].join(', ')} (worst relative error against the ${rec.length === data.modes.length ? '' : `${rec.length} strongest `}true modes ${formatMetric(worst)})`);
   }
-  for (const f of run.failures) lines.push(`${f.name}: fit failed — ${f.error}`);
+  lines.push(...failureLines(run.failures, files));
   return lines.join('\n');
 }

@@ -7,13 +7,13 @@ import { RunStore } from '../../runs/store.js';
 import { withRun } from '../../runs/with-run.js';
 import { collect, parseCount, parseNumber, parsePositive, readFamilyConfigs } from '../args.js';
 import { runFit } from '../fit.js';
-import { writeRunOutput } from '../output.js';
+import { failureLines, lastGoodOf, writeRunOutput } from '../output.js';
 import { multiProgress } from '../progress.js';
 
 export function registerFit(program: Command): void {
   program
     .command('fit')
-    .argument('<data>', 'a CSV, TSV or JSON file: a time column and one or more channels')
+    .argument('<data>', 'a CSV, TSV, JSON or Parquet file: a time column and one or more channels')
     .summary('fit model families to your data and compare how they extrapolate')
     .description('Fit model families to your data on one split and compare how they extrapolate.')
     .option('--model <family>', `family to fit (repeatable): ${families.map((f) => f.family).join(', ')}`, collect)
@@ -30,7 +30,8 @@ export function registerFit(program: Command): void {
     .option('--store <path>', 'run store to record this run in (default $LAWFUL_STORE or ./.lawful/runs.db)')
     .addHelpText(
       'after',
-      '\nExamples:\n  lawful fit pendulums.csv --model oscillator-bank --model lstm --train-until 10\n' +
+      '\nA fit that diverges stops with a message and keeps its last good state in model-<name>.last-good.json.\n' +
+        '\nExamples:\n  lawful fit pendulums.csv --model oscillator-bank --model lstm --train-until 10\n' +
         '  lawful fit real_pendulum.csv --channels theta --resample 0.1667 --model oscillator-bank --model fourier',
     )
     .action(async (data: string, o) => {
@@ -72,6 +73,7 @@ export function registerFit(program: Command): void {
               split: run.split,
               predictions: run.predictions,
               saved: run.saved,
+              lastGood: lastGoodOf(run.failures),
               title: `${basename(data)} — trained on t ≤ ${+run.split.trainUntil.toPrecision(6)}`,
             });
             return { run, results: run.results, files };
@@ -79,7 +81,7 @@ export function registerFit(program: Command): void {
           { signal: controller.signal },
         );
         process.stdout.write(formatTable(run.results.models, { until: run.split.until }) + '\n');
-        for (const f of run.failures) process.stdout.write(`${f.name}: fit failed — ${f.error}\n`);
+        for (const line of failureLines(run.failures, files)) process.stdout.write(`${line}\n`);
         const models = Object.entries(files).filter(([k]) => k.startsWith('model:')).map(([, v]) => v);
         process.stdout.write(
           `\nWrote ${files.png}, ${files.html}, ${files.results}` +

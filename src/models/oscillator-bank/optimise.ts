@@ -85,7 +85,13 @@ export async function fitOne(
       const f = fg(x, g);
       if (!Number.isFinite(f)) throw new DivergenceError(`oscillator bank diverged during Adam step ${adamSteps}`, full(loss, last, project), adamSteps);
       if (Math.sqrt(f) < s.adamStop) break;
-      adam.step(x, g);
+      try {
+        adam.step(x, g);
+      } catch (e) {
+        // A finite loss with a non-finite gradient: keep the full state of the last good step.
+        if (e instanceof DivergenceError) throw new DivergenceError(`oscillator bank: non-finite gradient at Adam step ${adamSteps}`, full(loss, last, project), adamSteps);
+        throw e;
+      }
       if (adamSteps % 100 === 99) {
         throwIfAborted(opts.signal);
         progress((0.5 * adamSteps) / s.adamSteps, 'Adam', f);
