@@ -22,6 +22,16 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" || { echo "bench: apt-get install failed" >&2; exit 1; }
 fi
 
+# The TF.js peer (npm registry, pinned as in shared/peers/tfjs_lstm.mjs) lives outside
+# lawful's dependencies, in bench/.peers/tfjs (gitignored).
+TFJS_DIR=bench/.peers/tfjs
+if [ ! -d "$TFJS_DIR/node_modules/@tensorflow/tfjs-backend-wasm" ]; then
+  echo "bench: installing the TF.js peer into $TFJS_DIR"
+  mkdir -p "$TFJS_DIR" && echo '{"private": true}' > "$TFJS_DIR/package.json"
+  npm install --prefix "$TFJS_DIR" --no-audit --no-fund --loglevel=error @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-wasm@4.22.0 \
+    || echo "bench: could not install the TF.js peer; the LSTM benchmark quotes the reference instead" >&2
+fi
+
 failed=()
 run() { # name, command...
   local name=$1; shift
@@ -39,7 +49,7 @@ echo "bench: $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc) c
 run ode npx tsx bench/ode/bench.ts
 run bank npx tsx bench/bank/bench.ts
 if [ -f bench/lstm/bench.ts ]; then
-  run lstm npx tsx bench/lstm/bench.ts
+  run lstm npx tsx bench/lstm/bench.ts --tfjs-dir "$TFJS_DIR"
 else
   echo; echo "== lstm: skipped (bench/lstm/bench.ts is missing)"
 fi

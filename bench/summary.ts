@@ -51,5 +51,5 @@ console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const row of body) console.log(line(row));
 const commits = [...new Set(results.map((r) => `${r.bench}@${r.commit}`))].join(', ');
 console.log(`measured: ${commits || 'nothing (no bench/out/*.json with a summary)'}`);
-console.log('precision: lawful computes in float64; the scipy and PyTorch bank peers run float64; the PyTorch LSTM peer runs float32.');
+console.log('precision: lawful computes in float64; the scipy and PyTorch bank peers run float64; the PyTorch and TF.js LSTM peers run float32.');
 if (!results.some((r) => r.bench === 'lstm')) console.log('lstm: no bench/out/lstm.json this run (see the LSTM section above, if it ran).');

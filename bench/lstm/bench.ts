@@ -1,12 +1,16 @@
 /**
  * One LSTM training step at the reference configuration (hidden 64, window 100, batch 64,
  * input 1, output 1): forward + backward through time + an Adam update, lawful's fused
- * float64 kernel (TypeScript fallback and the default WebAssembly SIMD backend) vs PyTorch 1 thread (float32, measured in the same run by peer_torch.py)
- * and TF.js-wasm (quoted: 801 ms per step, shared/peers/README.md; not installable offline).
+ * float64 kernel (TypeScript fallback and the default WebAssembly SIMD backend) against,
+ * measured in the same run on the same step: PyTorch 1 thread (float32, peer_torch.py) and
+ * TensorFlow.js on its wasm backend (float32, peer_tfjs.mjs, from the packages `npm run
+ * bench` installs into bench/.peers/tfjs; when they are missing the reference's 801 ms per
+ * step is quoted instead, and labelled so).
  *
- *   npx tsx bench/lstm/bench.ts [--reps 30] [--no-torch]
+ *   npx tsx bench/lstm/bench.ts [--reps 30] [--no-torch] [--no-tfjs] [--tfjs-dir bench/.peers/tfjs]
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../../src/core/rng.js';
@@ -16,7 +20,9 @@ import { median, writeResult } from '../common.js';
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] || 30) || 30;
 const withTorch = !args.includes('--no-torch');
-const TFJS_WASM_MS = 801; // quoted from shared/peers/README.md, not measured here
+const withTfjs = !args.includes('--no-tfjs');
+const tfjsDir = args.includes('--tfjs-dir') ? args[args.indexOf('--tfjs-dir') + 1] : 'bench/.peers/tfjs';
+const TFJS_WASM_QUOTED_MS = 801; // shared/peers/README.md: the reference's own tfjs_lstm.mjs on its machine
 const TORCH_REFERENCE_MS = 71.7; // shared/peers/results.md (2-vCPU Xeon), for comparison with the figure measured now
 
 const H = 64, T = 100, B = 64, I = 1, O = 1, BURN_IN = 10;
@@ -66,21 +72,31 @@ ws = new LstmWorkspace(shape, B, T, BURN_IN, 'auto');
 const lawfulMs = timeSteps();
 console.log(`lawful, default backend '${ws.backend}' (float64): ${lawfulMs.toFixed(1)} ms/step`);
 
-let torchMs: number | undefined;
-if (withTorch) {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const r = spawnSync('/usr/bin/python3', [join(here, 'peer_torch.py'), '--reps', String(reps)], { encoding: 'utf8' });
+const here = dirname(fileURLToPath(import.meta.url));
+/** Runs a peer and returns its RESULT's ms_per_step, or undefined (saying why). */
+function peer(name: string, command: string, peerArgs: string[]): number | undefined {
+  const r = spawnSync(command, [...peerArgs, '--reps', String(reps)], { encoding: 'utf8' });
   const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT '));
-  if (line) torchMs = JSON.parse(line.slice(7)).ms_per_step;
-  else console.log(`torch peer unavailable: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+  if (line) return JSON.parse(line.slice(7)).ms_per_step;
+  console.log(`${name} peer unavailable: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+  return undefined;
+}
+const torchMs = withTorch ? peer('torch', '/usr/bin/python3', [join(here, 'peer_torch.py')]) : undefined;
+let tfjsMs: number | undefined;
+if (withTfjs && existsSync(join(tfjsDir, 'node_modules/@tensorflow/tfjs-backend-wasm'))) {
+  tfjsMs = peer('TF.js', process.execPath, [join(here, 'peer_tfjs.mjs'), tfjsDir]);
+} else if (withTfjs) {
+  console.log(`TF.js peer not installed in ${tfjsDir} (npm run bench installs it)`);
 }
 if (torchMs !== undefined) {
   console.log(`PyTorch 1 thread (float32, measured now): ${torchMs.toFixed(1)} ms/step`);
   console.log(`ratio lawful / torch: ${(lawfulMs / torchMs).toFixed(2)}× (target ≤ 2)`);
 }
 console.log(`PyTorch 1 thread, reference machine: ${TORCH_REFERENCE_MS} ms/step (quoted from shared/peers/results.md); lawful / reference: ${(lawfulMs / TORCH_REFERENCE_MS).toFixed(2)}×`);
-console.log(`TF.js-wasm: ${TFJS_WASM_MS} ms/step (quoted from shared/peers, not measured)`);
-console.log(`speed-up over TF.js-wasm: ${(TFJS_WASM_MS / lawfulMs).toFixed(1)}× (target ≥ 5)`);
+const tfjsMeasured = tfjsMs !== undefined;
+const tfjs = tfjsMs ?? TFJS_WASM_QUOTED_MS;
+console.log(tfjsMeasured ? `TF.js 4.22 wasm backend (float32, measured now): ${tfjs.toFixed(1)} ms/step` : `TF.js-wasm: ${tfjs} ms/step (quoted from shared/peers, not measured)`);
+console.log(`speed-up over TF.js-wasm: ${(tfjs / lawfulMs).toFixed(1)}× (target ≥ 5)`);
 
 const ms = (x: number) => `${x.toFixed(1)} ms/step`;
 writeResult(
@@ -89,7 +105,15 @@ writeResult(
     ...(torchMs !== undefined
       ? [{ bench: 'lstm', what: 'LSTM training step (H 64, T 100, B 64) vs PyTorch 1 thread, measured now', lawful: ms(lawfulMs), peer: ms(torchMs), speedup: torchMs / lawfulMs, target: '≥ 0.5× (within 2×)', note: 'lawful float64, PyTorch float32' }]
       : []),
-    { bench: 'lstm', what: 'same step vs TF.js-wasm (quoted, not measured)', lawful: ms(lawfulMs), peer: ms(TFJS_WASM_MS), speedup: TFJS_WASM_MS / lawfulMs, target: '≥ 5×' },
+    {
+      bench: 'lstm',
+      what: tfjsMeasured ? 'same step vs TF.js wasm backend, measured now' : 'same step vs TF.js-wasm (quoted, not measured)',
+      lawful: ms(lawfulMs),
+      peer: ms(tfjs),
+      speedup: tfjs / lawfulMs,
+      target: '≥ 5×',
+      note: 'lawful float64, TF.js float32',
+    },
   ],
-  { lawfulMs, lawfulTypeScriptMs: jsMs, backend: ws.backend, torchMs: torchMs ?? null, tfjsWasmQuotedMs: TFJS_WASM_MS, reps },
+  { lawfulMs, lawfulTypeScriptMs: jsMs, backend: ws.backend, torchMs: torchMs ?? null, tfjsMs: tfjsMs ?? null, tfjsWasmQuotedMs: TFJS_WASM_QUOTED_MS, reps },
 );
