@@ -38,7 +38,11 @@ export class LineIndex {
   }
 }
 
-/** Parses `text` (one JSON value, surrounding blanks allowed). */
+/**
+ * Parses `text`: one JSON value, surrounding blanks allowed; or JSON Lines (jsonlines.org,
+ * also called NDJSON): when a second object or array starts on a later line, every line is
+ * a value of its own and the result is an array of them, positioned at offset 0.
+ */
 export function parseJsonNodes(text: string, lines: LineIndex, file?: string): JsonNode {
   let pos = 0;
   const fail = (msg: string, at = pos): never => {
@@ -165,9 +169,25 @@ export function parseJsonNodes(text: string, lines: LineIndex, file?: string): J
     return fail(`expected a JSON value, found ${describe(pos)}`);
   };
 
+  /** Skips spaces, tabs and carriage returns; true if a newline (or the end) follows. */
+  const endOfLine = (): boolean => {
+    while (pos < text.length && (text[pos] === ' ' || text[pos] === '\t' || text[pos] === '\r')) pos++;
+    return pos >= text.length || text[pos] === '\n';
+  };
+
   if (text.trim() === '') fail('the file is empty', 0);
   const root = value(0);
+  const newline = endOfLine();
   blanks();
-  if (pos < text.length) fail(`unexpected ${describe(pos)} after the JSON value`);
-  return root;
+  if (pos >= text.length) return root;
+  if (!newline || (root.kind !== 'object' && root.kind !== 'array') || (text[pos] !== '{' && text[pos] !== '[')) {
+    fail(`unexpected ${describe(pos)} after the JSON value`);
+  }
+  const items = [root];
+  while (pos < text.length) {
+    items.push(value(0));
+    if (!endOfLine()) fail(`expected the end of the line after a JSON Lines record, found ${describe(pos)}`);
+    blanks();
+  }
+  return { kind: 'array', items, at: 0 };
 }

@@ -2,7 +2,8 @@
  * The JSON reader, pure and browser-safe. Accepted shapes:
  * - columns: `{ "t": [0, 0.1, …], "theta [rad]": [ … ] }` (all arrays equally long);
  * - records: `[{ "t": 0, "theta": 1.2 }, …]` (every record has the keys of the first);
- * - rows: `[["t", "theta"], [0, 1.2], …]` (first row of names optional).
+ * - rows: `[["t", "theta"], [0, 1.2], …]` (first row of names optional);
+ * - JSON Lines (NDJSON): one record `{ "t": 0, "theta": 1.2 }` or row `[0, 1.2]` per line.
  * `null` and `NaN` are missing values (see ReadOptions.fill).
  */
 import { DataError } from '../core/errors.js';

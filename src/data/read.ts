@@ -1,7 +1,7 @@
 /**
  * Reading a data file from disk (Node only): bytes → text → the pure parsers, and the
  * fingerprint of the exact bytes (node:crypto). Dispatches on the extension:
- * .csv .tsv .txt .dat → parseCsv, .json → parseJson, .parquet (or bytes starting with PAR1)
+ * .csv .tsv .txt .dat → parseCsv, .json .jsonl .ndjson → parseJson, .parquet (or bytes starting with PAR1)
  * → parseParquet in a worker thread with a time limit; other extensions are sniffed.
  */
 import { createHash } from 'node:crypto';
@@ -53,7 +53,7 @@ export async function readDataset(path: string, opts: NodeReadOptions = {}): Pro
   const warnings: string[] = [];
   const text = decode(bytes, warnings);
   if (ext === '.tsv' || ext === '.tab') parseOpts.delimiter ??= '\t';
-  const isJson = ext === '.json' || (!CSV_EXT.has(ext) && /^\s*[[{]/.test(text.replace(/^\uFEFF/, '')));
+  const isJson = ext === '.json' || ext === '.jsonl' || ext === '.ndjson' || (!CSV_EXT.has(ext) && /^\s*[[{]/.test(text.replace(/^\uFEFF/, '')));
   const ds = isJson ? parseJson(text, parseOpts) : parseCsv(text, parseOpts);
   ds.warnings.unshift(...warnings);
   return ds;

@@ -33,6 +33,10 @@ describe('parseJson shapes', () => {
     expect(ds.units).toEqual({ t: 's', x: 'm' });
     expect(ds.trajectories.map((tr) => [tr.id, [...tr.series.y[0]]])).toEqual([['a', [1.5, 2]], ['b', [3, 4]]]);
   });
+  it('JSON Lines: one record or row per line, as pandas to_json(orient="records", lines=True) writes', () => {
+    expect(only('{"t":0,"x":1,"y":-1}\n{"x":2,"t":0.5,"y":1e308}\r\n{"y":5e-324,"t":1,"x":3}\n')).toEqual(WANT);
+    expect(only('["t","x","y"]\n[0,1,-1]\n\n[0.5,2,1e308]\n[1,3,5e-324]')).toEqual(WANT);
+  });
   it('null and NaN (as Python writes it) are missing values, filled on request', () => {
     expect(only('{"t":[0,1,2,3],"x":[0,null,NaN,3]}', { fill: 'interpolate' }).y[0]).toEqual([0, 1, 2, 3]);
   });
@@ -67,6 +71,10 @@ describe('parseJson errors name the line and column', () => {
     ['decreasing time', '{"t":[0,2,1],"x":[1,2,3]}', 1, 11, /time decreases/],
     ['missing values without fill', '{"t":[0,1,2],"x":[1,null,3]}', 1, 21, /1 missing value/],
     ['a single record', '[{"t":0,"x":1}]', 1, 7, /only 1 sample/],
+    ['JSON Lines: two records on one line', '{"t":0,"x":1}\n{"t":1,"x":2} {"t":2,"x":3}', 2, 15, /expected the end of the line after a JSON Lines record, found "\{/],
+    ['JSON Lines: a broken record names its line', '{"t":0,"x":1}\n{"t":1,"x":2}\n{"t":2,"x":}', 3, 12, /expected a JSON value, found "\}"/],
+    ['JSON Lines: a record lacking a key names its line', '{"t":0,"x":1}\n{"t":1,"x":2}\n{"t":2}', 3, 1, /record 3 has no key "x"/],
+    ['JSON Lines: a number after an object is not JSON Lines', '{"t":[0,1],"x":[1,2]}\n5', 2, 1, /unexpected "5" after the JSON value/],
     ['channel that does not exist', '{"t":[0,1],"x":[1,2]}', 1, 1, /channel "v" does not exist; columns are "x"/, { channels: ['v'] }],
   ];
   for (const [kind, text, line, column, match, opts] of cases) {

@@ -40,12 +40,15 @@ describe('readDataset', () => {
     expect(ds.warnings[0]).toMatch(/not valid UTF-8/);
   });
 
-  it('dispatches on the extension: .tsv forces tabs, .json the JSON reader, others are sniffed', async () => {
+  it('dispatches on the extension: .tsv forces tabs, .json/.jsonl/.ndjson the JSON reader, others are sniffed', async () => {
     // With tabs forced, the commas stay inside the cells and read as decimal commas.
     const tsv = await readDataset(file('a.tsv', 't\tx\n0\t1,5\n1\t2\n'));
     expect([...tsv.trajectories[0].series.y[0]]).toEqual([1.5, 2]);
     const json = await readDataset(file('a.json', '{"t":[0,1],"x":[3,4]}'));
     expect([...json.trajectories[0].series.y[0]]).toEqual([3, 4]);
+    // A JSON Lines file whose first line is a row of names: sniffed as CSV it would fail.
+    const jsonl = await readDataset(file('a.jsonl', '["t", "x"]\n[0, 5]\n[1, 6]\n'));
+    expect([...jsonl.trajectories[0].series.y[0]]).toEqual([5, 6]);
     const sniffed = await readDataset(file('a.data', '  [{"t":0,"x":1},{"t":1,"x":2}]'));
     expect([...sniffed.trajectories[0].series.t]).toEqual([0, 1]);
     const csvish = await readDataset(file('noext', 't x\n0 1\n1 2\n'));

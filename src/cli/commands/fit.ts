@@ -13,7 +13,7 @@ import { multiProgress } from '../progress.js';
 export function registerFit(program: Command): void {
   program
     .command('fit')
-    .argument('<data>', 'a CSV, TSV, JSON or Parquet file: a time column and one or more channels')
+    .argument('<data>', 'a CSV, TSV, JSON, JSON Lines or Parquet file: a time column and one or more channels')
     .summary('fit model families to your data and compare how they extrapolate')
     .description('Fit model families to your data on one split and compare how they extrapolate.')
     .option('--model <family>', `family to fit (repeatable): ${families.map((f) => f.family).join(', ')}`, collect)
