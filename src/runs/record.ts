@@ -63,18 +63,20 @@ export interface RunRow {
   error: string | null;
   pid: number;
   host: string;
+  /** processStart of the recording process (schema version 2); null before, or without /proc. */
+  process_start: string | null;
 }
 
 /**
- * The record of `row`; `alive(pid, host)` decides whether a `running` row is really
+ * The record of `row`; `alive(pid, host, start)` decides whether a `running` row is really
  * running or `stale`. `results` was validated against the results.json schema when it
  * was written (RunHandle.complete), so it is parsed, not validated again.
  */
-export function recordFromRow(row: RunRow, alive: (pid: number, host: string) => boolean): RunRecord {
+export function recordFromRow(row: RunRow, alive: (pid: number, host: string, start?: string) => boolean): RunRecord {
   const record: RunRecord = {
     id: row.id,
     command: row.command,
-    status: row.status === 'running' && !alive(row.pid, row.host) ? 'stale' : row.status,
+    status: row.status === 'running' && !alive(row.pid, row.host, row.process_start ?? undefined) ? 'stale' : row.status,
     startedAt: row.started_at,
     config: JSON.parse(row.config) as unknown,
     argv: JSON.parse(row.argv) as string[],

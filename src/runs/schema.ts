@@ -60,6 +60,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX run_models_family ON run_models (family);
     `,
   },
+  {
+    version: 2,
+    description: 'process identity of a run, so a recycled pid is not taken for the run',
+    sql: `
+      -- "<boot id>:<start time in clock ticks>" from /proc on Linux; NULL elsewhere and for
+      -- runs recorded before version 2 (those fall back to the pid alone).
+      ALTER TABLE runs ADD COLUMN process_start TEXT;
+    `,
+  },
 ];
 
 /** The schema version this lawful writes and reads. */

@@ -16,7 +16,7 @@ import { dirname, resolve } from 'node:path';
 import { ConfigError, DataError, LawfulError } from '../core/errors.js';
 import { serializeResults } from '../report/results.js';
 import type { Results } from '../report/results.js';
-import { runAlive, thisHost } from './liveness.js';
+import { processStart, runAlive, thisHost } from './liveness.js';
 import { recordFromRow, RUN_STATUSES } from './record.js';
 import type { RunRecord, RunRow, RunStatus } from './record.js';
 import { migrate, schemaVersion } from './schema.js';
@@ -135,8 +135,8 @@ export class RunStore {
   ) {
     this.statements = {
       insert: db.prepare(
-        `INSERT INTO runs (id, command, status, started_at, config, argv, data_source, fingerprint, pid, host)
-         VALUES (@id, @command, 'running', @startedAt, @config, @argv, @dataSource, @fingerprint, @pid, @host)`,
+        `INSERT INTO runs (id, command, status, started_at, config, argv, data_source, fingerprint, pid, host, process_start)
+         VALUES (@id, @command, 'running', @startedAt, @config, @argv, @dataSource, @fingerprint, @pid, @host, @processStart)`,
       ),
       finish: db.prepare(
         `UPDATE runs SET status = @status, finished_at = @finishedAt, duration_seconds = @duration, error = @error
@@ -208,6 +208,7 @@ export class RunStore {
       fingerprint: info.fingerprint ?? null,
       pid: process.pid,
       host: thisHost(),
+      processStart: processStart(process.pid) ?? null,
     };
     this.db.transaction(() => this.statements.insert.run(row)).immediate();
     const finished = (): { finishedAt: string; duration: number } => ({

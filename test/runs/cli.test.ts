@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseSince } from '../../src/cli/commands/runs.js';
 import { run } from '../../src/cli/main.js';
 import { DataError } from '../../src/core/errors.js';
+import { STORE_SCHEMA_VERSION } from '../../src/runs/schema.js';
 import { openDatabase } from '../../src/runs/sqlite.js';
 import { RunStore } from '../../src/runs/store.js';
 import type { RunRecord } from '../../src/runs/record.js';
@@ -105,7 +106,7 @@ describe('lawful runs', () => {
     db.close();
     const refused = await cli(['runs', 'list', '--store', newer]);
     expect(refused.status).toBe(1);
-    expect(refused.stderr).toMatch(/^lawful: .*newer\.db: the run store has schema version 99, written by a newer lawful; lawful 0\.1\.0 reads up to version 1\. .*\n$/);
+    expect(refused.stderr).toMatch(new RegExp(String.raw`^lawful: .*newer\.db: the run store has schema version 99, written by a newer lawful; lawful 0\.1\.0 reads up to version ${STORE_SCHEMA_VERSION}\. .*\n$`));
   }, 30_000);
 
   it('compares runs in one table and writes compare.svg and compare.png atomically', async () => {

@@ -1,10 +1,11 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, DataError } from '../../src/core/errors.js';
 import { RunStore } from '../../src/runs/store.js';
-import { STORE_SCHEMA_VERSION } from '../../src/runs/schema.js';
+import { processStart } from '../../src/runs/liveness.js';
+import { MIGRATIONS, STORE_SCHEMA_VERSION } from '../../src/runs/schema.js';
 import { openDatabase } from '../../src/runs/sqlite.js';
 import { model, results, tempStore } from './fixtures.js';
 
@@ -203,9 +204,46 @@ describe('RunStore schema', () => {
     store(path).close();
     store(path); // second open: already current, no second migration
     const db = openDatabase(path);
-    const versions = db.prepare('SELECT version, lawful FROM schema_migrations').all();
+    const versions = db.prepare('SELECT version, lawful FROM schema_migrations ORDER BY version').all();
     db.close();
-    expect(versions).toEqual([{ version: STORE_SCHEMA_VERSION, lawful: '0.1.0' }]);
+    expect(versions).toEqual(MIGRATIONS.map((m) => ({ version: m.version, lawful: '0.1.0' })));
+    expect(MIGRATIONS.at(-1)!.version).toBe(STORE_SCHEMA_VERSION);
+  });
+
+  it('migrates a version-1 store in place: its runs stay, and are judged by pid alone', () => {
+    const path = tempStore();
+    mkdirSync(dirname(path), { recursive: true });
+    const db = openDatabase(path);
+    db.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL, lawful TEXT NOT NULL)`);
+    db.exec(MIGRATIONS[0].sql);
+    db.prepare("INSERT INTO schema_migrations VALUES (1, ?, '2026-11-01', '0.1.0')").run(MIGRATIONS[0].description);
+    const insert = db.prepare("INSERT INTO runs (id, command, status, started_at, config, argv, pid, host) VALUES (?, 'fit', 'running', ?, '{}', '[]', ?, ?)");
+    insert.run('00000000000000a1', '2026-11-01T10:00:00.000Z', process.pid, hostname()); // alive: this process
+    insert.run('00000000000000a2', '2026-11-01T09:00:00.000Z', 2 ** 22 + 1, hostname()); // above Linux's pid_max: dead
+    db.close();
+    const s = store(path);
+    expect(s.list().map((r) => [r.id, r.status])).toEqual([
+      ['00000000000000a1', 'running'],
+      ['00000000000000a2', 'stale'],
+    ]);
+    const raw = openDatabase(path);
+    expect(raw.prepare('SELECT MAX(version) AS v FROM schema_migrations').get()).toEqual({ v: STORE_SCHEMA_VERSION });
+    expect(raw.prepare("SELECT process_start FROM runs WHERE id = '00000000000000a1'").get()).toEqual({ process_start: null });
+    raw.close();
+  });
+
+  it.skipIf(processStart(process.pid) === undefined)('a running row whose pid now belongs to another process (a recycled pid) is stale', () => {
+    const path = tempStore();
+    const s = store(path);
+    const h = s.begin({ command: 'fit', config: {}, argv: [] });
+    expect(s.get(h.id).status).toBe('running');
+    const db = openDatabase(path);
+    const [boot, ticks] = (db.prepare('SELECT process_start AS p FROM runs WHERE id = ?').get(h.id) as { p: string }).p.split(':');
+    expect(`${boot}:${ticks}`).toBe(processStart(process.pid));
+    // The same pid, started at another time: the process that recorded the run is gone.
+    db.prepare('UPDATE runs SET process_start = ? WHERE id = ?').run(`${boot}:${Number(ticks) - 1}`, h.id);
+    db.close();
+    expect(s.get(h.id).status).toBe('stale');
   });
 
   it('refuses a store written by a newer lawful, naming the file and both versions', () => {
