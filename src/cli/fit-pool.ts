@@ -3,10 +3,10 @@
  * time (the machine's cores). Workers report progress; an AbortSignal terminates them.
  */
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { AbortError } from '../core/errors.js';
 import type { Series } from '../data/series.js';
 import type { FitProgress, ModelSpec, SavedModel } from '../models/base.js';
+import { startWorker } from './workers.js';
 
 export interface FitJob {
   /** Display name, e.g. "oscillator-bank K=4". */
@@ -33,20 +33,11 @@ export interface FitPoolOptions {
   signal?: AbortSignal;
 }
 
-// Under tsx (tests, `npx tsx`) the worker is TypeScript: it registers tsx's loader first.
-const underTsx = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(underTsx ? './fit-worker.ts' : './fit-worker.js', import.meta.url);
-
-function startWorker(): Worker {
-  if (!underTsx) return new Worker(workerUrl);
-  const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(workerUrl.href)}); });`;
-  return new Worker(boot, { eval: true });
-}
 
 function runJob(job: FitJob, opts: FitPoolOptions): Promise<FitOutcome> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const worker = startWorker();
+    const worker = startWorker('fit-worker');
     const seconds = () => (performance.now() - started) / 1000;
     let settled = false;
     const finish = (o: FitOutcome | Error) => {

@@ -3,18 +3,26 @@
  * reloads it with `family.load`, so every fitted model the CLI reports has survived the
  * save/load round trip.
  */
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import { parentPort } from 'node:worker_threads';
 import { FitDivergedError, getFamily } from '../models/index.js';
 import type { FitJob, WorkerMessage } from './fit-pool.js';
+import { startWorker } from './workers.js';
 
 parentPort?.once('message', async (job: FitJob) => {
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
+  const helpers: Worker[] = [];
   try {
     const family = getFamily(job.spec.family);
+    // Helper threads for families that split their work (the LSTM's batch), one per spare core.
+    const wanted = Math.min(family.helpersFor?.(job.spec.config) ?? 0, availableParallelism() - 1);
+    for (let i = 0; i < wanted; i++) helpers.push(startWorker('helper-worker'));
     const started = performance.now();
     let last = 0;
     const fitted = await family.fit(job.spec, job.train, {
       seed: job.seed,
+      helpers,
       onProgress: (p) => {
         const now = performance.now();
         if (now - last > 100 || p.fraction >= 1) {
@@ -29,5 +37,7 @@ parentPort?.once('message', async (job: FitJob) => {
     const e = err as Error;
     const lastGood = err instanceof FitDivergedError ? err.lastGoodModel : undefined;
     post({ type: 'error', name: e.name ?? 'Error', message: e.message ?? String(err), lastGood });
+  } finally {
+    await Promise.all(helpers.map((h) => h.terminate()));
   }
 });

@@ -25,7 +25,8 @@ import { Rng } from '../core/rng.js';
 import { LAWFUL_VERSION } from '../core/version.js';
 import type { Series } from '../data/series.js';
 import type { LstmShape } from '../nn/lstm.js';
-import { LstmWorkspace, initLstm, lstmForward, lstmLayout, lstmLossAndGrad } from '../nn/lstm.js';
+import { LstmWorkspace, initLstm, lstmForward, lstmLayout } from '../nn/lstm.js';
+import { LstmTeam } from '../nn/lstm-team.js';
 import { LstmState, lstmStep } from '../nn/lstm-step.js';
 import { FitDivergedError } from './base.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
@@ -232,7 +233,8 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
 
   const shape: LstmShape = { input: C, hidden: cfg.hidden, output: C };
   const { size } = lstmLayout(shape);
-  const ws = new LstmWorkspace(shape, B, T, cfg.burnIn);
+  // Data-parallel gradients: the batch in `shares` parts, some on the caller's helper threads.
+  const team = new LstmTeam(shape, B, T, cfg.burnIn, size, cfg.shares, opts.helpers);
   const valWs = valTargets.length ? new LstmWorkspace(shape, Math.min(B, valTargets.length), T) : null;
   const finalPass = valTargets.length > 0 ? cfg.finalPass : 'early-stopped';
   // Share of the progress bar the first pass takes.
@@ -283,7 +285,7 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
         xb.set(z.subarray(s0 * C, (s0 + T) * C), b * T * C);
         yb.set(z.subarray((s0 + 1) * C, (s0 + T + 1) * C), b * T * C);
       }
-      const loss = lstmLossAndGrad(theta, xb, yb, ws, grad);
+      const loss = team.lossAndGrad(theta, xb, yb, grad);
       if (!Number.isFinite(loss)) {
         throw new DivergenceError(`lstm: training loss became ${loss} at step ${step}`, Float64Array.from(prev), step);
       }
@@ -353,6 +355,8 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
       throw new FitDivergedError(e, fitted(e.lastGood, stepsBefore + (e.at ?? 0), null).toJSON());
     }
     throw e;
+  } finally {
+    team.close();
   }
 }
 
@@ -361,6 +365,7 @@ export const lstmFamily: ModelFamily<LstmConfig> = {
   description: 'One-layer LSTM with a linear readout, trained teacher-forced on sliding windows (black-box baseline).',
   defaults: DEFAULTS,
   fit: fitLstm,
+  helpersFor: (config) => (config.shares ?? DEFAULTS.shares) - 1,
   load(saved: SavedModel): Fitted {
     if (saved.family !== 'lstm') throw new ConfigError(`is "${saved.family}", not "lstm"`, 'family');
     const cfg: LstmConfig = { ...DEFAULTS, ...(saved.config as Partial<LstmConfig>) };

@@ -10,6 +10,13 @@ export interface LstmConfig {
   burnIn: number;
   /** Windows per training step. Default 64. */
   batch: number;
+  /**
+   * Parts the batch is split into; their gradients are combined in a fixed order, and each
+   * part can run on its own thread (FitOptions.helpers). The result depends on `shares`,
+   * never on how many threads there are: the same seed gives the same model on any machine.
+   * Default 2 (a 2-core machine trains about 1.8× faster with one helper).
+   */
+  shares: number;
   /** Adam step size. Default 3e-3; multiplied by `lrDropFactor` at 60 % and again at 85 % of `maxSteps`. */
   lr: number;
   /** Learning-rate factor at each drop. Default 0.3 (as the PyTorch peer). */
@@ -48,15 +55,16 @@ export interface LstmConfig {
 }
 
 export const DEFAULTS: LstmConfig = {
-  hidden: 64, window: 100, burnIn: 10, batch: 64, lr: 3e-3, lrDropFactor: 0.3, clipNorm: 1,
+  hidden: 64, window: 100, burnIn: 10, batch: 64, shares: 2, lr: 3e-3, lrDropFactor: 0.3, clipNorm: 1,
   maxSteps: 2000, validationFraction: 0.2, evalEvery: 50, patience: 10, maxValidationTargets: 256,
   finalPass: 'continue', continueFraction: 0.25,
 };
 
 export function checkConfig(c: LstmConfig): void {
-  const ints: (keyof LstmConfig)[] = ['hidden', 'window', 'batch', 'maxSteps', 'evalEvery', 'patience', 'maxValidationTargets'];
+  const ints: (keyof LstmConfig)[] = ['hidden', 'window', 'batch', 'shares', 'maxSteps', 'evalEvery', 'patience', 'maxValidationTargets'];
   for (const k of ints) if (!Number.isInteger(c[k]) || (c[k] as number) < 1) throw new ConfigError(`must be a positive integer; got ${c[k]}`, k);
   if (!Number.isInteger(c.burnIn) || c.burnIn < 0 || c.burnIn >= c.window) throw new ConfigError(`must be an integer in [0, window = ${c.window}); got ${c.burnIn}`, 'burnIn');
+  if (c.shares > c.batch) throw new ConfigError(`must be at most batch = ${c.batch}; got ${c.shares}`, 'shares');
   if (!(c.lr > 0)) throw new ConfigError(`must be > 0; got ${c.lr}`, 'lr');
   if (!(c.lrDropFactor > 0 && c.lrDropFactor <= 1)) throw new ConfigError(`must be in (0, 1]; got ${c.lrDropFactor}`, 'lrDropFactor');
   if (!(c.clipNorm > 0)) throw new ConfigError(`must be > 0; got ${c.clipNorm}`, 'clipNorm');

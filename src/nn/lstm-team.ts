@@ -1,0 +1,205 @@
+/**
+ * Data-parallel LSTM gradients: a batch split into fixed shares whose losses and gradients
+ * are combined in a fixed order, each share computed on this thread or on a helper thread.
+ *
+ * The result depends on the number of shares, never on the number of helpers: with or
+ * without helper threads, on any machine, the same seed gives the same bits. Each share's
+ * mean-squared loss is weighted by its share of the batch, so the combination is the
+ * full-batch loss and gradient up to rounding.
+ *
+ * Helpers are threads (Node worker_threads, browser Web Workers) that received an
+ * `LstmTeamInit` message and run `serveLstmTeam` on it. They share memory with this thread
+ * (SharedArrayBuffer) and meet it through Atomics: no message per step. Blocking waits
+ * (Atomics.wait) are allowed in Node and in Web Workers, not on a browser's main thread,
+ * so a team with helpers must be driven from a worker there. Without helpers nothing here
+ * needs shared memory. Browser-safe.
+ */
+import { LstmWorkspace, lstmLossAndGrad, type LstmShape } from './lstm.js';
+
+/** Anything that posts a message to a helper thread: Node's Worker, a browser Worker. */
+export interface HelperPort {
+  postMessage(message: unknown): void;
+}
+
+/** What a helper receives once; `serveLstmTeam` then serves its share until the team closes. */
+export interface LstmTeamInit {
+  kind: 'lstm-team';
+  shape: LstmShape;
+  /** Sequences in this helper's share. */
+  batch: number;
+  steps: number;
+  burnIn: number;
+  /** Int32Array view: [0] step generation (−1: stop), [1] helpers done, [2] a helper failed. */
+  control: SharedArrayBuffer;
+  /** θ, written by the host before every step. */
+  theta: SharedArrayBuffer;
+  /** The share's inputs [batch][steps][input] and targets [batch][steps][output]. */
+  x: SharedArrayBuffer;
+  y: SharedArrayBuffer;
+  /** The share's gradient (θ's length) and loss (one double). */
+  grad: SharedArrayBuffer;
+  loss: SharedArrayBuffer;
+}
+
+const GENERATION = 0, DONE = 1, FAILED = 2;
+
+/** How long the host waits for a helper's share before deciding it is gone, in ms. */
+const HELPER_TIMEOUT_MS = 120_000;
+
+/** Sizes of `shares` near-equal parts of `batch`, larger first (64 in 3: 22, 21, 21). */
+export function shareSizes(batch: number, shares: number): number[] {
+  if (!Number.isInteger(shares) || shares < 1 || shares > batch) throw new RangeError(`shares must be an integer in [1, batch = ${batch}], got ${shares}`);
+  return Array.from({ length: shares }, (_, k) => Math.floor(batch / shares) + (k < batch % shares ? 1 : 0));
+}
+
+/** One share: its place in the batch and where its loss and gradient come from. */
+interface Share {
+  start: number;
+  size: number;
+  /** This thread's workspace, or undefined when a helper computes the share. */
+  ws?: LstmWorkspace;
+  grad: Float64Array;
+  loss: number;
+  /** A helper's shared inputs and outputs. */
+  remote?: { x: Float64Array; y: Float64Array; loss: Float64Array };
+}
+
+/** The host side: `lossAndGrad` over a whole batch, in shares, some on helper threads. */
+export class LstmTeam {
+  private readonly shape: LstmShape;
+  private readonly steps: number;
+  private readonly batch: number;
+  private readonly parts: Share[];
+  private readonly theta: Float64Array | null = null;
+  private readonly control: Int32Array | null = null;
+  private readonly helperCount: number;
+  private closed = false;
+
+  /**
+   * @param batch sequences per step, split into `shares` parts
+   * @param size θ's length (lstmLayout(shape).size)
+   * @param helpers threads for shares 1 … helpers.length (at most shares − 1 are used);
+   *   this thread computes share 0 and any share without a helper
+   */
+  constructor(shape: LstmShape, batch: number, steps: number, burnIn: number, size: number, shares: number, helpers: readonly HelperPort[] = []) {
+    this.shape = { ...shape };
+    this.steps = steps;
+    this.batch = batch;
+    const sizes = shareSizes(batch, shares);
+    const used = helpers.slice(0, shares - 1);
+    this.helperCount = used.length;
+    let thetaBuf: SharedArrayBuffer | undefined;
+    if (used.length > 0) {
+      this.control = new Int32Array(new SharedArrayBuffer(3 * 4));
+      thetaBuf = new SharedArrayBuffer(size * 8);
+      this.theta = new Float64Array(thetaBuf);
+    }
+    this.parts = sizes.map((n, k) => {
+      const start = sizes.slice(0, k).reduce((a, b) => a + b, 0);
+      const port = k >= 1 ? used[k - 1] : undefined;
+      if (!port) return { start, size: n, ws: new LstmWorkspace(shape, n, steps, burnIn), grad: new Float64Array(size), loss: 0 };
+      const init: LstmTeamInit = {
+        kind: 'lstm-team', shape: this.shape, batch: n, steps, burnIn,
+        control: this.control!.buffer as SharedArrayBuffer, theta: thetaBuf!,
+        x: new SharedArrayBuffer(n * steps * shape.input * 8), y: new SharedArrayBuffer(n * steps * shape.output * 8),
+        grad: new SharedArrayBuffer(size * 8), loss: new SharedArrayBuffer(8),
+      };
+      port.postMessage(init);
+      return {
+        start, size: n, grad: new Float64Array(init.grad), loss: 0,
+        remote: { x: new Float64Array(init.x), y: new Float64Array(init.y), loss: new Float64Array(init.loss) },
+      };
+    });
+  }
+
+  /** Threads in use besides this one. */
+  get helpers(): number {
+    return this.helperCount;
+  }
+
+  /** Sizes of the shares, in order. */
+  get shares(): number[] {
+    return this.parts.map((p) => p.size);
+  }
+
+  /**
+   * The loss over the whole batch (x, target batch-major as for `lstmLossAndGrad`), its
+   * gradient written to `grad`. Shares are combined in order 0, 1, …, weighted by size.
+   */
+  lossAndGrad(theta: Float64Array, x: Float64Array, target: Float64Array, grad: Float64Array): number {
+    if (this.closed) throw new Error('LstmTeam: used after close()');
+    const { input: I, output: O } = this.shape, T = this.steps;
+    const rows = (a: Float64Array, p: Share, width: number) => a.subarray(p.start * T * width, (p.start + p.size) * T * width);
+    const ctl = this.control;
+    if (ctl) {
+      this.theta!.set(theta);
+      for (const p of this.parts) {
+        if (!p.remote) continue;
+        p.remote.x.set(rows(x, p, I));
+        p.remote.y.set(rows(target, p, O));
+      }
+      Atomics.store(ctl, DONE, 0);
+      Atomics.add(ctl, GENERATION, 1); // publishes θ and the inputs written above
+      Atomics.notify(ctl, GENERATION);
+    }
+    for (const p of this.parts) if (p.ws) p.loss = lstmLossAndGrad(theta, rows(x, p, I), rows(target, p, O), p.ws, p.grad);
+    if (ctl) {
+      for (let done = Atomics.load(ctl, DONE); done < this.helperCount; done = Atomics.load(ctl, DONE)) {
+        if (Atomics.wait(ctl, DONE, done, HELPER_TIMEOUT_MS) === 'timed-out') {
+          throw new Error(`LstmTeam: a helper thread did not finish its share within ${HELPER_TIMEOUT_MS / 1000} s`);
+        }
+      }
+      if (Atomics.load(ctl, FAILED) !== 0) throw new Error('LstmTeam: a helper thread failed (see its error)');
+      for (const p of this.parts) if (p.remote) p.loss = p.remote.loss[0];
+    }
+    grad.fill(0);
+    let loss = 0;
+    for (const p of this.parts) {
+      const w = p.size / this.batch;
+      for (let i = 0; i < grad.length; i++) grad[i] += w * p.grad[i];
+      loss += w * p.loss;
+    }
+    return loss;
+  }
+
+  /** Lets the helpers return from `serveLstmTeam`; the team cannot be used after. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.control) {
+      Atomics.store(this.control, GENERATION, -1);
+      Atomics.notify(this.control, GENERATION);
+    }
+  }
+}
+
+/**
+ * The helper side: computes its share every time the host starts a step, until the host
+ * closes the team. Blocks its thread meanwhile (Atomics.wait). A failure is flagged to the
+ * host, which then throws, and rethrown here.
+ */
+export function serveLstmTeam(init: LstmTeamInit): void {
+  const ctl = new Int32Array(init.control);
+  const theta = new Float64Array(init.theta), x = new Float64Array(init.x), y = new Float64Array(init.y);
+  const grad = new Float64Array(init.grad), loss = new Float64Array(init.loss);
+  let ws: LstmWorkspace | undefined;
+  let seen = 0;
+  for (;;) {
+    Atomics.wait(ctl, GENERATION, seen);
+    const now = Atomics.load(ctl, GENERATION);
+    if (now < 0) return;
+    if (now === seen) continue;
+    seen = now;
+    try {
+      ws ??= new LstmWorkspace(init.shape, init.batch, init.steps, init.burnIn);
+      loss[0] = lstmLossAndGrad(theta, x, y, ws, grad);
+    } catch (err) {
+      Atomics.store(ctl, FAILED, 1);
+      Atomics.add(ctl, DONE, 1);
+      Atomics.notify(ctl, DONE);
+      throw err;
+    }
+    Atomics.add(ctl, DONE, 1);
+    Atomics.notify(ctl, DONE);
+  }
+}
