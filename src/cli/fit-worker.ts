@@ -12,17 +12,17 @@ import { startWorker } from './workers.js';
 
 parentPort?.once('message', async (job: FitJob) => {
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
-  const helpers: Worker[] = [];
+  const workers: Worker[] = [];
   try {
     const family = getFamily(job.spec.family);
-    // Helper threads for families that split their work (the LSTM's batch), one per spare core.
-    const wanted = Math.min(family.helpersFor?.(job.spec.config) ?? 0, availableParallelism() - 1);
-    for (let i = 0; i < wanted; i++) helpers.push(startWorker('helper-worker'));
+    // Worker threads for families that split their work (the LSTM's batch), one per spare core.
+    const wanted = Math.min(family.workersFor?.(job.spec.config) ?? 0, availableParallelism() - 1);
+    for (let i = 0; i < wanted; i++) workers.push(startWorker('share-worker'));
     const started = performance.now();
     let last = 0;
     const fitted = await family.fit(job.spec, job.train, {
       seed: job.seed,
-      helpers,
+      workers,
       onProgress: (p) => {
         const now = performance.now();
         if (now - last > 100 || p.fraction >= 1) {
@@ -38,6 +38,6 @@ parentPort?.once('message', async (job: FitJob) => {
     const lastGood = err instanceof FitDivergedError ? err.lastGoodModel : undefined;
     post({ type: 'error', name: e.name ?? 'Error', message: e.message ?? String(err), lastGood });
   } finally {
-    await Promise.all(helpers.map((h) => h.terminate()));
+    await Promise.all(workers.map((w) => w.terminate()));
   }
 });

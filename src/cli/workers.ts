@@ -1,5 +1,5 @@
 /**
- * Starting the worker threads of the CLI (fits and their helpers). Under tsx (tests,
+ * Starting the worker threads of the CLI (fits, and the batch shares of fits). Under tsx (tests,
  * `npx tsx`) a worker's entry is TypeScript, so it registers tsx's loader first; from the
  * built package it is plain JavaScript.
  */

@@ -4,7 +4,7 @@
  */
 import { DivergenceError } from '../core/errors.js';
 import type { ParamLayout } from '../core/params.js';
-import type { HelperPort } from '../nn/lstm-team.js';
+import type { WorkerPort } from '../nn/lstm-team.js';
 import type { Series } from '../data/series.js';
 
 /** A family and its configuration, plain JSON. */
@@ -28,11 +28,11 @@ export interface FitOptions {
   /** Stops the fit between iterations; it then throws an `AbortError`. */
   signal?: AbortSignal;
   /**
-   * Helper threads a family may use for data-parallel work (the LSTM's batch shares), each
-   * ready to run what it is sent (cli/helper-worker.ts in Node). They only make a fit
+   * Worker threads a family may use for data-parallel work (the LSTM's batch shares), each
+   * ready to run what it is sent (cli/share-worker.ts in Node). They only make a fit
    * faster: results are the same with or without them. The caller owns and ends them.
    */
-  helpers?: readonly HelperPort[];
+  workers?: readonly WorkerPort[];
   onProgress?: (p: FitProgress) => void;
 }
 
@@ -95,8 +95,8 @@ export interface ModelFamily<C = Record<string, unknown>> {
   defaults: C;
   fit(spec: ModelSpec<C>, train: Series, opts: FitOptions): Promise<Fitted>;
   load(saved: SavedModel): Fitted;
-  /** How many helper threads (FitOptions.helpers) a fit with this configuration can use; none if absent. */
-  helpersFor?(config: Partial<C>): number;
+  /** How many worker threads (FitOptions.workers) a fit with this configuration can use; none if absent. */
+  workersFor?(config: Partial<C>): number;
 }
 
 /**

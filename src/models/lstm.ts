@@ -233,8 +233,8 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
 
   const shape: LstmShape = { input: C, hidden: cfg.hidden, output: C };
   const { size } = lstmLayout(shape);
-  // Data-parallel gradients: the batch in `shares` parts, some on the caller's helper threads.
-  const team = new LstmTeam(shape, B, T, cfg.burnIn, size, cfg.shares, opts.helpers);
+  // Data-parallel gradients: the batch in `shares` parts, some on the caller's worker threads.
+  const team = new LstmTeam(shape, B, T, cfg.burnIn, size, cfg.shares, opts.workers);
   const valWs = valTargets.length ? new LstmWorkspace(shape, Math.min(B, valTargets.length), T) : null;
   const finalPass = valTargets.length > 0 ? cfg.finalPass : 'early-stopped';
   // Share of the progress bar the first pass takes.
@@ -365,7 +365,7 @@ export const lstmFamily: ModelFamily<LstmConfig> = {
   description: 'One-layer LSTM with a linear readout, trained teacher-forced on sliding windows (black-box baseline).',
   defaults: DEFAULTS,
   fit: fitLstm,
-  helpersFor: (config) => (config.shares ?? DEFAULTS.shares) - 1,
+  workersFor: (config) => (config.shares ?? DEFAULTS.shares) - 1,
   load(saved: SavedModel): Fitted {
     if (saved.family !== 'lstm') throw new ConfigError(`is "${saved.family}", not "lstm"`, 'family');
     const cfg: LstmConfig = { ...DEFAULTS, ...(saved.config as Partial<LstmConfig>) };

@@ -1,35 +1,35 @@
 /**
  * Data-parallel LSTM gradients: a batch split into fixed shares whose losses and gradients
- * are combined in a fixed order, each share computed on this thread or on a helper thread.
+ * are combined in a fixed order, each share computed on this thread or on a worker thread.
  *
- * The result depends on the number of shares, never on the number of helpers: with or
- * without helper threads, on any machine, the same seed gives the same bits. Each share's
+ * The result depends on the number of shares, never on the number of workers: with or
+ * without worker threads, on any machine, the same seed gives the same bits. Each share's
  * mean-squared loss is weighted by its share of the batch, so the combination is the
  * full-batch loss and gradient up to rounding.
  *
- * Helpers are threads (Node worker_threads, browser Web Workers) that received an
+ * Workers are threads (Node worker_threads, browser Web Workers) that received an
  * `LstmTeamInit` message and run `serveLstmTeam` on it. They share memory with this thread
  * (SharedArrayBuffer) and meet it through Atomics: no message per step. Blocking waits
  * (Atomics.wait) are allowed in Node and in Web Workers, not on a browser's main thread,
- * so a team with helpers must be driven from a worker there. Without helpers nothing here
+ * so a team with workers must be driven from a worker there. Without workers nothing here
  * needs shared memory. Browser-safe.
  */
 import { LstmWorkspace, lstmLossAndGrad, type LstmShape } from './lstm.js';
 
-/** Anything that posts a message to a helper thread: Node's Worker, a browser Worker. */
-export interface HelperPort {
+/** Anything that posts a message to a worker thread: Node's Worker, a browser Worker. */
+export interface WorkerPort {
   postMessage(message: unknown): void;
 }
 
-/** What a helper receives once; `serveLstmTeam` then serves its share until the team closes. */
+/** What a worker receives once; `serveLstmTeam` then serves its share until the team closes. */
 export interface LstmTeamInit {
   kind: 'lstm-team';
   shape: LstmShape;
-  /** Sequences in this helper's share. */
+  /** Sequences in this worker's share. */
   batch: number;
   steps: number;
   burnIn: number;
-  /** Int32Array view: [0] step generation (−1: stop), [1] helpers done, [2] a helper failed. */
+  /** Int32Array view: [0] step generation (−1: stop), [1] workers done, [2] a worker failed. */
   control: SharedArrayBuffer;
   /** θ, written by the host before every step. */
   theta: SharedArrayBuffer;
@@ -43,8 +43,8 @@ export interface LstmTeamInit {
 
 const GENERATION = 0, DONE = 1, FAILED = 2;
 
-/** How long the host waits for a helper's share before deciding it is gone, in ms. */
-const HELPER_TIMEOUT_MS = 120_000;
+/** How long the host waits for a worker's share before deciding it is gone, in ms. */
+const WORKER_TIMEOUT_MS = 120_000;
 
 /** Sizes of `shares` near-equal parts of `batch`, larger first (64 in 3: 22, 21, 21). */
 export function shareSizes(batch: number, shares: number): number[] {
@@ -56,15 +56,15 @@ export function shareSizes(batch: number, shares: number): number[] {
 interface Share {
   start: number;
   size: number;
-  /** This thread's workspace, or undefined when a helper computes the share. */
+  /** This thread's workspace, or undefined when a worker computes the share. */
   ws?: LstmWorkspace;
   grad: Float64Array;
   loss: number;
-  /** A helper's shared inputs and outputs. */
+  /** A worker's shared inputs and outputs. */
   remote?: { x: Float64Array; y: Float64Array; loss: Float64Array };
 }
 
-/** The host side: `lossAndGrad` over a whole batch, in shares, some on helper threads. */
+/** The host side: `lossAndGrad` over a whole batch, in shares, some on worker threads. */
 export class LstmTeam {
   private readonly shape: LstmShape;
   private readonly steps: number;
@@ -72,22 +72,22 @@ export class LstmTeam {
   private readonly parts: Share[];
   private readonly theta: Float64Array | null = null;
   private readonly control: Int32Array | null = null;
-  private readonly helperCount: number;
+  private readonly workerCount: number;
   private closed = false;
 
   /**
    * @param batch sequences per step, split into `shares` parts
    * @param size θ's length (lstmLayout(shape).size)
-   * @param helpers threads for shares 1 … helpers.length (at most shares − 1 are used);
-   *   this thread computes share 0 and any share without a helper
+   * @param workers threads for shares 1 … workers.length (at most shares − 1 are used);
+   *   this thread computes share 0 and any share without a worker
    */
-  constructor(shape: LstmShape, batch: number, steps: number, burnIn: number, size: number, shares: number, helpers: readonly HelperPort[] = []) {
+  constructor(shape: LstmShape, batch: number, steps: number, burnIn: number, size: number, shares: number, workers: readonly WorkerPort[] = []) {
     this.shape = { ...shape };
     this.steps = steps;
     this.batch = batch;
     const sizes = shareSizes(batch, shares);
-    const used = helpers.slice(0, shares - 1);
-    this.helperCount = used.length;
+    const used = workers.slice(0, shares - 1);
+    this.workerCount = used.length;
     let thetaBuf: SharedArrayBuffer | undefined;
     if (used.length > 0) {
       this.control = new Int32Array(new SharedArrayBuffer(3 * 4));
@@ -113,8 +113,8 @@ export class LstmTeam {
   }
 
   /** Threads in use besides this one. */
-  get helpers(): number {
-    return this.helperCount;
+  get workers(): number {
+    return this.workerCount;
   }
 
   /** Sizes of the shares, in order. */
@@ -144,12 +144,12 @@ export class LstmTeam {
     }
     for (const p of this.parts) if (p.ws) p.loss = lstmLossAndGrad(theta, rows(x, p, I), rows(target, p, O), p.ws, p.grad);
     if (ctl) {
-      for (let done = Atomics.load(ctl, DONE); done < this.helperCount; done = Atomics.load(ctl, DONE)) {
-        if (Atomics.wait(ctl, DONE, done, HELPER_TIMEOUT_MS) === 'timed-out') {
-          throw new Error(`LstmTeam: a helper thread did not finish its share within ${HELPER_TIMEOUT_MS / 1000} s`);
+      for (let done = Atomics.load(ctl, DONE); done < this.workerCount; done = Atomics.load(ctl, DONE)) {
+        if (Atomics.wait(ctl, DONE, done, WORKER_TIMEOUT_MS) === 'timed-out') {
+          throw new Error(`LstmTeam: a worker thread did not finish its share within ${WORKER_TIMEOUT_MS / 1000} s`);
         }
       }
-      if (Atomics.load(ctl, FAILED) !== 0) throw new Error('LstmTeam: a helper thread failed (see its error)');
+      if (Atomics.load(ctl, FAILED) !== 0) throw new Error('LstmTeam: a worker thread failed (see its error)');
       for (const p of this.parts) if (p.remote) p.loss = p.remote.loss[0];
     }
     grad.fill(0);
@@ -162,7 +162,7 @@ export class LstmTeam {
     return loss;
   }
 
-  /** Lets the helpers return from `serveLstmTeam`; the team cannot be used after. */
+  /** Lets the workers return from `serveLstmTeam`; the team cannot be used after. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
@@ -174,7 +174,7 @@ export class LstmTeam {
 }
 
 /**
- * The helper side: computes its share every time the host starts a step, until the host
+ * The worker side: computes its share every time the host starts a step, until the host
  * closes the team. Blocks its thread meanwhile (Atomics.wait). A failure is flagged to the
  * host, which then throws, and rethrown here.
  */

@@ -1,5 +1,5 @@
 // Data-parallel LSTM gradients: shares combine to the full-batch loss and gradient, and
-// helper threads change nothing but the speed (the same bits with and without them).
+// worker threads change nothing but the speed (the same bits with and without them).
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorker } from '../../src/cli/workers.js';
@@ -7,7 +7,7 @@ import { Rng } from '../../src/core/rng.js';
 import type { Series } from '../../src/data/series.js';
 import { getFamily } from '../../src/models/index.js';
 import { LstmWorkspace, initLstm, lstmLayout, lstmLossAndGrad } from '../../src/nn/lstm.js';
-import { LstmTeam, shareSizes, type HelperPort, type LstmTeamInit } from '../../src/nn/lstm-team.js';
+import { LstmTeam, shareSizes, type WorkerPort, type LstmTeamInit } from '../../src/nn/lstm-team.js';
 
 const shape = { input: 2, hidden: 6, output: 2 };
 const B = 10, T = 12, BURN_IN = 3;
@@ -21,8 +21,8 @@ function batch(seed: number) {
 }
 
 const workers: Worker[] = [];
-function helper(): Worker {
-  const w = startWorker('helper-worker');
+function shareWorker(): Worker {
+  const w = startWorker('share-worker');
   workers.push(w);
   return w;
 }
@@ -57,11 +57,11 @@ describe('LstmTeam', () => {
     }
   });
 
-  it('helper threads give the same bits as this thread alone, step after step', async () => {
-    for (const [shares, nHelpers] of [[2, 1], [3, 2], [3, 1]] as const) {
+  it('worker threads give the same bits as this thread alone, step after step', async () => {
+    for (const [shares, nWorkers] of [[2, 1], [3, 2], [3, 1]] as const) {
       const alone = new LstmTeam(shape, B, T, BURN_IN, size, shares);
-      const team = new LstmTeam(shape, B, T, BURN_IN, size, shares, Array.from({ length: nHelpers }, helper));
-      expect(team.helpers).toBe(nHelpers);
+      const team = new LstmTeam(shape, B, T, BURN_IN, size, shares, Array.from({ length: nWorkers }, shareWorker));
+      expect(team.workers).toBe(nWorkers);
       for (let step = 0; step < 3; step++) {
         const { theta, x, y } = batch(10 + step); // new θ and data each step: nothing stale is reused
         const ga = new Float64Array(size), gt = new Float64Array(size);
@@ -72,8 +72,8 @@ describe('LstmTeam', () => {
     }
   }, 60_000);
 
-  it('a released helper ends by itself; a failing helper makes the step throw instead of hanging', async () => {
-    const w = helper();
+  it('a released worker ends by itself; a failing worker makes the step throw instead of hanging', async () => {
+    const w = shareWorker();
     const exited = new Promise<number>((resolve) => w.once('exit', resolve));
     const team = new LstmTeam(shape, B, T, BURN_IN, size, 2, [w]);
     const { theta, x, y } = batch(3);
@@ -82,25 +82,25 @@ describe('LstmTeam', () => {
     expect(await exited).toBe(0);
     expect(() => team.lossAndGrad(theta, x, y, new Float64Array(size))).toThrow(/used after close/);
 
-    // A helper handed an impossible share (batch 0) fails while building its workspace.
-    const bad = helper();
+    // A worker handed an impossible share (batch 0) fails while building its workspace.
+    const bad = shareWorker();
     bad.on('error', () => {}); // its RangeError is expected
-    const broken: HelperPort = { postMessage: (m) => bad.postMessage({ ...(m as LstmTeamInit), batch: 0 }) };
+    const broken: WorkerPort = { postMessage: (m) => bad.postMessage({ ...(m as LstmTeamInit), batch: 0 }) };
     const team2 = new LstmTeam(shape, B, T, BURN_IN, size, 2, [broken]);
-    expect(() => team2.lossAndGrad(theta, x, y, new Float64Array(size))).toThrow(/a helper thread failed/);
+    expect(() => team2.lossAndGrad(theta, x, y, new Float64Array(size))).toThrow(/a worker thread failed/);
     team2.close();
   }, 60_000);
 });
 
-describe('the LSTM family with helper threads', () => {
-  it('fits the same model, bit for bit, with and without a helper', async () => {
+describe('the LSTM family with worker threads', () => {
+  it('fits the same model, bit for bit, with and without a worker', async () => {
     const t = Float64Array.from({ length: 300 }, (_, i) => i * 0.05);
     const train: Series = { t, y: [Float64Array.from(t, (s) => Math.sin(1.3 * s) + 0.4 * Math.cos(2.2 * s))], names: ['y'] };
     const spec = { family: 'lstm', config: { hidden: 8, window: 20, batch: 16, maxSteps: 40, evalEvery: 10 } };
     const lstmFamily = getFamily('lstm');
     const alone = (await lstmFamily.fit(spec, train, { seed: 5 })).toJSON();
-    const helped = (await lstmFamily.fit(spec, train, { seed: 5, helpers: [helper()] })).toJSON();
-    expect(lstmFamily.helpersFor!(spec.config)).toBe(1); // default shares: 2
-    expect(helped.params).toEqual(alone.params);
+    const shared = (await lstmFamily.fit(spec, train, { seed: 5, workers: [shareWorker()] })).toJSON();
+    expect(lstmFamily.workersFor!(spec.config)).toBe(1); // default shares: 2
+    expect(shared.params).toEqual(alone.params);
   }, 60_000);
 });

@@ -12,9 +12,9 @@ export interface LstmConfig {
   batch: number;
   /**
    * Parts the batch is split into; their gradients are combined in a fixed order, and each
-   * part can run on its own thread (FitOptions.helpers). The result depends on `shares`,
+   * part can run on its own thread (FitOptions.workers). The result depends on `shares`,
    * never on how many threads there are: the same seed gives the same model on any machine.
-   * Default 2 (a 2-core machine trains about 1.8× faster with one helper).
+   * Default 2 (a 2-core machine trains about 1.8× faster with one worker).
    */
   shares: number;
   /** Adam step size. Default 3e-3; multiplied by `lrDropFactor` at 60 % and again at 85 % of `maxSteps`. */
