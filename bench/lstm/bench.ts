@@ -14,7 +14,9 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Rng } from '../../src/core/rng.js';
+import { startWorker } from '../../src/cli/workers.js';
 import { LstmWorkspace, initLstm, lstmLayout, lstmLossAndGrad } from '../../src/nn/lstm.js';
+import { LstmTeam } from '../../src/nn/lstm-team.js';
 import { median, writeResult } from '../common.js';
 
 const args = process.argv.slice(2);
@@ -40,8 +42,9 @@ let ws = new LstmWorkspace(shape, B, T, BURN_IN, 'js');
 // (clip_grad_norm + Adam) without depending on another module's progress.
 const m = new Float64Array(size), v = new Float64Array(size);
 let k = 0;
+let lossAndGrad = (): number => lstmLossAndGrad(theta, x, target, ws, grad);
 function trainStep(): number {
-  const loss = lstmLossAndGrad(theta, x, target, ws, grad);
+  const loss = lossAndGrad();
   let n2 = 0;
   for (let i = 0; i < size; i++) n2 += grad[i] * grad[i];
   const clip = Math.min(1, 1 / (Math.sqrt(n2) + 1e-6));
@@ -71,6 +74,14 @@ console.log(`lawful, TypeScript kernels (float64): ${jsMs.toFixed(1)} ms/step (m
 ws = new LstmWorkspace(shape, B, T, BURN_IN, 'auto');
 const lawfulMs = timeSteps();
 console.log(`lawful, default backend '${ws.backend}' (float64): ${lawfulMs.toFixed(1)} ms/step`);
+// What `lawful fit` does on two cores: the batch in 2 shares, one on a worker thread.
+const worker = startWorker('share-worker');
+const team = new LstmTeam(shape, B, T, BURN_IN, size, 2, [worker]);
+lossAndGrad = () => team.lossAndGrad(theta, x, target, grad);
+const twoMs = timeSteps();
+team.close();
+await worker.terminate();
+console.log(`lawful, 2 shares on 2 threads (float64): ${twoMs.toFixed(1)} ms/step (${(lawfulMs / twoMs).toFixed(2)}× its 1-thread step)`);
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** Runs a peer and returns its RESULT's ms_per_step, or undefined (saying why). */
@@ -82,6 +93,7 @@ function peer(name: string, command: string, peerArgs: string[]): number | undef
   return undefined;
 }
 const torchMs = withTorch ? peer('torch', '/usr/bin/python3', [join(here, 'peer_torch.py')]) : undefined;
+const torch2Ms = withTorch ? peer('torch', '/usr/bin/python3', [join(here, 'peer_torch.py'), '--threads', '2']) : undefined;
 let tfjsMs: number | undefined;
 if (withTfjs && existsSync(join(tfjsDir, 'node_modules/@tensorflow/tfjs-backend-wasm'))) {
   tfjsMs = peer('TF.js', process.execPath, [join(here, 'peer_tfjs.mjs'), tfjsDir]);
@@ -91,6 +103,9 @@ if (withTfjs && existsSync(join(tfjsDir, 'node_modules/@tensorflow/tfjs-backend-
 if (torchMs !== undefined) {
   console.log(`PyTorch 1 thread (float32, measured now): ${torchMs.toFixed(1)} ms/step`);
   console.log(`ratio lawful / torch: ${(lawfulMs / torchMs).toFixed(2)}× (target ≤ 2)`);
+}
+if (torch2Ms !== undefined) {
+  console.log(`PyTorch 2 threads (float32, measured now): ${torch2Ms.toFixed(1)} ms/step; lawful 2 threads / torch 2 threads: ${(twoMs / torch2Ms).toFixed(2)}×`);
 }
 console.log(`PyTorch 1 thread, reference machine: ${TORCH_REFERENCE_MS} ms/step (quoted from shared/peers/results.md); lawful / reference: ${(lawfulMs / TORCH_REFERENCE_MS).toFixed(2)}×`);
 const tfjsMeasured = tfjsMs !== undefined;
@@ -105,6 +120,9 @@ writeResult(
     ...(torchMs !== undefined
       ? [{ bench: 'lstm', what: 'LSTM training step (H 64, T 100, B 64) vs PyTorch 1 thread, measured now', lawful: ms(lawfulMs), peer: ms(torchMs), speedup: torchMs / lawfulMs, target: '≥ 0.5× (within 2×)', note: 'lawful float64, PyTorch float32' }]
       : []),
+    ...(torch2Ms !== undefined
+      ? [{ bench: 'lstm', what: 'same step on 2 threads (2 batch shares) vs PyTorch 2 threads', lawful: ms(twoMs), peer: ms(torch2Ms), speedup: torch2Ms / twoMs, target: '', note: 'lawful float64, PyTorch float32' }]
+      : []),
     {
       bench: 'lstm',
       what: tfjsMeasured ? 'same step vs TF.js wasm backend, measured now' : 'same step vs TF.js-wasm (quoted, not measured)',
@@ -115,5 +133,5 @@ writeResult(
       note: 'lawful float64, TF.js float32',
     },
   ],
-  { lawfulMs, lawfulTypeScriptMs: jsMs, backend: ws.backend, torchMs: torchMs ?? null, tfjsMs: tfjsMs ?? null, tfjsWasmQuotedMs: TFJS_WASM_QUOTED_MS, reps },
+  { lawfulMs, lawfulTwoThreadsMs: twoMs, lawfulTypeScriptMs: jsMs, backend: ws.backend, torchMs: torchMs ?? null, torchTwoThreadsMs: torch2Ms ?? null, tfjsMs: tfjsMs ?? null, tfjsWasmQuotedMs: TFJS_WASM_QUOTED_MS, reps },
 );

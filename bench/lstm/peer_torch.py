@@ -4,7 +4,7 @@ at hidden 64, window 100, batch 64, input 1, float32, 1 torch thread and OpenBLA
 thread (as in shared/peers/torch_lstm.py: Debian's torch does its GEMMs in OpenBLAS, whose pool
 ignores torch.set_num_threads).
 
-    /usr/bin/python3 bench/lstm/peer_torch.py [--reps 30]
+    /usr/bin/python3 bench/lstm/peer_torch.py [--reps 30] [--threads 1]
 
 Prints RESULT {"ms_per_step": median, ...}.
 """
@@ -46,9 +46,10 @@ class Net(torch.nn.Module):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=30)
+    ap.add_argument("--threads", type=int, default=1)
     a = ap.parse_args()
-    torch.set_num_threads(1)
-    pinned = pin_openblas(1)
+    torch.set_num_threads(a.threads)
+    pinned = pin_openblas(a.threads)
     torch.manual_seed(123)
     net = Net()
     opt = torch.optim.Adam(net.parameters(), lr=3e-3)
@@ -73,7 +74,7 @@ def main():
     ts.sort()
     med = ts[len(ts) // 2] if len(ts) % 2 else 0.5 * (ts[len(ts) // 2 - 1] + ts[len(ts) // 2])
     print("RESULT " + json.dumps({"ms_per_step": round(1e3 * med, 2), "torch": torch.__version__,
-                                  "openblas_pinned": pinned, "reps": a.reps}))
+                                  "openblas_pinned": pinned, "threads": a.threads, "reps": a.reps}))
 
 
 if __name__ == "__main__":
