@@ -6,6 +6,7 @@ import { withRun } from '../../runs/with-run.js';
 import { formatTable } from '../../report/table.js';
 import { parseCount, parseCountList, parseNumber, parsePositive, readFamilyConfigs } from '../args.js';
 import { DEMO_MODELS, runDemo, writeDemo, type DemoRun } from '../demo.js';
+import { onInterrupt } from '../interrupt.js';
 import { multiProgress } from '../progress.js';
 import { failureLines } from '../output.js';
 
@@ -31,9 +32,6 @@ export function registerDemo(program: Command): void {
     .option('--store <path>', 'run store to record this run in (default $LAWFUL_STORE or ./.lawful/runs.db)')
     .addHelpText('after', '\nExamples:\n  lawful demo\n  lawful demo --noise 0.05 --out noisy\n  lawful demo --bank 4,3,2 --models oscillator-bank,fourier')
     .action(async (o) => {
-      const controller = new AbortController();
-      const onSigint = () => controller.abort('interrupted');
-      process.once('SIGINT', onSigint);
       const options = {
         oscillators: parseCount('--oscillators', o.oscillators),
         nonlinear: Boolean(o.nonlinear),
@@ -46,23 +44,25 @@ export function registerDemo(program: Command): void {
         configs: o.config !== undefined ? readFamilyConfigs(o.config) : undefined,
       };
       const store = RunStore.open(o.store);
+      const interrupt = onInterrupt();
       try {
         const started = performance.now();
         const info = { command: 'demo', config: options, argv: process.argv.slice(2), dataSource: 'simulated:coupled-pendulums' };
         const { run, files } = await withRun(
           store,
           info,
-          async () => {
-            const run = await runDemo({ ...options, progress: multiProgress(), signal: controller.signal });
+          async (handle) => {
+            interrupt.track(handle);
+            const run = await runDemo({ ...options, progress: multiProgress(), signal: interrupt.signal });
             return { run, results: run.results, files: await writeDemo(resolve(o.out), run) };
           },
-          { signal: controller.signal },
+          { signal: interrupt.signal },
         );
         process.stdout.write(summary(run, files) + '\n');
         process.stdout.write(`\nWrote ${files.png}, ${files.html} and ${files.results} (${((performance.now() - started) / 1000).toFixed(1)} s); recorded in ${store.path}\n`);
       } finally {
         store.close();
-        process.off('SIGINT', onSigint);
+        interrupt.dispose();
       }
     });
 }

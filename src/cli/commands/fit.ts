@@ -8,6 +8,7 @@ import { withRun } from '../../runs/with-run.js';
 import { collect, parseCount, parseNumber, parsePositive, readFamilyConfigs } from '../args.js';
 import { runFit } from '../fit.js';
 import { failureLines, lastGoodOf, writeRunOutput } from '../output.js';
+import { onInterrupt } from '../interrupt.js';
 import { multiProgress } from '../progress.js';
 
 export function registerFit(program: Command): void {
@@ -39,9 +40,6 @@ export function registerFit(program: Command): void {
         throw new ConfigError('give --train-until or --train-fraction, not both', '--train-until');
       }
       if (!['error', 'interpolate', 'drop'].includes(o.fill)) throw new ConfigError(`expected error, interpolate or drop, got "${o.fill}"`, '--fill');
-      const controller = new AbortController();
-      const onSigint = () => controller.abort('interrupted');
-      process.once('SIGINT', onSigint);
       const options = {
         data,
         models: (o.model ?? []) as string[],
@@ -58,14 +56,16 @@ export function registerFit(program: Command): void {
         seed: parseCount('--seed', o.seed),
       };
       const store = RunStore.open(o.store);
+      const interrupt = onInterrupt();
       try {
         const started = performance.now();
         const info = { command: 'fit', config: options, argv: process.argv.slice(2), dataSource: resolve(data) };
         const { run, files } = await withRun(
           store,
           info,
-          async () => {
-            const run = await runFit({ ...options, progress: multiProgress(), signal: controller.signal });
+          async (handle) => {
+            interrupt.track(handle);
+            const run = await runFit({ ...options, progress: multiProgress(), signal: interrupt.signal });
             for (const w of run.dataset.warnings) process.stderr.write(`note: ${w}\n`);
             const files = await writeRunOutput(resolve(o.out), {
               results: run.results,
@@ -78,7 +78,7 @@ export function registerFit(program: Command): void {
             });
             return { run, results: run.results, files };
           },
-          { signal: controller.signal },
+          { signal: interrupt.signal },
         );
         process.stdout.write(formatTable(run.results.models, { until: run.split.until }) + '\n');
         for (const line of failureLines(run.failures, files)) process.stdout.write(`${line}\n`);
@@ -91,7 +91,7 @@ export function registerFit(program: Command): void {
         if (run.results.models.length === 0) throw new ConfigError('every fit failed (see above)', '--model');
       } finally {
         store.close();
-        process.off('SIGINT', onSigint);
+        interrupt.dispose();
       }
     });
 }
