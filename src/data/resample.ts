@@ -3,7 +3,7 @@
  * Browser-safe.
  */
 import { ConfigError } from '../core/errors.js';
-import type { Series } from './series.js';
+import { offGrid, type Series } from './series.js';
 
 /** A grid longer than this is almost surely a unit mistake in `dt`. */
 const MAX_POINTS = 50_000_000;
@@ -14,14 +14,8 @@ const MAX_POINTS = 50_000_000;
  * @param relTol relative tolerance, default 1e-6 (steps printed with 15+ digits differ by ~1e-15).
  */
 export function isUniform(t: Float64Array, relTol = 1e-6): boolean {
-  const n = t.length;
-  if (n < 3) return true;
-  const mean = (t[n - 1] - t[0]) / (n - 1);
-  if (!(mean > 0)) return false;
-  for (let i = 1; i < n; i++) {
-    if (Math.abs(t[i] - t[i - 1] - mean) > relTol * mean) return false;
-  }
-  return true;
+  if (t.length < 3) return true;
+  return t[t.length - 1] > t[0] && offGrid(t, relTol) < 0;
 }
 
 /**

@@ -2,6 +2,7 @@
  * The Series contract (DESIGN.md): sampled channels on one strictly increasing clock.
  * Browser-safe: the file readers in this folder use Node, this file does not.
  */
+import { DataError } from '../core/errors.js';
 export interface Series {
   /** Sample times, strictly increasing. */
   t: Float64Array;
@@ -30,4 +31,29 @@ export function assertSeries(s: Series): void {
   for (let i = 1; i < n; i++) {
     if (!(s.t[i] > s.t[i - 1])) throw new Error(`t is not strictly increasing at sample ${i} (${s.t[i - 1]} then ${s.t[i]})`);
   }
+}
+
+/**
+ * The sampling step of a uniformly sampled clock (relative tolerance 1e-6), for the models
+ * that need a grid. Otherwise a DataError that names `what` (e.g. "the training window")
+ * and the first sample off the grid, and points to resampling.
+ */
+export function uniformStep(t: Float64Array, what = 'the series'): number {
+  if (t.length < 2) throw new DataError(`${what} needs at least 2 samples to have a sampling step; it has ${t.length}`);
+  const dt = (t[t.length - 1] - t[0]) / (t.length - 1);
+  const i = offGrid(t);
+  if (i > 0) throw new DataError(`${what} must be uniformly sampled (mean step ${dt}), but sample ${i} comes ${t[i] - t[i - 1]} after the previous one; resample it first`);
+  return dt;
+}
+
+/**
+ * The first sample i ≥ 1 whose step t[i] − t[i−1] differs from the mean step by more than
+ * `relTol` of it, or −1 if there is none (steps printed with 15+ digits differ by ~1e-15).
+ */
+export function offGrid(t: Float64Array, relTol = 1e-6): number {
+  const n = t.length;
+  if (n < 2) return -1;
+  const mean = (t[n - 1] - t[0]) / (n - 1);
+  for (let i = 1; i < n; i++) if (!(Math.abs(t[i] - t[i - 1] - mean) <= relTol * mean)) return i;
+  return -1;
 }

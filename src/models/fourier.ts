@@ -8,9 +8,9 @@
 import { ConfigError, DataError } from '../core/errors.js';
 import { leastSquares } from '../core/linalg.js';
 import { LAWFUL_VERSION } from '../core/version.js';
-import type { Series } from '../data/series.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
-import { periodogram, periodogramPeaks, uniformStep } from './spectral/periodogram.js';
+import { uniformStep, type Series } from '../data/series.js';
+import { periodogram, periodogramPeaks } from './spectral/periodogram.js';
 
 export interface FourierConfig {
   /** Number of sinusoids (periodogram peaks) fitted. Default 4. */
@@ -99,7 +99,7 @@ export const fourierFamily: ModelFamily<FourierConfig> = {
     if (!Number.isInteger(config.terms) || config.terms < 1) throw new ConfigError(`must be a positive integer, got ${config.terms}`, 'terms');
     const n = train.t.length;
     if (n < 2 * config.terms + 2) throw new DataError(`fourier with ${config.terms} terms needs at least ${2 * config.terms + 2} samples, got ${n}`);
-    const dt = uniformStep(train.t);
+    const dt = uniformStep(train.t, 'the training window');
     const T = train.t[n - 1] - train.t[0];
     const peaks = periodogramPeaks(periodogram(train.y, dt), config.terms, Math.PI / T);
     const omega = peaks.map((p) => p.omega).sort((a, b) => a - b);

@@ -23,7 +23,7 @@ import { ConfigError, DataError, DivergenceError, throwIfAborted } from '../core
 import { Adam } from '../core/optim/adam.js';
 import { Rng } from '../core/rng.js';
 import { LAWFUL_VERSION } from '../core/version.js';
-import type { Series } from '../data/series.js';
+import { uniformStep, type Series } from '../data/series.js';
 import type { LstmShape } from '../nn/lstm.js';
 import { LstmWorkspace, initLstm, lstmForward, lstmLayout } from '../nn/lstm.js';
 import { LstmTeam } from '../nn/lstm-team.js';
@@ -34,17 +34,6 @@ import { checkConfig, DEFAULTS, type LstmConfig } from './lstm/config.js';
 
 export type { LstmConfig } from './lstm/config.js';
 
-/** The uniform sampling step of `t`; a `ConfigError` naming `what` if the spacing varies by more than 1e-6 relative. */
-function uniformStep(t: Float64Array, what: string): number {
-  if (t.length < 2) throw new ConfigError(`needs at least 2 samples to know its sampling step; got ${t.length}`, what);
-  const dt = (t[t.length - 1] - t[0]) / (t.length - 1);
-  for (let i = 1; i < t.length; i++) {
-    if (Math.abs(t[i] - t[i - 1] - dt) > 1e-6 * dt) {
-      throw new ConfigError(`the LSTM assumes uniform sampling (step ${dt}); sample ${i} comes ${t[i] - t[i - 1]} after the previous one`, what);
-    }
-  }
-  return dt;
-}
 
 /** Everything a fitted LSTM needs to predict (and what toJSON saves). */
 interface FittedLstm {
@@ -207,7 +196,7 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
   checkConfig(cfg);
   const C = train.y.length, n = train.t.length;
   if (C < 1) throw new ConfigError('has no channels', 'train');
-  const dt = uniformStep(train.t, 'train');
+  const dt = uniformStep(train.t, 'the training window');
   for (let c = 0; c < C; c++) {
     const i = train.y[c].findIndex((v) => !Number.isFinite(v));
     if (i >= 0) throw new DataError(`channel ${train.names[c]} has the non-finite value ${train.y[c][i]} at sample ${i} (t = ${train.t[i]})`);

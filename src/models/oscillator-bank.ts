@@ -12,7 +12,7 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { ConfigError, DataError, DivergenceError } from '../core/errors.js';
 import { LAWFUL_VERSION } from '../core/version.js';
-import type { Series } from '../data/series.js';
+import { uniformStep, type Series } from '../data/series.js';
 import { FitDivergedError } from './base.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
 import { fitBank } from './oscillator-bank/fit.js';
@@ -20,7 +20,7 @@ import { BankLayout } from './oscillator-bank/params.js';
 import { simulateBank } from './oscillator-bank/simulate.js';
 import { checkConfig, DEFAULTS, type OscillatorBankConfig } from './oscillator-bank/config.js';
 import { fitModeAmplitudes } from './spectral/esprit.js';
-import { uniformStep } from './spectral/periodogram.js';
+
 
 export type { OscillatorBankConfig } from './oscillator-bank/config.js';
 
@@ -126,7 +126,7 @@ export const oscillatorBankFamily: ModelFamily<OscillatorBankConfig> = {
     const config: OscillatorBankConfig = { ...DEFAULTS, ...spec.config };
     checkConfig(config);
     if (train.y.length === 0) throw new DataError('oscillator-bank needs at least one channel');
-    const dt = uniformStep(train.t);
+    const dt = uniformStep(train.t, 'the training window');
     const N = train.t.length;
     if (N < 4 * config.oscillators + 4) throw new DataError(`oscillator-bank with K = ${config.oscillators} needs at least ${4 * config.oscillators + 4} samples, got ${N}`);
     train.y.forEach((ch, c) => {

@@ -1,11 +1,11 @@
 // Uniform grids, linear resampling (exact error formula) and the time split.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/core/errors.js';
+import { ConfigError, DataError } from '../../src/core/errors.js';
 import { Rng } from '../../src/core/rng.js';
 import { isUniform, resample } from '../../src/data/resample.js';
 import type { Series } from '../../src/data/series.js';
-import { assertSeries } from '../../src/data/series.js';
+import { assertSeries, offGrid, uniformStep } from '../../src/data/series.js';
 import { sha256Hex } from '../../src/data/sha256.js';
 import { splitSeries } from '../../src/data/split.js';
 
@@ -99,5 +99,23 @@ describe('sha256Hex', () => {
       const bytes = Uint8Array.from({ length: n }, () => rng.int(256));
       expect(sha256Hex(bytes)).toBe(createHash('sha256').update(bytes).digest('hex'));
     }
+  });
+});
+
+describe('uniform sampling', () => {
+  it('uniformStep returns the mean step of a grid (to 1e-6 relative) and names the first sample off it', () => {
+    const grid = Float64Array.from({ length: 101 }, (_, i) => 2 + i * 0.01); // steps differ by rounding only
+    expect(uniformStep(grid)).toBeCloseTo(0.01, 15);
+    expect(offGrid(grid)).toBe(-1);
+    expect(isUniform(grid)).toBe(true);
+    const bumped = grid.slice();
+    bumped[37] += 1e-5; // 0.1% of a step: samples 37 and 38 are off
+    expect(offGrid(bumped)).toBe(37);
+    expect(offGrid(bumped, 1e-2)).toBe(-1); // within a 1% tolerance
+    expect(isUniform(bumped)).toBe(false);
+    expect(() => uniformStep(bumped, 'the training window')).toThrow(DataError);
+    expect(() => uniformStep(bumped, 'the training window')).toThrow(/^the training window must be uniformly sampled .* sample 37 comes 0\.01001\d* after the previous one; resample it first$/);
+    expect(() => uniformStep(Float64Array.of(1))).toThrow(/the series needs at least 2 samples/);
+    expect(offGrid(Float64Array.of(0, 1, NaN, 3))).toBe(2); // a NaN time is never on the grid
   });
 });

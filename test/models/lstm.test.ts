@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AbortError, ConfigError, DivergenceError } from '../../src/core/errors.js';
+import { AbortError, ConfigError, DataError, DivergenceError } from '../../src/core/errors.js';
 import type { Series } from '../../src/data/series.js';
 import type { FitProgress } from '../../src/models/base.js';
 import type { LstmConfig } from '../../src/models/lstm.js';
@@ -55,12 +55,15 @@ describe('lstm family', () => {
     expect(Math.abs(m - (0.75 * a + 0.25 * b))).toBeLessThan(1e-12);
   });
 
-  it('rejects irregular sampling, a too-long window and a short context with ConfigError, missing values with DataError', async () => {
+  it('rejects irregular sampling and missing values with DataError, a too-long window and a short context with ConfigError', async () => {
     const irregular: Series = { t: series.t.map((v, i) => v + (i === 50 ? 0.003 : 0)), y: series.y, names: ['y'] };
-    await expect(lstmFamily.fit(spec(tiny), irregular, { seed: 0 })).rejects.toThrow(ConfigError);
+    await expect(lstmFamily.fit(spec(tiny), irregular, { seed: 0 })).rejects.toThrow(
+      new DataError(`the training window must be uniformly sampled (mean step ${(series.t.at(-1)! - series.t[0]) / (series.t.length - 1)}), but sample 50 comes ${irregular.t[50] - irregular.t[49]} after the previous one; resample it first`),
+    );
     await expect(lstmFamily.fit(spec({ ...tiny, window: 500 }), series, { seed: 0 })).rejects.toThrow(/window/);
     const f = await lstmFamily.fit(spec(tiny), series, { seed: 0 });
-    expect(() => f.forecast(Float64Array.from([3]), irregular)).toThrow(ConfigError);
+    expect(() => f.forecast(Float64Array.from([3]), irregular)).toThrow(DataError);
+    expect(() => f.forecast(Float64Array.from([3]), irregular)).toThrow(/^forecast context must be uniformly sampled/);
     const coarse: Series = { t: series.t.map((v) => 2 * v), y: series.y, names: ['y'] };
     expect(() => f.predictOneStep!(coarse)).toThrow(/step/);
     expect(() => f.forecast(Float64Array.from([1]), { t: series.t.slice(0, 3), y: [series.y[0].slice(0, 3)], names: ['y'] })).toThrow(ConfigError);

@@ -16,7 +16,8 @@
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { ConfigError, DataError } from '../../core/errors.js';
 import { leastSquares, luFactor, luSolve } from '../../core/linalg.js';
-import { highestSignificantFrequency, periodogram, uniformStep } from './periodogram.js';
+import { uniformStep } from '../../data/series.js';
+import { highestSignificantFrequency, periodogram } from './periodogram.js';
 
 export interface EspritOptions {
   /** Number of oscillatory modes (complex-conjugate pairs) to estimate, K ≥ 1. */

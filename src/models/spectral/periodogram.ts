@@ -2,7 +2,6 @@
  * The periodogram of a uniformly sampled signal and its peaks: what the Fourier baseline
  * fits at, and how ESPRIT guesses the highest frequency worth resolving.
  */
-import { DataError } from '../../core/errors.js';
 
 /** In-place iterative radix-2 complex FFT (Cooley & Tukey 1965); `re.length` must be a power of two. */
 export function fftInPlace(re: Float64Array, im: Float64Array): void {
@@ -111,14 +110,3 @@ export function highestSignificantFrequency(p: Periodogram, fraction = 1e-2): nu
   return p.omega[1];
 }
 
-/** Sampling step of `t`; throws a DataError if it is not uniform to a relative 1e-6. */
-export function uniformStep(t: Float64Array): number {
-  if (t.length < 2) throw new DataError(`need at least 2 samples, got ${t.length}`);
-  const dt = (t[t.length - 1] - t[0]) / (t.length - 1);
-  for (let i = 1; i < t.length; i++) {
-    if (Math.abs(t[i] - t[i - 1] - dt) > 1e-6 * dt) {
-      throw new DataError(`samples must be uniformly spaced (step ${dt}); sample ${i} is ${t[i] - t[i - 1]} after the previous one`);
-    }
-  }
-  return dt;
-}
