@@ -33,7 +33,6 @@ export interface FitPoolOptions {
   signal?: AbortSignal;
 }
 
-
 function runJob(job: FitJob, opts: FitPoolOptions): Promise<FitOutcome> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
