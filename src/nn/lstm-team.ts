@@ -128,7 +128,11 @@ export class LstmTeam {
    */
   lossAndGrad(theta: Float64Array, x: Float64Array, target: Float64Array, grad: Float64Array): number {
     if (this.closed) throw new Error('LstmTeam: used after close()');
-    const { input: I, output: O } = this.shape, T = this.steps;
+    const { input: I, output: O } = this.shape, T = this.steps, B = this.batch;
+    if (x.length !== B * T * I || target.length !== B * T * O) {
+      throw new RangeError(`LstmTeam.lossAndGrad: x has ${x.length} entries and target ${target.length}; batch ${B} × steps ${T} needs ${B * T * I} and ${B * T * O}`);
+    }
+    if (grad.length !== this.parts[0].grad.length) throw new RangeError(`LstmTeam.lossAndGrad: grad has ${grad.length} entries, θ has ${this.parts[0].grad.length}`);
     const rows = (a: Float64Array, p: Share, width: number) => a.subarray(p.start * T * width, (p.start + p.size) * T * width);
     const ctl = this.control;
     if (ctl) {

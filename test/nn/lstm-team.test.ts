@@ -31,12 +31,16 @@ afterEach(async () => {
 });
 
 describe('LstmTeam', () => {
-  it('splits a batch into near-equal shares, larger first', () => {
+  it('splits a batch into near-equal shares, larger first, and checks the sizes it is given', () => {
     expect(shareSizes(64, 2)).toEqual([32, 32]);
     expect(shareSizes(64, 3)).toEqual([22, 21, 21]);
     expect(shareSizes(5, 5)).toEqual([1, 1, 1, 1, 1]);
     expect(() => shareSizes(4, 5)).toThrow(/shares must be an integer in \[1, batch = 4\]/);
     expect(() => shareSizes(4, 0)).toThrow(RangeError);
+    const { theta, x, y } = batch(2);
+    const team = new LstmTeam(shape, B, T, BURN_IN, size, 2);
+    expect(() => team.lossAndGrad(theta, x.subarray(1), y, new Float64Array(size))).toThrow(/x has 239 entries and target 240; batch 10 × steps 12 needs 240 and 240/);
+    expect(() => team.lossAndGrad(theta, x, y, new Float64Array(size - 1))).toThrow(/grad has/);
   });
 
   it('one share is exactly lstmLossAndGrad; several combine to the full-batch loss and gradient', () => {
