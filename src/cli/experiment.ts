@@ -102,5 +102,12 @@ export function familyConfig(family: string, configs: Record<string, Record<stri
   for (const key of Object.keys(overrides)) {
     if (!(key in defaults)) throw new ConfigError(`${family} has no option "${key}"; it has ${Object.keys(defaults).join(', ')}`, '--config');
   }
-  return { ...defaults, ...overrides };
+  const config = { ...defaults, ...overrides };
+  try {
+    getFamily(family).check?.(config); // a bad value is refused before any data is read or fit started
+  } catch (err) {
+    if (err instanceof ConfigError) throw new ConfigError(`${family}.${err.message}`, '--config');
+    throw err;
+  }
+  return config;
 }

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Series } from '../data/series.js';
 import type { Split } from '../eval/evaluate.js';
+import { ConfigError } from '../core/errors.js';
 import type { SavedModel } from '../models/base.js';
 import type { Failure } from './experiment.js';
 import { writeFileAtomic } from '../report/atomic.js';
@@ -50,6 +51,29 @@ export function failureLines(failures: readonly Failure[], files: Record<string,
   });
 }
 
+/** Writes model-<name>.last-good.json for each diverged fit (atomically); returns the paths by role. */
+export function writeLastGood(dir: string, lastGood: readonly { name: string; saved: SavedModel }[]): Record<string, string> {
+  const files: Record<string, string> = {};
+  if (lastGood.length) mkdirSync(dir, { recursive: true });
+  for (const { name, saved } of lastGood) {
+    const path = join(dir, `model-${slug(name)}.last-good.json`);
+    writeFileAtomic(path, JSON.stringify(saved) + '\n');
+    files[`last-good:${name}`] = path;
+  }
+  return files;
+}
+
+/**
+ * When no fit succeeded there is nothing to report: writes only the last good states of the
+ * fits that diverged, prints why each fit failed, and throws a ConfigError. An earlier
+ * report in `dir` is left as it was.
+ */
+export function failAllFits(dir: string, failures: readonly Failure[], write: (text: string) => void): never {
+  const kept = writeLastGood(dir, lastGoodOf(failures));
+  for (const line of failureLines(failures, kept)) write(`${line}\n`);
+  throw new ConfigError(`every fit failed (see above); no report was written to ${dir}`, '--model');
+}
+
 /** A file-name-safe form of a model or channel name. */
 export function slug(name: string): string {
   return name.replace(/[^A-Za-z0-9._=-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
@@ -79,11 +103,7 @@ export async function writeRunOutput(dir: string, out: RunOutput): Promise<Recor
     writeFileAtomic(path, JSON.stringify(m) + '\n');
     files[`model:${out.results.models[i].name}`] = path;
   });
-  for (const { name, saved } of out.lastGood ?? []) {
-    const path = join(dir, `model-${slug(name)}.last-good.json`);
-    writeFileAtomic(path, JSON.stringify(saved) + '\n');
-    files[`last-good:${name}`] = path;
-  }
+  Object.assign(files, writeLastGood(dir, out.lastGood ?? []));
   const main = await figure(out, 0);
   Object.assign(files, writeReport(dir, { results: out.results, figures: main, moreSvgs }));
   return files;

@@ -95,6 +95,11 @@ export interface ModelFamily<C = Record<string, unknown>> {
   defaults: C;
   fit(spec: ModelSpec<C>, train: Series, opts: FitOptions): Promise<Fitted>;
   load(saved: SavedModel): Fitted;
+  /**
+   * Checks a configuration (defaults filled in) without fitting: a `ConfigError` naming the
+   * option, the same one `fit` would throw, so callers can refuse it before any work.
+   */
+  check?(config: C): void;
   /** How many worker threads (FitOptions.workers) a fit with this configuration can use; none if absent. */
   workersFor?(config: Partial<C>): number;
 }

@@ -94,9 +94,12 @@ export const fourierFamily: ModelFamily<FourierConfig> = {
   family: 'fourier',
   description: 'Sum of sinusoids at the periodogram peaks of the training window, amplitudes by linear least squares.',
   defaults: { terms: 4 },
+  check(config: FourierConfig): void {
+    if (!Number.isInteger(config.terms) || config.terms < 1) throw new ConfigError(`must be a positive integer, got ${config.terms}`, 'terms');
+  },
   async fit(spec: ModelSpec<FourierConfig>, train: Series, _opts: FitOptions): Promise<Fitted> {
     const config = { ...fourierFamily.defaults, ...spec.config };
-    if (!Number.isInteger(config.terms) || config.terms < 1) throw new ConfigError(`must be a positive integer, got ${config.terms}`, 'terms');
+    fourierFamily.check!(config);
     const n = train.t.length;
     if (n < 2 * config.terms + 2) throw new DataError(`fourier with ${config.terms} terms needs at least ${2 * config.terms + 2} samples, got ${n}`);
     const dt = uniformStep(train.t, 'the training window');

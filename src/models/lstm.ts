@@ -354,6 +354,7 @@ export const lstmFamily: ModelFamily<LstmConfig> = {
   description: 'One-layer LSTM with a linear readout, trained teacher-forced on sliding windows (black-box baseline).',
   defaults: DEFAULTS,
   fit: fitLstm,
+  check: checkConfig,
   workersFor: (config) => (config.shares ?? DEFAULTS.shares) - 1,
   load(saved: SavedModel): Fitted {
     if (saved.family !== 'lstm') throw new ConfigError(`is "${saved.family}", not "lstm"`, 'family');

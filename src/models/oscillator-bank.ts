@@ -122,6 +122,7 @@ export const oscillatorBankFamily: ModelFamily<OscillatorBankConfig> = {
   family: 'oscillator-bank',
   description: 'K coupled damped oscillators (stable by construction), ESPRIT-initialised, fitted by Levenberg–Marquardt / L-BFGS through the exact propagator.',
   defaults: DEFAULTS,
+  check: checkConfig,
   async fit(spec: ModelSpec<OscillatorBankConfig>, train: Series, opts: FitOptions): Promise<Fitted> {
     const config: OscillatorBankConfig = { ...DEFAULTS, ...spec.config };
     checkConfig(config);

@@ -89,6 +89,27 @@ describe('lawful fit and forecast', () => {
     expect(rows.every(([time, y]) => time > 20 && Number.isFinite(y))).toBe(true);
   }, 60_000);
 
+  it('when every fit fails, nothing but the last good states is written: an earlier report stays, the run is recorded as failed', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lawful-allfail-'));
+    writeFileSync(join(dir, 'all.csv'), twoModeCsv(20));
+    const out = join(dir, 'out');
+    const store = join(dir, 'runs.db');
+    const good = lawful(['fit', join(dir, 'all.csv'), '--model', 'fourier', '--train-until', '8', '--out', out, '--store', store]);
+    expect(good.status).toBe(0);
+    const before = readFileSync(join(out, 'results.json'), 'utf8');
+    const config = writeJson(dir, { lstm: { hidden: 8, window: 20, maxSteps: 50, lr: 1e200 } });
+    const r = lawful(['fit', join(dir, 'all.csv'), '--model', 'lstm', '--train-until', '8', '--config', config, '--out', out, '--store', store]);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`lstm: fit failed — DivergenceError`);
+    expect(r.stdout).toContain(`saved to ${join(out, 'model-lstm.last-good.json')}`);
+    expect(r.stderr).toBe(`lawful: --model: every fit failed (see above); no report was written to ${out}\n`);
+    expect(readFileSync(join(out, 'results.json'), 'utf8')).toBe(before); // the earlier report is untouched
+    expect(existsSync(join(out, 'model-lstm.last-good.json'))).toBe(true);
+    const runs = lawful(['runs', 'list', '--store', store]);
+    expect(runs.stdout).toMatch(/failed/);
+    expect(runs.stdout).toMatch(/completed/);
+  }, 60_000);
+
   it('rejects a bad invocation with one line naming the problem', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lawful-bad-'));
     const typo = writeJson(dir, { fourier: { term: 3 } });
@@ -99,6 +120,9 @@ describe('lawful fit and forecast', () => {
       [['fit', '/nonexistent.csv', '--model', 'fourier'], /nonexistent\.csv/],
       [['fit', REAL, '--model', 'fourier', '--channels', 'nope'], /nope/],
       [['fit', REAL, '--model', 'fourier', '--train-until', '5', '--train-fraction', '0.5'], /not both/],
+      // A bad value is refused before the data is read: the file does not even exist.
+      [['fit', '/nonexistent.csv', '--model', 'lstm', '--config', writeJson(dir, { lstm: { shares: 100 } })], /^lawful: --config: lstm\.shares: must be at most batch = 64; got 100\n$/],
+      [['fit', '/nonexistent.csv', '--model', 'fourier', '--config', writeJson(dir, { fourier: { terms: 0 } })], /^lawful: --config: fourier\.terms: must be a positive integer, got 0\n$/],
     ];
     for (const [args, pattern] of cases) {
       const r = lawful(args);
@@ -109,8 +133,10 @@ describe('lawful fit and forecast', () => {
   }, 60_000);
 });
 
+let configs = 0;
+/** Writes `value` to a new JSON file in `dir` (a new name each call, so earlier paths keep their content). */
 function writeJson(dir: string, value: unknown): string {
-  const path = join(dir, 'config.json');
+  const path = join(dir, `config-${++configs}.json`);
   writeFileSync(path, JSON.stringify(value));
   return path;
 }

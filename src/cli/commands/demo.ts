@@ -8,7 +8,7 @@ import { parseCount, parseCountList, parseNumber, parsePositive, readFamilyConfi
 import { DEMO_MODELS, runDemo, writeDemo, type DemoRun } from '../demo.js';
 import { onInterrupt } from '../interrupt.js';
 import { multiProgress } from '../progress.js';
-import { failureLines } from '../output.js';
+import { failAllFits, failureLines } from '../output.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -54,6 +54,7 @@ export function registerDemo(program: Command): void {
           async (handle) => {
             interrupt.track(handle);
             const run = await runDemo({ ...options, progress: multiProgress(), signal: interrupt.signal });
+            if (run.results.models.length === 0) failAllFits(resolve(o.out), run.failures, (text) => process.stdout.write(text));
             return { run, results: run.results, files: await writeDemo(resolve(o.out), run) };
           },
           { signal: interrupt.signal },

@@ -7,7 +7,7 @@ import { RunStore } from '../../runs/store.js';
 import { withRun } from '../../runs/with-run.js';
 import { collect, parseCount, parseNumber, parsePositive, readFamilyConfigs } from '../args.js';
 import { runFit } from '../fit.js';
-import { failureLines, lastGoodOf, writeRunOutput } from '../output.js';
+import { failAllFits, failureLines, lastGoodOf, writeRunOutput } from '../output.js';
 import { onInterrupt } from '../interrupt.js';
 import { multiProgress } from '../progress.js';
 
@@ -67,6 +67,7 @@ export function registerFit(program: Command): void {
             interrupt.track(handle);
             const run = await runFit({ ...options, progress: multiProgress(), signal: interrupt.signal });
             for (const w of run.dataset.warnings) process.stderr.write(`note: ${w}\n`);
+            if (run.results.models.length === 0) failAllFits(resolve(o.out), run.failures, (text) => process.stdout.write(text));
             const files = await writeRunOutput(resolve(o.out), {
               results: run.results,
               truth: run.series,
@@ -88,7 +89,6 @@ export function registerFit(program: Command): void {
             (models.length ? ` and ${models.length} saved model${models.length > 1 ? 's' : ''} (${models.join(', ')})` : '') +
             ` (${((performance.now() - started) / 1000).toFixed(1)} s); recorded in ${store.path}\n`,
         );
-        if (run.results.models.length === 0) throw new ConfigError('every fit failed (see above)', '--model');
       } finally {
         store.close();
         interrupt.dispose();
