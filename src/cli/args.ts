@@ -1,6 +1,7 @@
 /** Parsing of command-line values, with errors that name the option. */
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../core/errors.js';
+import { fileProblem } from '../data/read.js';
 
 /** A finite number, or a ConfigError naming `option`. */
 export function parseNumber(option: string, text: string): number {
@@ -23,13 +24,16 @@ export function parseCount(option: string, text: string): number {
   return v;
 }
 
+/** A positive integer. */
+export function parsePositiveCount(option: string, text: string): number {
+  const v = parseNumber(option, text);
+  if (!Number.isInteger(v) || v < 1) throw new ConfigError(`expected a whole number ≥ 1, got "${text}"`, option);
+  return v;
+}
+
 /** Comma-separated positive integers, e.g. "4,2". */
 export function parseCountList(option: string, text: string): number[] {
-  return text.split(',').map((s) => {
-    const v = parseCount(option, s.trim());
-    if (v === 0) throw new ConfigError(`values must be ≥ 1, got "${text}"`, option);
-    return v;
-  });
+  return text.split(',').map((s) => parsePositiveCount(option, s.trim()));
 }
 
 /** `--param k=v` pairs; a vector is written `w=1.0,1.6,2.2`; `true`/`false` become 1/0 for flags. */
@@ -62,7 +66,7 @@ export function readFamilyConfigs(path: string): Record<string, Record<string, u
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new ConfigError(`cannot read ${path}: ${(e as Error).message}`, '--config');
+    throw new ConfigError(`cannot read ${path}: ${fileProblem(e)}`, '--config');
   }
   let value: unknown;
   try {

@@ -40,9 +40,7 @@ export async function readDataset(path: string, opts: NodeReadOptions = {}): Pro
   try {
     bytes = await readFile(path);
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : String((e as Error).message);
-    throw new DataError(`cannot read the file: ${why}`, { file: path });
+    throw new DataError(`cannot read the file: ${fileProblem(e)}`, { file: path });
   }
   const fingerprint = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
   const ext = extname(path).toLowerCase();
@@ -139,4 +137,13 @@ function rebuildError(m: Extract<ParquetReply, { type: 'error' }>): Error {
   const err = new Error(m.message);
   err.name = m.name;
   return err;
+}
+
+/** Why a file could not be read, in a few words ("no such file", …), from a Node fs error. */
+export function fileProblem(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'it is a directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return String((e as Error).message);
 }

@@ -123,6 +123,11 @@ describe('lawful fit and forecast', () => {
       // A bad value is refused before the data is read: the file does not even exist.
       [['fit', '/nonexistent.csv', '--model', 'lstm', '--config', writeJson(dir, { lstm: { shares: 100 } })], /^lawful: --config: lstm\.shares: must be at most batch = 64; got 100\n$/],
       [['fit', '/nonexistent.csv', '--model', 'fourier', '--config', writeJson(dir, { fourier: { terms: 0 } })], /^lawful: --config: fourier\.terms: must be a positive integer, got 0\n$/],
+      [['fit', REAL, '--model', 'fourier', '--config', join(dir, 'none.json')], /^lawful: --config: cannot read .*none\.json: no such file\n$/],
+      // The same one-line errors from forecast and demo.
+      [['forecast', join(dir, 'none.json'), '--from', REAL, '--until', '200'], /^lawful: .*none\.json: cannot read the saved model: no such file\n$/],
+      [['forecast', REAL, '--from', REAL, '--until', '200'], /^lawful: .*real_pendulum\.csv: is not JSON, so not a saved model \(/],
+      [['demo', '--oscillators', '0'], /^lawful: --oscillators: expected a whole number ≥ 1, got "0"\n$/],
     ];
     for (const [args, pattern] of cases) {
       const r = lawful(args);

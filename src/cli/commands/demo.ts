@@ -4,7 +4,7 @@ import { formatMetric } from '../../report/format.js';
 import { RunStore } from '../../runs/store.js';
 import { withRun } from '../../runs/with-run.js';
 import { formatTable } from '../../report/table.js';
-import { parseCount, parseCountList, parseNumber, parsePositive, readFamilyConfigs } from '../args.js';
+import { parseCount, parseCountList, parseNumber, parsePositive, parsePositiveCount, readFamilyConfigs } from '../args.js';
 import { DEMO_MODELS, runDemo, writeDemo, type DemoRun } from '../demo.js';
 import { onInterrupt } from '../interrupt.js';
 import { multiProgress } from '../progress.js';
@@ -33,7 +33,7 @@ export function registerDemo(program: Command): void {
     .addHelpText('after', '\nExamples:\n  lawful demo\n  lawful demo --noise 0.05 --out noisy\n  lawful demo --bank 4,3,2 --models oscillator-bank,fourier')
     .action(async (o) => {
       const options = {
-        oscillators: parseCount('--oscillators', o.oscillators),
+        oscillators: parsePositiveCount('--oscillators', o.oscillators),
         nonlinear: Boolean(o.nonlinear),
         bank: o.bank !== undefined ? parseCountList('--bank', o.bank) : undefined,
         trainUntil: parsePositive('--train-until', o.trainUntil),

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { ConfigError, DataError } from '../../core/errors.js';
-import { readDataset } from '../../data/read.js';
+import { fileProblem, readDataset } from '../../data/read.js';
 import { sliceSeries } from '../../data/series.js';
 import { getFamily } from '../../models/index.js';
 import { parseSavedModel } from '../../models/saved.js';
@@ -21,11 +21,17 @@ export function registerForecast(program: Command): void {
     .option('--time <column>', 'the time column of the data file')
     .option('--out <file.csv>', 'write the forecast here (atomically) instead of stdout')
     .action(async (modelPath: string, o) => {
+      let text: string;
+      try {
+        text = readFileSync(modelPath, 'utf8');
+      } catch (e) {
+        throw new DataError(`cannot read the saved model: ${fileProblem(e)}`, { file: modelPath });
+      }
       let json: unknown;
       try {
-        json = JSON.parse(readFileSync(modelPath, 'utf8'));
+        json = JSON.parse(text);
       } catch (e) {
-        throw new DataError(`cannot read a saved model: ${(e as Error).message}`, { file: modelPath });
+        throw new DataError(`is not JSON, so not a saved model (${(e as Error).message})`, { file: modelPath });
       }
       const saved = parseSavedModel(json, modelPath);
       const fitted = getFamily(saved.family).load(saved);
