@@ -79,3 +79,17 @@ export function readFamilyConfigs(path: string): Record<string, Record<string, u
   }
   return value as Record<string, Record<string, unknown>>;
 }
+
+/**
+ * Runs `work`, renaming the parameter of a ConfigError it throws to the command-line flag
+ * that set it (`trainUntil` → `--train-until`), so the user reads the name they typed.
+ */
+export async function asFlags<T>(flags: Record<string, string>, work: () => Promise<T> | T): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    const flag = err instanceof ConfigError && err.parameter !== undefined ? flags[err.parameter] : undefined;
+    if (flag === undefined) throw err;
+    throw new ConfigError((err as ConfigError).message.slice((err as ConfigError).parameter!.length + 2), flag);
+  }
+}

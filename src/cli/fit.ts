@@ -12,6 +12,7 @@ import { splitSeries } from '../data/split.js';
 import type { Split } from '../eval/evaluate.js';
 import type { SavedModel } from '../models/base.js';
 import type { Results } from '../report/results.js';
+import { asFlags } from './args.js';
 import { familyConfig, fitAndScore, trainingPart, type Scored } from './experiment.js';
 import type { FitJob } from './fit-pool.js';
 import type { MultiProgress } from './progress.js';
@@ -53,13 +54,13 @@ export async function runFit(opts: FitCommandOptions): Promise<FitRun> {
   if (new Set(opts.models).size !== opts.models.length) throw new ConfigError(`a family is named twice: ${opts.models.join(', ')}`, '--model');
   // Every option is checked before the data is read.
   const configs = opts.models.map((family) => familyConfig(family, opts.configs, opts.models));
-  const dataset = await readDataset(opts.data, opts.read);
+  const dataset = await asFlags({ channels: '--channels', time: '--time', fill: '--fill' }, () => readDataset(opts.data, opts.read));
   const traj = opts.trajectory === undefined ? dataset.trajectories[0] : dataset.trajectories.find((x) => x.id === opts.trajectory);
   if (!traj) {
     throw new ConfigError(`no trajectory "${opts.trajectory}" in ${opts.data} (has ${dataset.trajectories.map((x) => x.id).join(', ')})`, '--trajectory');
   }
   let series = traj.series;
-  if (opts.resample !== undefined) series = resample(series, opts.resample);
+  if (opts.resample !== undefined) series = await asFlags({ dt: '--resample' }, () => resample(series, opts.resample!));
   else if (!isUniform(series.t) && opts.models.some((m) => m !== 'persistence')) {
     throw new ConfigError(
       `${opts.data} is sampled irregularly (steps from ${Math.min(...diffs(series.t)).toPrecision(4)} to ${Math.max(...diffs(series.t)).toPrecision(4)}); ` +
@@ -67,7 +68,9 @@ export async function runFit(opts: FitCommandOptions): Promise<FitRun> {
       '--resample',
     );
   }
-  const { trainUntil } = splitSeries(series, { trainUntil: opts.trainUntil, trainFraction: opts.trainFraction ?? (opts.trainUntil === undefined ? 0.7 : undefined) });
+  const { trainUntil } = await asFlags({ trainUntil: '--train-until', trainFraction: '--train-fraction' }, () =>
+    splitSeries(series, { trainUntil: opts.trainUntil, trainFraction: opts.trainFraction ?? (opts.trainUntil === undefined ? 0.7 : undefined) }),
+  );
   const split: Split = { trainFrom: series.t[0], trainUntil, until: series.t[series.t.length - 1] };
   const train = trainingPart(series, split);
   const seed = opts.seed ?? 0;

@@ -128,6 +128,11 @@ describe('lawful fit and forecast', () => {
       [['forecast', join(dir, 'none.json'), '--from', REAL, '--until', '200'], /^lawful: .*none\.json: cannot read the saved model: no such file\n$/],
       [['forecast', REAL, '--from', REAL, '--until', '200'], /^lawful: .*real_pendulum\.csv: is not JSON, so not a saved model \(/],
       [['demo', '--oscillators', '0'], /^lawful: --oscillators: expected a whole number ≥ 1, got "0"\n$/],
+      // Library checks name the flag the user typed, not the option field behind it.
+      [['fit', REAL, '--model', 'fourier', '--channels', 'theta', '--resample', '0.1667', '--train-fraction', '1.5'], /^lawful: --train-fraction: must lie in \(0, 1\); got 1\.5\n$/],
+      [['fit', REAL, '--model', 'fourier', '--channels', 'theta,theta'], /^lawful: --channels: "theta" is listed twice\n$/],
+      [['fit', REAL, '--model', 'fourier', '--channels', 'theta', '--resample', '-1'], /^lawful: --resample: /],
+      [['demo', '--train-until', '40', '--models', 'fourier'], /^lawful: --train-until: must lie in \(0, until = 30\), got 40\n$/],
     ];
     for (const [args, pattern] of cases) {
       const r = lawful(args);

@@ -4,7 +4,7 @@ import { formatMetric } from '../../report/format.js';
 import { RunStore } from '../../runs/store.js';
 import { withRun } from '../../runs/with-run.js';
 import { formatTable } from '../../report/table.js';
-import { parseCount, parseCountList, parseNumber, parsePositive, parsePositiveCount, readFamilyConfigs } from '../args.js';
+import { asFlags, parseCount, parseCountList, parseNumber, parsePositive, parsePositiveCount, readFamilyConfigs } from '../args.js';
 import { DEMO_MODELS, runDemo, writeDemo, type DemoRun } from '../demo.js';
 import { onInterrupt } from '../interrupt.js';
 import { multiProgress } from '../progress.js';
@@ -53,7 +53,8 @@ export function registerDemo(program: Command): void {
           info,
           async (handle) => {
             interrupt.track(handle);
-            const run = await runDemo({ ...options, progress: multiProgress(), signal: interrupt.signal });
+            const flags = { oscillators: '--oscillators', trainUntil: '--train-until', until: '--until', noise: '--noise' };
+            const run = await asFlags(flags, () => runDemo({ ...options, progress: multiProgress(), signal: interrupt.signal }));
             if (run.results.models.length === 0) failAllFits(resolve(o.out), run.failures, (text) => process.stdout.write(text));
             return { run, results: run.results, files: await writeDemo(resolve(o.out), run) };
           },
