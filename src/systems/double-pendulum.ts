@@ -18,47 +18,52 @@ import type { BuiltSystem, ParamInput, SystemDef } from './base.js';
 import { jacobianFromVjp } from './jacobian.js';
 import { ParamReader } from './params.js';
 
-/** Writes the angular accelerations a = M⁻¹ r into acc[0..1]. */
-function accelerations(y: Float64Array, th: Float64Array, acc: Float64Array): void {
+/** What f and vjp share at a state: cos and sin of q₁ − q₂, the mass matrix M, det M and a = M⁻¹ r. */
+interface Dynamics {
+  c: number;
+  s: number;
+  /** m₂ l₁ l₂, the coupling scale of M₁₂ = P cos(q₁ − q₂). */
+  P: number;
+  M11: number;
+  M12: number;
+  M22: number;
+  det: number;
+  a1: number;
+  a2: number;
+}
+
+/** Fills `d` at state y: the mass matrix and the angular accelerations a = M⁻¹ r. */
+function dynamics(y: Float64Array, th: Float64Array, d: Dynamics): void {
   const m1 = th[0], m2 = th[1], l1 = th[2], l2 = th[3], g = th[4];
-  const d = y[0] - y[1];
-  const c = Math.cos(d);
-  const s = Math.sin(d);
-  const P = m2 * l1 * l2;
-  const M11 = (m1 + m2) * l1 * l1;
-  const M12 = P * c;
-  const M22 = m2 * l2 * l2;
-  const r1 = -P * y[3] * y[3] * s - (m1 + m2) * g * l1 * Math.sin(y[0]);
-  const r2 = P * y[2] * y[2] * s - m2 * g * l2 * Math.sin(y[1]);
-  const det = M11 * M22 - M12 * M12;
-  acc[0] = (M22 * r1 - M12 * r2) / det;
-  acc[1] = (M11 * r2 - M12 * r1) / det;
+  d.c = Math.cos(y[0] - y[1]);
+  d.s = Math.sin(y[0] - y[1]);
+  d.P = m2 * l1 * l2;
+  d.M11 = (m1 + m2) * l1 * l1;
+  d.M12 = d.P * d.c;
+  d.M22 = m2 * l2 * l2;
+  const r1 = -d.P * y[3] * y[3] * d.s - (m1 + m2) * g * l1 * Math.sin(y[0]);
+  const r2 = d.P * y[2] * y[2] * d.s - m2 * g * l2 * Math.sin(y[1]);
+  d.det = d.M11 * d.M22 - d.M12 * d.M12;
+  d.a1 = (d.M22 * r1 - d.M12 * r2) / d.det;
+  d.a2 = (d.M11 * r2 - d.M12 * r1) / d.det;
 }
 
 function doublePendulumTerm(): Term {
-  const acc = new Float64Array(2);
+  const dyn: Dynamics = { c: 0, s: 0, P: 0, M11: 0, M12: 0, M22: 0, det: 0, a1: 0, a2: 0 };
   const term: Term = {
     dim: 4,
     nParams: 5,
     f(_t, y, theta, dy) {
-      accelerations(y, theta, acc);
+      dynamics(y, theta, dyn);
       dy[0] = y[2];
       dy[1] = y[3];
-      dy[2] = acc[0];
-      dy[3] = acc[1];
+      dy[2] = dyn.a1;
+      dy[3] = dyn.a2;
     },
     vjp(_t, y, th, v, dyOut, dThetaOut) {
       const m1 = th[0], m2 = th[1], l1 = th[2], l2 = th[3], g = th[4];
-      accelerations(y, th, acc);
-      const a1 = acc[0], a2 = acc[1];
-      const d = y[0] - y[1];
-      const c = Math.cos(d);
-      const s = Math.sin(d);
-      const P = m2 * l1 * l2;
-      const M11 = (m1 + m2) * l1 * l1;
-      const M12 = P * c;
-      const M22 = m2 * l2 * l2;
-      const det = M11 * M22 - M12 * M12;
+      dynamics(y, th, dyn);
+      const { c, s, P, M11, M12, M22, det, a1, a2 } = dyn;
       const u1 = (M22 * v[2] - M12 * v[3]) / det;
       const u2 = (M11 * v[3] - M12 * v[2]) / det;
       const w1 = y[2], w2 = y[3];
