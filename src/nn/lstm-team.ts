@@ -117,11 +117,6 @@ export class LstmTeam {
     return this.workerCount;
   }
 
-  /** Sizes of the shares, in order. */
-  get shares(): number[] {
-    return this.parts.map((p) => p.size);
-  }
-
   /**
    * The loss over the whole batch (x, target batch-major as for `lstmLossAndGrad`), its
    * gradient written to `grad`. Shares are combined in order 0, 1, …, weighted by size.
