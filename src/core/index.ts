@@ -31,3 +31,4 @@ export type { LeastSquaresOptions } from './linalg.js';
 export { expm, createExpm, createExpmFrechet } from './expm.js';
 export type { ExpmFunction } from './expm.js';
 export * from './optim/index.js';
+export { EventLoopPacer, yieldToEventLoop } from './pace.js';

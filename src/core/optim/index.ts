@@ -8,3 +8,5 @@ export { StrongWolfeLineSearch, trialStep } from './linesearch.js';
 export type { LineSearchOptions, LineSearchResult, LineSearchStatus } from './linesearch.js';
 export { lbfgs } from './lbfgs.js';
 export type { LbfgsOptions, LbfgsResult, LbfgsReason } from './lbfgs.js';
+export { train } from './train.js';
+export type { TrainOptions, TrainProgress, TrainResult, TrainStopReason, Validation } from './train.js';
