@@ -19,8 +19,9 @@
  *   sample is predicted from the last `window` samples (observed or predicted), then
  *   appended. Times between grid points are interpolated linearly.
  */
-import { ConfigError, DataError, DivergenceError, throwIfAborted } from '../core/errors.js';
+import { ConfigError, DataError, DivergenceError } from '../core/errors.js';
 import { Adam } from '../core/optim/adam.js';
+import { train as runTraining } from '../core/optim/train.js';
 import { Rng } from '../core/rng.js';
 import { LAWFUL_VERSION } from '../core/version.js';
 import { uniformStep, type Series } from '../data/series.js';
@@ -248,9 +249,6 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
     if (init) theta.set(init.theta);
     else initLstm(shape, theta, rng);
     const stepOffset = init?.step ?? 0;
-    const grad = new Float64Array(size);
-    const prev = Float64Array.from(theta);
-    const best = Float64Array.from(theta);
     const xb = new Float64Array(B * T * C), yb = new Float64Array(B * T * C);
     // Drops at 60 % and 85 % of maxSteps in both passes, so a retrain sees the same schedule.
     const drops = [Math.floor(0.6 * cfg.maxSteps), Math.floor(0.85 * cfg.maxSteps)];
@@ -259,61 +257,33 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
       clipNorm: cfg.clipNorm,
     });
     const valPred = new Float64Array(n * C);
-    const valLoss = (): number => {
-      predictLast(theta, valWs!, z, valTargets, valPred);
+    const valLoss = (th: Float64Array): number => {
+      predictLast(th, valWs!, z, valTargets, valPred);
       let s = 0;
       for (const j of valTargets) for (let c = 0; c < C; c++) s += (valPred[j * C + c] - z[j * C + c]) ** 2;
       return s / (valTargets.length * C);
     };
-    let bestVal = Infinity, bestStep = 0, bad = 0, step = 0, lastLoss = NaN;
-    let lastYield = performance.now();
-    while (step < steps) {
-      throwIfAborted(opts.signal);
+    // A fresh mini-batch of windows (starting before `starts`) for every step.
+    const lossAndGrad = (th: Float64Array, grad: Float64Array): number => {
       for (let b = 0; b < B; b++) {
         const s0 = rng.int(starts);
         xb.set(z.subarray(s0 * C, (s0 + T) * C), b * T * C);
         yb.set(z.subarray((s0 + 1) * C, (s0 + T + 1) * C), b * T * C);
       }
-      const loss = team.lossAndGrad(theta, xb, yb, grad);
-      if (!Number.isFinite(loss)) {
-        throw new DivergenceError(`lstm: training loss became ${loss} at step ${step}`, Float64Array.from(prev), step);
-      }
-      prev.set(theta);
-      try {
-        adam.step(theta, grad);
-      } catch (e) {
-        if (e instanceof DivergenceError) throw new DivergenceError(`lstm: non-finite gradient at step ${step}`, e.lastGood, step);
-        throw e;
-      }
-      step++;
-      lastLoss = loss;
-      if (step % cfg.evalEvery === 0 || step === steps) {
-        let reported = loss;
-        if (validate) {
-          const v = (reported = valLoss());
-          if (!Number.isFinite(v)) throw new DivergenceError(`lstm: validation loss became ${v} at step ${step}`, Float64Array.from(prev), step);
-          if (v < bestVal) {
-            bestVal = v;
-            bestStep = step;
-            best.set(theta);
-            bad = 0;
-          } else if (++bad >= cfg.patience) {
-            break;
-          }
-        }
-        opts.onProgress?.({ fraction: progress(pass, step / steps), stage: `${pass ? 'retrain ' : ''}step ${step}/${steps}`, loss: reported });
-      }
-      if (performance.now() - lastYield > 100) {
-        // Let the event loop (UI, progress bars, abort signals) run between bursts of work.
-        await new Promise((r) => setTimeout(r, 0));
-        lastYield = performance.now();
-      }
-    }
-    if (!validate) {
-      best.set(theta);
-      bestStep = step;
-    }
-    return { theta: best, bestStep, bestVal: validate ? bestVal : null, lastLoss, stepsRun: step };
+      return team.lossAndGrad(th, xb, yb, grad);
+    };
+    const r = await runTraining({
+      lossAndGrad,
+      theta,
+      optimizer: adam,
+      steps,
+      validation: validate ? { every: cfg.evalEvery, patience: cfg.patience, score: valLoss } : undefined,
+      progressEvery: cfg.evalEvery,
+      signal: opts.signal,
+      name: 'lstm',
+      onProgress: (p) => opts.onProgress?.({ fraction: progress(pass, p.fraction), stage: `${pass ? 'retrain ' : ''}step ${p.step}/${steps}`, loss: p.score ?? p.loss }),
+    });
+    return { theta: r.best, bestStep: r.bestStep, bestVal: r.bestScore, lastLoss: r.lastLoss, stepsRun: r.steps };
   };
 
   const fitted = (theta: Float64Array, stepsTrained: number, bestValLoss: number | null) =>

@@ -4,16 +4,17 @@
  * otherwise or after; optionally early-stopped on a validator (held-out samples). θ0 is
  * never modified.
  */
-import { AbortError, DivergenceError, throwIfAborted } from '../../core/errors.js';
+import { DivergenceError, throwIfAborted } from '../../core/errors.js';
 import { Adam } from '../../core/optim/adam.js';
 import { lbfgs } from '../../core/optim/lbfgs.js';
 import { cosine } from '../../core/optim/schedules.js';
+import { train } from '../../core/optim/train.js';
+import { EventLoopPacer } from '../../core/pace.js';
 import type { FitOptions } from '../base.js';
 import type { BankFitSettings } from './fit.js';
 import { BankLevenbergMarquardt } from './levenberg-marquardt.js';
 import type { BankLoss } from './loss.js';
 
-const yieldToEventLoop = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export interface OneFit {
   theta: Float64Array;
@@ -59,7 +60,6 @@ export async function fitOne(
   const project = s.observation === 'projected';
   const size = project ? loss.lay.nDynamic : loss.lay.size;
   let x: Float64Array = theta0.slice(0, size);
-  const g = new Float64Array(size);
   const last = x.slice();
   // The cancellation penalty's weight is a fixed fraction of the start's misfit, so it
   // outweighs what a cancelling beat can win from a bank with too few oscillators
@@ -69,6 +69,7 @@ export async function fitOne(
   const l0 = loss.evaluate(theta0.slice(0, size), null, project);
   loss.ridge = Number.isFinite(l0) && l0 > PENALTY_FROM ? s.cancellationPenalty * l0 : 0;
   let lastLoss = loss.ridge === 0 ? l0 : loss.evaluate(x, null, project);
+  const pacer = new EventLoopPacer();
   if (!Number.isFinite(lastLoss)) throw new DivergenceError('the oscillator bank start is not finite', theta0.slice(), 0);
   const fg = (v: Float64Array, grad: Float64Array) => {
     const f = loss.evaluate(v, grad, project);
@@ -80,23 +81,25 @@ export async function fitOne(
   };
   let adamSteps = 0;
   if (Math.sqrt(lastLoss) > s.adamThreshold && s.adamSteps > 0) {
-    const adam = new Adam(size, { lr: cosine(s.adamLr, s.adamSteps) });
-    for (; adamSteps < s.adamSteps; adamSteps++) {
-      const f = fg(x, g);
-      if (!Number.isFinite(f)) throw new DivergenceError(`oscillator bank diverged during Adam step ${adamSteps}`, full(loss, last, project), adamSteps);
-      if (Math.sqrt(f) < s.adamStop) break;
-      try {
-        adam.step(x, g);
-      } catch (e) {
-        // A finite loss with a non-finite gradient: keep the full state of the last good step.
-        if (e instanceof DivergenceError) throw new DivergenceError(`oscillator bank: non-finite gradient at Adam step ${adamSteps}`, full(loss, last, project), adamSteps);
-        throw e;
-      }
-      if (adamSteps % 100 === 99) {
-        throwIfAborted(opts.signal);
-        progress((0.5 * adamSteps) / s.adamSteps, 'Adam', f);
-        await yieldToEventLoop();
-      }
+    try {
+      const r = await train({
+        lossAndGrad: fg,
+        theta: x,
+        optimizer: new Adam(size, { lr: cosine(s.adamLr, s.adamSteps) }),
+        steps: s.adamSteps,
+        // Hand over to L-BFGS once the fit is close: Adam's fixed-size steps only jitter there.
+        stopWhen: (f) => Math.sqrt(f) < s.adamStop,
+        signal: opts.signal,
+        progressEvery: 100,
+        onProgress: (p) => progress(0.5 * p.fraction, 'Adam', p.loss),
+        name: 'oscillator bank (Adam)',
+        pacer,
+      });
+      adamSteps = r.steps;
+    } catch (e) {
+      // Keep the full state (W, b included) of the last good step.
+      if (e instanceof DivergenceError && e.lastGood) throw new DivergenceError(e.message, full(loss, e.lastGood, project), e.at);
+      throw e;
     }
   }
   let iterations = 0;
@@ -177,9 +180,9 @@ export async function fitOne(
     if (!Number.isFinite(r.f)) throw new DivergenceError('oscillator bank diverged during L-BFGS', full(loss, last, project), iterations);
     x = r.x.map((v, j) => v / d[j]);
     progress(0.5 + (0.5 * iterations) / Math.max(1, maxIterations), 'L-BFGS', r.f);
-    if (opts.signal?.aborted) throw new AbortError();
+    throwIfAborted(opts.signal);
     if (r.reason !== 'max-iterations') break;
-    await yieldToEventLoop();
+    await pacer.tick();
   }
   let lastScore = score;
   if (validate) {
