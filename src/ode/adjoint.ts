@@ -17,7 +17,7 @@
 import { ConfigError } from '../core/errors.js';
 import type { LoopRecorder } from './loop.js';
 import { prepareSolve, runLoop } from './loop.js';
-import type { Solution, SolveOptions } from './solve.js';
+import type { Solution, SolveOptions } from './types.js';
 import type { DenseCotangent } from './solvers/base.js';
 
 export interface SolveWithAdjointOptions extends SolveOptions {

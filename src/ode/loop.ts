@@ -10,7 +10,7 @@
 import { ConfigError, SolverError, throwIfAborted } from '../core/errors.js';
 import { ConstantStepSize, PIController, initialStep, scaledErrorNorm } from './controller.js';
 import type { StepSizeController } from './controller.js';
-import type { Solution, SolveOptions } from './solve.js';
+import type { Solution, SolveOptions } from './types.js';
 import type { Solver, Stepper } from './solvers/base.js';
 import { checkTermFits } from './solvers/base.js';
 import { getSolver } from './solvers/index.js';

@@ -11,7 +11,7 @@ import { cosine } from '../../core/optim/schedules.js';
 import { train } from '../../core/optim/train.js';
 import { EventLoopPacer } from '../../core/pace.js';
 import type { FitOptions } from '../base.js';
-import type { BankFitSettings } from './fit.js';
+import type { OscillatorBankConfig as BankFitSettings } from './config.js';
 import { BankLevenbergMarquardt } from './levenberg-marquardt.js';
 import type { BankLoss } from './loss.js';
 
