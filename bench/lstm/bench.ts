@@ -16,7 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { Rng } from '../../src/core/rng.js';
 import { startWorker } from '../../src/cli/workers.js';
 import { LstmWorkspace, initLstm, lstmLayout, lstmLossAndGrad } from '../../src/nn/lstm.js';
-import { LstmTeam } from '../../src/nn/lstm-team.js';
+import { lstmKernel } from '../../src/nn/kernels.js';
+import { Team } from '../../src/nn/team.js';
 import { median, writeResult } from '../common.js';
 
 const args = process.argv.slice(2);
@@ -76,8 +77,8 @@ const lawfulMs = timeSteps();
 console.log(`lawful, default backend '${ws.backend}' (float64): ${lawfulMs.toFixed(1)} ms/step`);
 // What `lawful fit` does on two cores: the batch in 2 shares, one on a worker thread.
 const worker = startWorker('share-worker');
-const team = new LstmTeam(shape, B, T, BURN_IN, size, 2, [worker]);
-lossAndGrad = () => team.lossAndGrad(theta, x, target, grad);
+const team = new Team(lstmKernel, { shape, steps: T, burnIn: BURN_IN }, B, 2, [worker]);
+lossAndGrad = () => team.lossAndGrad(theta, [x, target], grad);
 const twoMs = timeSteps();
 team.close();
 await worker.terminate();

@@ -1,11 +1,13 @@
 /**
  * A worker thread of a fit (FitOptions.workers): it waits for the one task it is sent and
- * serves it until the fit releases it. Today that is a share of the LSTM's batch.
+ * serves it until the fit releases it. Today that is a share of a batch of any registered
+ * data-parallel kernel (nn/kernels.ts), such as the LSTM's.
  */
 import { parentPort } from 'node:worker_threads';
-import { serveLstmTeam, type LstmTeamInit } from '../nn/lstm-team.js';
+import { getKernel } from '../nn/kernels.js';
+import { serveTeam, type TeamInit } from '../nn/team.js';
 
-parentPort?.once('message', (task: LstmTeamInit) => {
-  if (task.kind === 'lstm-team') serveLstmTeam(task);
+parentPort?.once('message', (task: TeamInit) => {
+  if (task.kind === 'team') serveTeam(task, getKernel);
   else throw new Error(`share-worker: unknown task ${JSON.stringify((task as { kind?: unknown }).kind)}`);
 });

@@ -4,7 +4,7 @@
  */
 import { DivergenceError } from '../core/errors.js';
 import type { ParamLayout } from '../core/params.js';
-import type { WorkerPort } from '../nn/lstm-team.js';
+import type { WorkerPort } from '../nn/team.js';
 import type { Series } from '../data/series.js';
 
 /** A family and its configuration, plain JSON. */

@@ -27,7 +27,8 @@ import { LAWFUL_VERSION } from '../core/version.js';
 import { uniformStep, type Series } from '../data/series.js';
 import type { LstmShape } from '../nn/lstm.js';
 import { LstmWorkspace, initLstm, lstmForward, lstmLayout } from '../nn/lstm.js';
-import { LstmTeam } from '../nn/lstm-team.js';
+import { lstmKernel } from '../nn/kernels.js';
+import { Team } from '../nn/team.js';
 import { LstmState, lstmStep } from '../nn/lstm-step.js';
 import { FitDivergedError } from './base.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
@@ -224,7 +225,7 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
   const shape: LstmShape = { input: C, hidden: cfg.hidden, output: C };
   const { size } = lstmLayout(shape);
   // Data-parallel gradients: the batch in `shares` parts, some on the caller's worker threads.
-  const team = new LstmTeam(shape, B, T, cfg.burnIn, size, cfg.shares, opts.workers);
+  const team = new Team(lstmKernel, { shape, steps: T, burnIn: cfg.burnIn }, B, cfg.shares, opts.workers);
   const valWs = valTargets.length ? new LstmWorkspace(shape, Math.min(B, valTargets.length), T) : null;
   const finalPass = valTargets.length > 0 ? cfg.finalPass : 'early-stopped';
   // Share of the progress bar the first pass takes.
@@ -270,7 +271,7 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
         xb.set(z.subarray(s0 * C, (s0 + T) * C), b * T * C);
         yb.set(z.subarray((s0 + 1) * C, (s0 + T + 1) * C), b * T * C);
       }
-      return team.lossAndGrad(th, xb, yb, grad);
+      return team.lossAndGrad(th, [xb, yb], grad);
     };
     const r = await runTraining({
       lossAndGrad,

@@ -4,3 +4,7 @@ export type { LstmBackend, LstmShape } from './lstm.js';
 export { LstmWorkspace, initLstm, lstmForward, lstmLayout, lstmLossAndGrad } from './lstm.js';
 export { LstmState, lstmStep } from './lstm-step.js';
 export { loadWasmKernels, wasmSimdAvailable } from './wasm/heap.js';
+export { Team, serveTeam, shareSizes } from './team.js';
+export type { ShareLossAndGrad, TeamInit, TeamKernel, WorkerPort } from './team.js';
+export { getKernel, kernelNames, lstmKernel } from './kernels.js';
+export type { LstmKernelSpec } from './kernels.js';
