@@ -17,7 +17,8 @@ import { FitDivergedError } from './base.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
 import { fitBank } from './oscillator-bank/fit.js';
 import { BankLayout } from './oscillator-bank/params.js';
-import { simulateBank } from './oscillator-bank/simulate.js';
+import { bankTrajectoryModel } from './oscillator-bank/trajectory.js';
+import { trajectorySimulator } from './trajectory/paths.js';
 import { checkConfig, DEFAULTS, type OscillatorBankConfig } from './oscillator-bank/config.js';
 import { fitModeAmplitudes } from './spectral/esprit.js';
 
@@ -39,11 +40,11 @@ const f5 = (x: number) => Number(x.toPrecision(5));
 function bank(s: BankState): Fitted {
   const { lay, theta, config } = s;
   const K = lay.K;
-  const h = s.dt / config.substeps;
+  // Forecasts go through the trajectory layer, which hands them to the bank's fast path.
+  const simulator = trajectorySimulator(bankTrajectoryModel(lay, { nonlinear: config.nonlinear, substeps: config.substeps, dt: s.dt }), s.t0);
   const forecast = (times: Float64Array) => {
     const order = Array.from(times.keys()).sort((a, b) => times[a] - times[b]);
-    const tau = Float64Array.from(order, (i) => times[i] - s.t0);
-    const sim = simulateBank(lay, theta, tau, config.nonlinear, h);
+    const sim = simulator.simulate(theta, Float64Array.from(order, (i) => times[i]));
     const mean = sim.map((ch) => {
       const m = new Float64Array(times.length);
       order.forEach((i, k) => (m[i] = ch[k]));

@@ -15,6 +15,7 @@
  */
 import { createExpm } from '../../core/expm.js';
 import { luFactor, luSolve } from '../../core/linalg.js';
+import type { TrajectoryPath } from '../trajectory/base.js';
 import type { BankLayout } from './params.js';
 import { linearPropagator, pendulumPropagator } from './propagator.js';
 import type { Propagator } from './propagator.js';
@@ -73,7 +74,7 @@ export interface BankLossOptions {
 }
 
 /** ℓ(θ) and ∇ℓ on one uniformly sampled window (y_c at τ_n = n·dt, n < N). */
-export class BankLoss {
+export class BankLoss implements TrajectoryPath {
   readonly N: number;
   /** The loss's own θ: evaluate() copies into it, and projected W, b are written here. */
   readonly theta: Float64Array;
@@ -172,6 +173,14 @@ export class BankLoss {
       grad.set(g.subarray(0, grad.length));
     }
     return Number.isFinite(loss) ? loss : Infinity;
+  }
+
+  /**
+   * The trajectory layer's interface (models/trajectory/base.ts): ℓ of the full θ with W, b as
+   * given (no projection), plus the cancellation penalty when `ridge` > 0.
+   */
+  lossAndGrad(theta: Float64Array, grad: Float64Array | null): number {
+    return this.evaluate(theta, grad, false);
   }
 
   /**
