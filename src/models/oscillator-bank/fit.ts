@@ -29,11 +29,12 @@ import { Rng } from '../../core/rng.js';
 import type { FitOptions } from '../base.js';
 import { esprit } from '../spectral/esprit.js';
 import type { EspritResult } from '../spectral/esprit.js';
-import { BankLoss } from './loss.js';
+import type { BankLoss } from './loss.js';
 import { LM_FROM, fitOne, full } from './optimise.js';
 import type { OneFit, Validator } from './optimise.js';
 import type { OscillatorBankConfig } from './config.js';
 import { BankLayout, EXACT_START_COUPLING, startFromModes } from './params.js';
+import { bankFastPath } from './trajectory.js';
 
 /** The bank's configuration as the fit reads it (see OscillatorBankConfig for the docs). */
 export type BankFitSettings = OscillatorBankConfig;
@@ -113,7 +114,9 @@ const EXACT_TAIL = 1e-4;
 export async function fitBank(t: Float64Array, y: Float64Array[], dt: number, s: BankFitSettings, opts: FitOptions): Promise<BankFitResult> {
   const lay = new BankLayout(s.oscillators, y.length);
   const N = t.length;
-  const lossOpts = { nonlinear: s.nonlinear, substeps: s.substeps };
+  // Every loss comes from the bank's fast path of the trajectory layer (trajectory.ts).
+  const path = bankFastPath(lay, { nonlinear: s.nonlinear, substeps: s.substeps, dt });
+  const lossOn = (n: number): BankLoss => path.loss({ t: t.subarray(0, n), y: y.map((c) => c.subarray(0, n)) });
   const rng = new Rng(opts.seed);
   const nHead = Math.round((1 - s.holdout) * N);
   const useHoldout = s.restarts > 1 && nHead >= 8 * s.oscillators && N - nHead >= 2;
@@ -128,10 +131,10 @@ export async function fitBank(t: Float64Array, y: Float64Array[], dt: number, s:
   let cap = s.maxIterations;
   let totals = { adamSteps: 0, iterations: 0, evaluations: 0 };
   const project = s.observation === 'projected';
-  const loss = new BankLoss(lay, y, dt, lossOpts);
+  const loss = lossOn(N);
   if (useHoldout) {
-    const head = new BankLoss(lay, y.map((c) => c.subarray(0, nHead)), dt, lossOpts);
-    const whole = new BankLoss(lay, y, dt, lossOpts);
+    const head = lossOn(nHead);
+    const whole = lossOn(N);
     // A candidate's score: its forecast of the held-out tail with the W, b fitted on the head,
     // unless its oscillators cancel (a beat of huge contributions that fits the head and
     // explodes beyond it, as two near-degenerate oscillators can when K is too small).

@@ -24,16 +24,23 @@ export interface BankPathOptions extends BankLossOptions {
 }
 
 /** The bank's fast path: BankLoss on uniformly sampled data, simulateBank for forecasts. */
-export function bankFastPath(lay: BankLayout, opts: BankPathOptions): TrajectoryFastPath {
+export interface BankFastPath extends TrajectoryFastPath {
+  /** The exact-propagator loss (with the bank's extras: projection, residuals, penalty) on `data`. */
+  loss(data: TrajectoryData): BankLoss;
+}
+
+/** The bank's fast path for data sampled every `opts.dt`. */
+export function bankFastPath(lay: BankLayout, opts: BankPathOptions): BankFastPath {
   const h = opts.dt / opts.substeps;
   return {
     loss(data: TrajectoryData) {
       const { t } = data;
-      // The propagator steps τ_n = n·dt from the first sample: the data must be that grid.
-      const t0 = data.t0 ?? t[0];
-      for (let i = 0; i < t.length; i++) {
-        if (Math.abs(t[i] - t0 - i * opts.dt) > 1e-9 * Math.max(1, Math.abs(t[i]))) {
-          throw new ConfigError(`the bank's fast path needs samples at t0 + n·dt (dt = ${opts.dt}); t[${i}] = ${t[i]}`, 'data');
+      // The propagator steps τ_n = n·dt from the first sample: the data must lie on that grid
+      // (to the tolerance data/series.ts's uniformStep accepts).
+      if (data.t0 !== undefined && data.t0 !== t[0]) throw new ConfigError(`the bank's fast path starts at the first sample (${t[0]}); got t0 = ${data.t0}`, 'data');
+      for (let i = 1; i < t.length; i++) {
+        if (!(Math.abs(t[i] - t[i - 1] - opts.dt) <= 1e-6 * opts.dt)) {
+          throw new ConfigError(`the bank's fast path needs samples at t0 + n·dt (dt = ${opts.dt}); t[${i}] − t[${i - 1}] = ${t[i] - t[i - 1]}`, 'data');
         }
       }
       return new BankLoss(lay, data.y, opts.dt, opts);
