@@ -18,6 +18,7 @@ export type { FourierConfig } from './fourier.js';
 export { persistenceFamily } from './persistence.js';
 export { lstmFamily } from './lstm.js';
 export type { LstmConfig } from './lstm.js';
+export * from './trajectory/index.js';
 export { esprit, fitModeAmplitudes } from './spectral/esprit.js';
 export type { DampedMode, EspritOptions, EspritResult } from './spectral/esprit.js';
 

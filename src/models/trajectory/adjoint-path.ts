@@ -9,13 +9,13 @@ import { solveWithAdjoint } from '../../ode/adjoint.js';
 import type { AdjointSolution } from '../../ode/adjoint.js';
 import { solve } from '../../ode/solve.js';
 import type { Solution, SolveOptions } from '../../ode/types.js';
-import { blocks, channelWeights } from './base.js';
+import { thetaBlocks, channelWeights } from './base.js';
 import type { SolverSettings, TrajectoryData, TrajectoryModel, TrajectoryPath, TrajectorySimulator } from './base.js';
-import { checkModel } from './layout.js';
+import { checkTrajectoryModel } from './layout.js';
 
 /** The solve options of `settings` (defaults filled in) for the model's term from t0 to t1. */
 function solveOptions(model: TrajectoryModel, settings: SolverSettings, t0: number, t1: number, theta: Float64Array, saveAt: Float64Array): SolveOptions {
-  const b = blocks(model.layout, theta);
+  const b = thetaBlocks(model.layout, theta);
   return {
     term: model.term,
     solver: settings.solver ?? 'dopri5',
@@ -46,7 +46,7 @@ export class AdjointPath implements TrajectoryPath {
     readonly data: TrajectoryData,
     readonly settings: SolverSettings = {},
   ) {
-    checkModel(model);
+    checkTrajectoryModel(model);
     const { t, y } = data;
     const C = model.observation.channels;
     if (y.length !== C) throw new ConfigError(`has ${y.length} channels; the observation gives ${C}`, 'data');
@@ -83,7 +83,7 @@ export class AdjointPath implements TrajectoryPath {
       }
       throw e;
     }
-    const phi = blocks(layout, theta).observation;
+    const phi = thetaBlocks(layout, theta).observation;
     if (grad) {
       gZ.fill(0);
       gPhi.fill(0);
@@ -122,7 +122,7 @@ export class AdjointPath implements TrajectoryPath {
 
 /** Free-running simulation through `solve` (forwards from t0 only). */
 export function adjointSimulator(model: TrajectoryModel, t0: number, settings: SolverSettings = {}): TrajectorySimulator {
-  checkModel(model);
+  checkTrajectoryModel(model);
   return {
     simulate(theta, times) {
       const C = model.observation.channels;
@@ -131,7 +131,7 @@ export function adjointSimulator(model: TrajectoryModel, t0: number, settings: S
       if (times.length === 0) return out;
       if (!(times[0] >= t0)) throw new ConfigError(`time ${times[0]} lies before t0 = ${t0}; the solver integrates forwards only`, 'times');
       const sol = solve(solveOptions(model, settings, t0, times[times.length - 1], theta, times));
-      const phi = blocks(model.layout, theta).observation;
+      const phi = thetaBlocks(model.layout, theta).observation;
       const y = new Float64Array(C);
       for (let k = 0; k < times.length; k++) {
         model.observation.observe(sol.y.subarray(k * n, (k + 1) * n), phi, y);

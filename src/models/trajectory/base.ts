@@ -101,7 +101,7 @@ export interface TrajectorySimulator {
 }
 
 /** Views of θ's three blocks (no copies). */
-export function blocks(layout: TrajectoryLayout, theta: Float64Array): { term: Float64Array; z0: Float64Array; observation: Float64Array } {
+export function thetaBlocks(layout: TrajectoryLayout, theta: Float64Array): { term: Float64Array; z0: Float64Array; observation: Float64Array } {
   const view = (b: ThetaBlock) => theta.subarray(b.offset, b.offset + b.length);
   return { term: view(layout.term), z0: view(layout.z0), observation: view(layout.observation) };
 }

@@ -9,10 +9,10 @@ export type {
   TrajectoryPath,
   TrajectorySimulator,
 } from './base.js';
-export { blocks, channelWeights } from './base.js';
+export { thetaBlocks, channelWeights } from './base.js';
 export { linearObservation } from './observation.js';
 export type { LinearObservationOptions, ObservationMap } from './observation.js';
-export { checkModel, trajectoryLayout } from './layout.js';
+export { checkTrajectoryModel, trajectoryLayout } from './layout.js';
 export { AdjointPath, adjointSimulator } from './adjoint-path.js';
 export { trajectoryLoss, trajectorySimulator } from './paths.js';
 export type { PathOptions } from './paths.js';

@@ -18,7 +18,7 @@ export function trajectoryLayout(term: Term, observation: ObservationMap, frozen
 }
 
 /** ConfigError naming the block when the layout cannot serve the term and observation. */
-export function checkModel(model: TrajectoryModel): void {
+export function checkTrajectoryModel(model: TrajectoryModel): void {
   const { term, observation, layout } = model;
   if (observation.stateDim !== term.dim) {
     throw new ConfigError(`reads a state of length ${observation.stateDim}; the term's state has length ${term.dim}`, 'observation');

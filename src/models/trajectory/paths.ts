@@ -4,7 +4,7 @@
  */
 import { AdjointPath, adjointSimulator } from './adjoint-path.js';
 import type { SolverSettings, TrajectoryData, TrajectoryModel, TrajectoryPath, TrajectorySimulator } from './base.js';
-import { checkModel } from './layout.js';
+import { checkTrajectoryModel } from './layout.js';
 
 /** Options of {@link trajectoryLoss} and {@link trajectorySimulator}. */
 export interface PathOptions {
@@ -16,14 +16,14 @@ export interface PathOptions {
 
 /** ℓ and ∇ℓ of `model` on `data` (base.ts). */
 export function trajectoryLoss(model: TrajectoryModel, data: TrajectoryData, opts: PathOptions = {}): TrajectoryPath {
-  checkModel(model);
+  checkTrajectoryModel(model);
   if (model.fastPath && !opts.generic) return model.fastPath.loss(data);
   return new AdjointPath(model, data, opts.solver);
 }
 
 /** Free-running simulation of `model` from z₀ at t0. */
 export function trajectorySimulator(model: TrajectoryModel, t0: number, opts: PathOptions = {}): TrajectorySimulator {
-  checkModel(model);
+  checkTrajectoryModel(model);
   if (model.fastPath && !opts.generic) return model.fastPath.simulator(t0);
   return adjointSimulator(model, t0, opts.solver);
 }

@@ -6,7 +6,7 @@
 import { ConfigError } from '../../core/errors.js';
 import { getSolver } from '../../ode/solvers/index.js';
 import type { SolverSettings, TrajectoryLayout, TrajectoryModel, TrajectorySimulator } from './base.js';
-import { checkModel } from './layout.js';
+import { checkTrajectoryModel } from './layout.js';
 import { trajectorySimulator } from './paths.js';
 
 /** The layer's state as plain JSON. */
@@ -40,7 +40,7 @@ const sameBlock = (a: { offset: number; length: number } | undefined, b: { offse
  * entries, a layout that differs from the model's, an unknown solver.
  */
 export function loadTrajectory(saved: unknown, model: TrajectoryModel): LoadedTrajectory {
-  checkModel(model);
+  checkTrajectoryModel(model);
   if (typeof saved !== 'object' || saved === null) throw new ConfigError('is not an object', 'trajectory');
   const s = saved as Partial<SavedTrajectory>;
   const want = model.layout;
