@@ -2,7 +2,7 @@
 // a fit through it recovers a known system's parameters, the bank's fast path agrees with
 // the generic path, and what it saves reloads to the same bits.
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/core/errors.js';
+import { AbortError, ConfigError, DivergenceError } from '../../src/core/errors.js';
 import { checkGradient } from '../../src/core/gradcheck.js';
 import { lbfgs } from '../../src/core/optim/lbfgs.js';
 import { Rng } from '../../src/core/rng.js';
@@ -10,6 +10,7 @@ import { BankLayout, softplusInv } from '../../src/models/oscillator-bank/params
 import { bankTrajectoryModel } from '../../src/models/oscillator-bank/trajectory.js';
 import {
   AdjointPath,
+  fitTrajectory,
   linearObservation,
   loadTrajectory,
   saveTrajectory,
@@ -104,6 +105,40 @@ describe('trajectory layer: the loss and its gradient', () => {
     expect(Math.abs(r.x[2] - 1)).toBeLessThan(1e-4);
     expect(Math.abs(r.x[3] + 0.5)).toBeLessThan(1e-4);
     expect(r.f).toBeLessThan(1e-12);
+  });
+});
+
+describe('trajectory layer: the generic fit', () => {
+  const observation = linearObservation({ stateDim: 2, observed: 1 });
+  const t = grid(101, 0.1);
+  const data: TrajectoryData = { t, y: [dampedSolution(2, 0.2, 1, -0.5, t)] };
+  // A crude guess a family would make: ω from the data's zero crossings, γ small, z0 from the first samples.
+  const model: TrajectoryModel = {
+    term: dampedOscillator,
+    observation,
+    layout: trajectoryLayout(dampedOscillator, observation, ['observation']),
+    initialGuess: (d) => Float64Array.of(1.8, 0.1, d.y[0][0], (d.y[0][1] - d.y[0][0]) / (d.t[1] - d.t[0]), 1, 0),
+  };
+  const solver = { solver: 'rk4', dt: 0.01 };
+
+  it('Adam through the one training loop, then L-BFGS, recovers ω and γ from the family\'s initial guess, with monotone progress', async () => {
+    const seen: number[] = [];
+    const r = await fitTrajectory(model, data, { solver, adam: { steps: 100, lr: 1e-2 }, maxIterations: 300, onProgress: (p) => seen.push(p.fraction) });
+    expect(r.adamSteps).toBe(100);
+    expect(Math.abs(r.theta[0] - 2)).toBeLessThan(1e-4);
+    expect(Math.abs(r.theta[1] - 0.2)).toBeLessThan(1e-4);
+    expect(r.theta[4]).toBe(1); // the frozen observation stays where it was
+    expect(r.loss).toBeLessThan(1e-12);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThanOrEqual(seen[i - 1]);
+    expect(seen.at(-1)).toBe(1);
+  });
+
+  it('stops on abort, and a start the solver cannot integrate is a DivergenceError', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await expect(fitTrajectory(model, data, { solver, signal: ac.signal })).rejects.toThrow(AbortError);
+    // ω = 1e200: ω² overflows and the trajectory leaves the finite numbers at once.
+    await expect(fitTrajectory(model, data, { solver, theta0: Float64Array.of(1e200, 0, 1, 0, 1, 0) })).rejects.toThrow(DivergenceError);
   });
 });
 

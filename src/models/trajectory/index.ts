@@ -18,3 +18,5 @@ export { trajectoryLoss, trajectorySimulator } from './paths.js';
 export type { PathOptions } from './paths.js';
 export { loadTrajectory, saveTrajectory } from './saved.js';
 export type { LoadedTrajectory, SavedTrajectory } from './saved.js';
+export { fitTrajectory } from './fit.js';
+export type { TrajectoryFit, TrajectoryFitOptions } from './fit.js';
