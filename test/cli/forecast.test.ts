@@ -36,8 +36,11 @@ beforeAll(async () => {
   lstm = (await getFamily('lstm').fit({ family: 'lstm', config: getFamily('lstm').quick }, train, { seed: 0 })).toJSON();
 }, 60_000);
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- edits reach into any field of the JSON
+type Json = Record<string, any>;
+
 /** A copy of `m` with `edit` applied, written to a file. */
-function damaged(m: SavedModel, name: string, edit: (j: Record<string, any>) => void): string {
+function damaged(m: SavedModel, name: string, edit: (j: Json) => void): string {
   const j = JSON.parse(JSON.stringify(m));
   edit(j);
   const p = join(dir, `${name}.json`);
@@ -46,7 +49,7 @@ function damaged(m: SavedModel, name: string, edit: (j: Record<string, any>) => 
 }
 
 describe('lawful forecast refuses a damaged saved model by the field', () => {
-  const cases: [string, () => SavedModel, (j: Record<string, any>) => void, RegExp][] = [
+  const cases: [string, () => SavedModel, (j: Json) => void, RegExp][] = [
     ['parameters of 1e308', () => bank, (j) => (j.params[3] = 1e308), /params\[3\]/],
     ['a non-finite parameter (1e999 reads as Infinity)', () => fourier, (j) => (j.params[1] = 'x'), /params\[1\]/],
     ['a layout of the wrong shape', () => bank, (j) => (j.layout[4].shape = [1, 3]), /layout\[4\]\.shape/],

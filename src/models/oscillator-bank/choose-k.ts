@@ -30,12 +30,13 @@ export interface KCandidate {
   nrmse: number;
 }
 
+/** The choice, fields in the order a saved model writes them (round trips compare text). */
 export interface KChoice {
   /** The chosen number of oscillators. */
   K: number;
+  criterion: string;
   /** Every K tried, in increasing order. */
   candidates: KCandidate[];
-  criterion: string;
 }
 
 /**
@@ -71,9 +72,9 @@ export function chooseOscillators(t: Float64Array, y: Float64Array[], maxK: numb
     const msr = Math.max(rss / M, floor);
     candidates.push({ K, bic: M * Math.log(msr) + p * Math.log(M), nrmse: Math.sqrt(rss / M / (variance || 1)) });
   }
-  if (candidates.length === 0) return { K: 1, candidates, criterion: 'none (ESPRIT could not estimate a mode; K = 1)' };
+  if (candidates.length === 0) return { K: 1, criterion: 'none (ESPRIT could not estimate a mode; K = 1)', candidates };
   const best = candidates.reduce((a, b) => (b.bic < a.bic ? b : a));
-  return { K: best.K, candidates, criterion: `BIC of ESPRIT fits, K = 1 … ${cap}` };
+  return { K: best.K, criterion: `BIC of ESPRIT fits, K = 1 … ${cap}`, candidates };
 }
 
 /** Sum of squared residuals over all channels of the ESPRIT fit of K modes and an offset. */
