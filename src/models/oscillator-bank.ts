@@ -29,7 +29,7 @@ type BankState = BankSaved;
 
 const f5 = (x: number) => Number(x.toPrecision(5));
 
-/** Share of the model output's variance below which a mode is reported as negligible. */
+/** Share of the modes' energy below which a mode is reported as negligible. */
 const NEGLIGIBLE_SHARE = 0.01;
 /** Couplings below this fraction of the largest ω² are printed as 0 (numerically absent). */
 const COUPLING_TOLERANCE = 1e-6;
@@ -76,7 +76,7 @@ function bank(s: BankState): Fitted {
         const c = lay.couplingOf(theta, p);
         return { i: lay.pairI[p] + 1, j: lay.pairJ[p] + 1, strength: c < tiny ? 0 : f5(c) };
       });
-      const shares = modeShares(tt, amp, forecast(tt));
+      const shares = modeShares(tt, amp);
       const x = (i: number) => `x${i + 1}`;
       const equations = Array.from({ length: K }, (_, i) => {
         const springs = couplings.filter((c) => c.strength > 0 && (c.i === i + 1 || c.j === i + 1)).map((c) => ` − ${c.strength}·(${x(i)} − ${x((c.i === i + 1 ? c.j : c.i) - 1)})`);
@@ -94,7 +94,7 @@ function bank(s: BankState): Fitted {
         modes: amp.modes
           .map((md, k) => ({ frequency: md.frequency, decay: md.decay, amplitude: md.channels.map((c) => c.amplitude), share: shares[k], negligible: shares[k] < NEGLIGIBLE_SHARE }))
           .sort((a, b) => a.frequency - b.frequency),
-        sharesNote: `share: the mode's part of the variance of the model output over the training window; negligible below ${NEGLIGIBLE_SHARE * 100}%`,
+        sharesNote: `share: the mode's part of the modes' total energy over the training window (shares sum to 1); negligible below ${NEGLIGIBLE_SHARE * 100}%`,
         ...(s.kChoice ? { oscillatorChoice: s.kChoice } : {}),
         modesNote: config.nonlinear
           ? 'normal modes of the bank linearised about rest (small angles); amplitudes of the model output on them'
@@ -121,16 +121,12 @@ function bank(s: BankState): Fitted {
 }
 
 /**
- * Each mode's share of the variance of the model output `yhat` at `t` (summed over
- * channels): the energy of the mode's own signal over the window relative to the output's.
+ * Each mode's share of the modes' total energy over the window at `t` (Σ over samples and
+ * channels of the mode's own signal squared), so the shares sum to 1. The model output
+ * itself is not needed: the amplitudes were fitted to it.
  */
-function modeShares(t: Float64Array, amp: ReturnType<typeof fitModeAmplitudes>, yhat: Float64Array[]): number[] {
-  let total = 0;
-  for (const ch of yhat) {
-    const m = ch.reduce((a, v) => a + v, 0) / ch.length;
-    for (const v of ch) total += (v - m) ** 2;
-  }
-  return amp.modes.map((md) => {
+function modeShares(t: Float64Array, amp: ReturnType<typeof fitModeAmplitudes>): number[] {
+  const energy = amp.modes.map((md) => {
     let e = 0;
     for (const a of md.channels) {
       for (let i = 0; i < t.length; i++) {
@@ -138,8 +134,10 @@ function modeShares(t: Float64Array, amp: ReturnType<typeof fitModeAmplitudes>, 
         e += (a.amplitude * Math.exp(-md.decay * s) * Math.cos(md.frequency * s + a.phase)) ** 2;
       }
     }
-    return total > 0 ? Number((e / total).toPrecision(4)) : 0;
+    return e;
   });
+  const total = energy.reduce((a, e) => a + e, 0);
+  return energy.map((e) => (total > 0 ? Number((e / total).toPrecision(4)) : 0));
 }
 
 export const oscillatorBankFamily: ModelFamily<OscillatorBankOptions> = {
