@@ -35,9 +35,6 @@ export const positive = z.number().positive();
 /** A saved parameter: finite and within ±PARAM_LIMIT. */
 export const param = z.number().refine((v) => Math.abs(v) <= PARAM_LIMIT, { message: `beyond ±${PARAM_LIMIT}, not a fitted value` });
 
-/** One block of a parameter layout. */
-export const layoutBlock = z.strictObject({ name: z.string(), offset: z.number().int().nonnegative(), shape: z.array(z.number().int().nonnegative()) });
-
 /** The `training` block: the window the model was fitted on and its channel names. */
 export const trainingSchema = z
   .object({ from: finite, until: finite, channels: z.array(z.string()).min(1), fingerprint: z.string().optional() })
