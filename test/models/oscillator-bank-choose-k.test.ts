@@ -58,3 +58,15 @@ describe('oscillator-bank K from the data', () => {
     expect(d.equations.slice(0, 4).join('\n')).not.toMatch(/·\(x\d − x\d\)|e-\d/);
   });
 });
+
+describe('oscillator-bank saved before K could be chosen', () => {
+  it('a saved config without maxOscillators loads with the default cap and forecasts as before', async () => {
+    const f = await oscillatorBankFamily.fit({ family: 'oscillator-bank', config: { ...oscillatorBankFamily.defaults, oscillators: 1 } }, oneMode, { seed: 0 });
+    const old = f.toJSON();
+    delete (old.config as Record<string, unknown>).maxOscillators;
+    const g = oscillatorBankFamily.load(JSON.parse(JSON.stringify(old)));
+    expect(g.toJSON().config.maxOscillators).toBe(8);
+    const times = Float64Array.from([20.5, 25]);
+    expect(g.forecast(times, oneMode).mean).toEqual(f.forecast(times, oneMode).mean);
+  });
+});

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { ConfigError } from '../../core/errors.js';
 import type { SavedModel } from '../base.js';
 import { checkLayout, checkParamCount, finite, param, positive, trainingSchema, validateSaved } from '../saved.js';
-import { checkConfig, MAX_OSCILLATORS, type OscillatorBankConfig } from './config.js';
+import { checkConfig, DEFAULTS, MAX_OSCILLATORS, type OscillatorBankConfig } from './config.js';
 import { BankLayout } from './params.js';
 
 /**
@@ -27,7 +27,8 @@ const MAX_LOG_OMEGA = 300;
 const count = z.number().int();
 const configSchema = z.strictObject({
   oscillators: count.min(1).max(MAX_OSCILLATORS),
-  maxOscillators: count,
+  // Absent from models saved before K could be chosen: they load with the default cap.
+  maxOscillators: count.default(DEFAULTS.maxOscillators),
   nonlinear: z.boolean(),
   substeps: count,
   observation: z.enum(['projected', 'learned']),
