@@ -17,6 +17,7 @@
  */
 import { LawfulError } from '../../core/errors.js';
 import { esprit } from '../spectral/esprit.js';
+import { highestSignificantFrequency, periodogram } from '../spectral/periodogram.js';
 
 /** Relative RMS residual below which a fit counts as exact (see the file comment). */
 export const RESIDUAL_FLOOR = 1e-7;
@@ -58,10 +59,19 @@ export function chooseOscillators(t: Float64Array, y: Float64Array[], maxK: numb
   variance /= M;
   const floor = RESIDUAL_FLOOR ** 2 * (variance || 1);
   const candidates: KCandidate[] = [];
+  // The periodogram sets ESPRIT's lag; it does not depend on K, so it is computed once
+  // (as esprit would, with the same padding).
+  let maxFrequency: number;
+  try {
+    maxFrequency = highestSignificantFrequency(periodogram(y, (t[N - 1] - t[0]) / (N - 1), 2));
+  } catch (e) {
+    if (e instanceof LawfulError) return { K: 1, criterion: 'none (no spectrum; K = 1)', candidates };
+    throw e;
+  }
   for (let K = 1; K <= cap; K++) {
     let rss: number;
     try {
-      rss = residual(t, y, K);
+      rss = residual(t, y, K, maxFrequency);
     } catch (e) {
       // ESPRIT cannot estimate this many modes from this window: larger K cannot either.
       if (e instanceof LawfulError) break;
@@ -78,8 +88,8 @@ export function chooseOscillators(t: Float64Array, y: Float64Array[], maxK: numb
 }
 
 /** Sum of squared residuals over all channels of the ESPRIT fit of K modes and an offset. */
-function residual(t: Float64Array, y: Float64Array[], K: number): number {
-  const est = esprit(t, y, { order: K, offset: true });
+function residual(t: Float64Array, y: Float64Array[], K: number, maxFrequency: number): number {
+  const est = esprit(t, y, { order: K, offset: true, maxFrequency });
   const t0 = est.t0;
   let rss = 0;
   y.forEach((ch, c) => {
