@@ -148,4 +148,15 @@ describe('lawful forecast times', () => {
     const expected = model.forecast(t, series(0, 20, 0.05)).mean[0];
     rows.slice(1).forEach((l, i) => expect(l).toBe(`${t[i]},${expected[i]}`));
   });
+
+  it('every family forecasts finite numbers through the CLI', async () => {
+    for (const [name, model] of [['bank', bank], ['fourier', fourier], ['lstm', lstm]] as const) {
+      const r = await lawful(['forecast', damaged(model, `${name}-sound`, () => {}), '--from', csv('data.csv', 0, 20, 0.05), '--until', '22']);
+      expect(r.status, r.stderr).toBe(0);
+      const rows = r.stdout.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+      expect(rows).toHaveLength(40);
+      expect(rows.flat().every(Number.isFinite)).toBe(true);
+      expect(r.stderr).toBe(`${model.family}: 40 steps from t = 20 to 22\n`);
+    }
+  });
 });
