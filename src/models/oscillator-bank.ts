@@ -95,7 +95,7 @@ function bank(s: BankState): Fitted {
           .map((md, k) => ({ frequency: md.frequency, decay: md.decay, amplitude: md.channels.map((c) => c.amplitude), share: shares[k], negligible: shares[k] < NEGLIGIBLE_SHARE }))
           .sort((a, b) => a.frequency - b.frequency),
         sharesNote: `share: the mode's part of the modes' total energy over the training window (shares sum to 1); negligible below ${NEGLIGIBLE_SHARE * 100}%`,
-        ...(s.kChoice ? { oscillatorChoice: s.kChoice } : {}),
+        ...(s.kChoice ? { oscillatorChoice: structuredClone(s.kChoice) } : {}),
         modesNote: config.nonlinear
           ? 'normal modes of the bank linearised about rest (small angles); amplitudes of the model output on them'
           : 'normal modes: eigenvalues −decay ± i·frequency of the fitted system matrix; amplitude per observed channel at the window start',
