@@ -6,7 +6,7 @@
 // LawfulError (never a TypeError, a RangeError or a stack trace).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AbortError, LawfulError } from '../../src/core/errors.js';
+import { AbortError, DataError, LawfulError } from '../../src/core/errors.js';
 import type { Series } from '../../src/data/series.js';
 import type { Fitted, ModelFamily } from '../../src/models/base.js';
 import { families } from '../../src/models/index.js';
@@ -128,15 +128,27 @@ for (const family of families) {
       await expect(fitQuick(family, 7, ac.signal)).rejects.toThrow(AbortError);
     });
 
+    it('one parameter too many or too few is a DataError naming the file and params, as in every family', async () => {
+      const saved = (await fitQuick(family)).toJSON();
+      const more = { ...saved, params: [...saved.params, 0] };
+      const fewer = { ...saved, params: saved.params.slice(1) };
+      for (const damaged of saved.params.length ? [more, fewer] : [more]) {
+        expect(() => loadModel(damaged, 'm.json')).toThrow(DataError);
+        expect(() => loadModel(damaged, 'm.json')).toThrow(/^m\.json: params: /);
+        expect(() => family.load(damaged, 'm.json')).toThrow(/^m\.json: params: /);
+      }
+    });
+
     it('a mutated saved model (2,000 cases) loads and forecasts finite numbers, or is refused with a LawfulError', async () => {
       const saved = (await fitQuick(family)).toJSON();
       const outcome = { loaded: 0, refused: 0 };
       fc.assert(
-        fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (ms) => {
+        // As parsed JSON (NaN, Infinity and -0 survive) or as the text a file would hold.
+        fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), fc.boolean(), (ms, asText) => {
           const json = structuredClone(saved) as unknown as Record<string, unknown>;
           for (const m of ms) mutate(json, m);
           try {
-            const loaded = loadModel(json, 'mutated.json');
+            const loaded = loadModel(asText ? JSON.stringify(json) : json, 'mutated.json');
             const fcast = forecastFrom(loaded, train, times);
             expect(fcast.mean.every((c) => c.every(Number.isFinite))).toBe(true);
             loaded.model.describe();
