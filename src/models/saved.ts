@@ -55,11 +55,18 @@ export function fieldName(path: readonly PropertyKey[]): string {
   return s || '(the whole file)';
 }
 
-/** The DataError for a zod failure: the first bad field and what is wrong with it, one line. */
+/**
+ * The DataError for a zod failure: the first bad field and what is wrong with it, one line.
+ * Unknown keys go first: a model relabelled as another family shows its foreign options
+ * ("config: Unrecognized keys: "oscillators", …") rather than the first option it lacks.
+ */
 function damaged(error: z.ZodError, source: string): DataError {
-  const [first] = error.issues;
-  const more = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more problem${error.issues.length > 2 ? 's' : ''})` : '';
-  return new DataError(`${fieldName(first.path)}: ${first.message.replace(/\s+/g, ' ')}${more}`, { file: source });
+  const issues = [...error.issues].sort((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'));
+  const [first] = issues;
+  let message = first.message.replace(/\s+/g, ' ');
+  if (message.length > 160) message = `${message.slice(0, 157)}…`;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
+  return new DataError(`${fieldName(first.path)}: ${message}${more}`, { file: source });
 }
 
 /**
