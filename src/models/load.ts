@@ -83,6 +83,9 @@ export function assertFiniteForecast(fc: Forecast, family: string, source: strin
   }
 }
 
+/** Most forecast times asked for at once (80 MB per channel): beyond it, a typo, not a plan. */
+export const MAX_FORECAST_STEPS = 10_000_000;
+
 /**
  * Forecast times after `last` up to `until` (inclusive) every `dt`: last + i·dt, each
  * computed from i (a running sum drifts: 39.99999999999979), then rounded to the decimals
@@ -96,6 +99,9 @@ export function forecastTimes(last: number, until: number, dt: number, names = {
   const steps = Math.floor((until - last) / dt + 1e-9);
   if (steps < 1) {
     throw new ConfigError(`${until} is less than one step (${names.dt} ${dt}) after the data's last time ${last}: nothing to forecast; ask for ${names.until} ≥ ${roundTo(last + dt, decimalsOf(last, dt))}`, names.until);
+  }
+  if (steps > MAX_FORECAST_STEPS) {
+    throw new ConfigError(`${until} is ${steps} steps of ${dt} after the data's last time ${last}; at most ${MAX_FORECAST_STEPS} are forecast at once (raise ${names.dt} or lower ${names.until})`, names.until);
   }
   const d = decimalsOf(last, dt);
   return Float64Array.from({ length: steps }, (_, i) => roundTo(last + (i + 1) * dt, d));

@@ -157,6 +157,7 @@ export const oscillatorBankFamily: ModelFamily<OscillatorBankOptions> = {
       const bad = ch.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) throw new DataError(`channel ${train.names[c]} has a non-finite value at sample ${bad} (t = ${train.t[bad]})`);
     });
+    if (options.oscillators === 'auto') opts.onProgress?.({ fraction: 0, stage: `choosing K ≤ ${options.maxOscillators} (BIC of ESPRIT fits)` });
     const kChoice = options.oscillators === 'auto' ? chooseOscillators(train.t, train.y, options.maxOscillators) : undefined;
     const config: OscillatorBankConfig = { ...options, oscillators: kChoice?.K ?? (options.oscillators as number) };
     if (N < 4 * config.oscillators + 4) throw new DataError(`oscillator-bank with K = ${config.oscillators} needs at least ${4 * config.oscillators + 4} samples, got ${N}`);

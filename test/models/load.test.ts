@@ -27,6 +27,7 @@ describe('forecastTimes', () => {
     expect(() => forecastTimes(20, 21, 5, { until: '--until', dt: '--dt' })).toThrow(/^--until: 21 is less than one step \(--dt 5\).*--until ≥ 25$/);
     expect(() => forecastTimes(20, 21, 0)).toThrow(ConfigError);
     expect(() => forecastTimes(20, NaN, 0.1)).toThrow(/^until: must be a finite time/);
+    expect(() => forecastTimes(0, 1e12, 1e-6, { until: '--until', dt: '--dt' })).toThrow(/^--until: 1000000000000 is \d+ steps of 0\.000001 .*at most 10000000 .*raise --dt/);
     // A grid that is not decimal is left as computed (no rounding to a wrong grid).
     expect(forecastTimes(0, 1, 1 / 3)[2]).toBe(3 * (1 / 3));
   });
