@@ -93,8 +93,20 @@ export interface ModelFamily<C = Record<string, unknown>> {
   family: string;
   description: string;
   defaults: C;
+  /**
+   * A small configuration that fits in well under a second on a few hundred samples, for
+   * the contract test over every family (test/models/contract.test.ts) and smoke runs.
+   * Merged over `defaults`. Example: `{ hidden: 4, maxSteps: 20 }`.
+   */
+  quick?: Partial<C>;
   fit(spec: ModelSpec<C>, train: Series, opts: FitOptions): Promise<Fitted>;
-  load(saved: SavedModel): Fitted;
+  /**
+   * Rebuilds a fitted model from its saved form after checking the whole of it (the
+   * family's schema: config types and ranges, layout shapes, finite parameters of the right
+   * count, extra fields). A damaged form is a DataError naming `source` (a file path,
+   * default "saved model") and the first bad field, e.g. `params[3]` or `extra.dt`.
+   */
+  load(saved: SavedModel, source?: string): Fitted;
   /**
    * Checks a configuration (defaults filled in) without fitting: a `ConfigError` naming the
    * option, the same one `fit` would throw, so callers can refuse it before any work.

@@ -5,12 +5,16 @@
  * extrapolates periodic structure but knows nothing of damping or coupling, and it cannot
  * separate two frequencies closer than about 2π/T.
  */
-import { ConfigError, DataError } from '../core/errors.js';
+import { z } from 'zod';
+import { ConfigError, DataError, throwIfAborted } from '../core/errors.js';
 import { leastSquares } from '../core/linalg.js';
-import { LAWFUL_VERSION } from '../core/version.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
 import { uniformStep, type Series } from '../data/series.js';
+import { checkLayout, checkParamCount, param, savedHeader, trainingSchema, validateSaved } from './saved.js';
 import { periodogram, periodogramPeaks } from './spectral/periodogram.js';
+
+/** Most sinusoids a Fourier model may have: a saved `terms` beyond it is damage. */
+const MAX_TERMS = 1000;
 
 export interface FourierConfig {
   /** Number of sinusoids (periodogram peaks) fitted. Default 4. */
@@ -70,10 +74,7 @@ function fitted(s: FourierState): Fitted {
     },
     toJSON(): SavedModel {
       return {
-        format: 'lawful-model',
-        version: 1,
-        lawful: LAWFUL_VERSION,
-        family: 'fourier',
+        ...savedHeader('fourier'),
         config: { ...s.config },
         layout: [
           { name: 'omega', offset: 0, shape: [s.omega.length] },
@@ -86,6 +87,38 @@ function fitted(s: FourierState): Fitted {
   };
 }
 
+/**
+ * The saved form: `terms` sinusoids at most, layout [omega [n], coef [C, 1 + 2n]] with the
+ * channels of the training block, positive frequencies, finite coefficients.
+ */
+const fourierSavedSchema = z
+  .object({
+    family: z.literal('fourier'),
+    config: z.strictObject({ terms: z.number().int().min(1).max(MAX_TERMS) }),
+    layout: z.array(z.object({ name: z.string(), offset: z.number().int(), shape: z.array(z.number().int()) })),
+    params: z.array(param),
+    training: trainingSchema,
+  })
+  .loose()
+  .superRefine((m, ctx) => {
+    const nw = m.layout[0]?.shape[0];
+    const C = m.training.channels.length;
+    if (!(Number.isInteger(nw) && nw >= 1 && nw <= m.config.terms)) {
+      ctx.addIssue({ code: 'custom', path: ['layout', 0, 'shape'], message: `must hold between 1 and config.terms = ${m.config.terms} frequencies` });
+      return;
+    }
+    const expected = [
+      { name: 'omega', offset: 0, shape: [nw] },
+      { name: 'coef', offset: nw, shape: [C, 1 + 2 * nw] },
+    ];
+    const what = `a Fourier model of ${nw} sinusoids and ${C} channel${C > 1 ? 's' : ''}`;
+    checkLayout(m.layout, expected, ctx, what);
+    checkParamCount(m.params, nw + C * (1 + 2 * nw), ctx, what);
+    for (let k = 0; k < nw && k < m.params.length; k++) {
+      if (!(m.params[k] > 0)) ctx.addIssue({ code: 'custom', path: ['params', k], message: `frequency ${m.params[k]} is not positive` });
+    }
+  });
+
 function fmt(x: number): string {
   return Number(x.toPrecision(5)).toString();
 }
@@ -94,12 +127,14 @@ export const fourierFamily: ModelFamily<FourierConfig> = {
   family: 'fourier',
   description: 'Sum of sinusoids at the periodogram peaks of the training window, amplitudes by linear least squares.',
   defaults: { terms: 4 },
+  quick: { terms: 2 },
   check(config: FourierConfig): void {
     if (!Number.isInteger(config.terms) || config.terms < 1) throw new ConfigError(`must be a positive integer, got ${config.terms}`, 'terms');
   },
-  async fit(spec: ModelSpec<FourierConfig>, train: Series, _opts: FitOptions): Promise<Fitted> {
+  async fit(spec: ModelSpec<FourierConfig>, train: Series, opts: FitOptions): Promise<Fitted> {
     const config = { ...fourierFamily.defaults, ...spec.config };
     fourierFamily.check!(config);
+    throwIfAborted(opts.signal);
     const n = train.t.length;
     if (n < 2 * config.terms + 2) throw new DataError(`fourier with ${config.terms} terms needs at least ${2 * config.terms + 2} samples, got ${n}`);
     const dt = uniformStep(train.t, 'the training window');
@@ -112,18 +147,16 @@ export const fourierFamily: ModelFamily<FourierConfig> = {
     const coef = train.y.map((yc) => Array.from(leastSquares(B, n, P, yc, { ridge: 1e-12 * n })));
     return fitted({ omega, coef, names: [...train.names], config, training: { from: train.t[0], until: train.t[n - 1] } });
   },
-  load(saved: SavedModel): Fitted {
-    const nw = saved.layout[0].shape[0];
-    const [C, P] = saved.layout[1].shape;
-    const omega = saved.params.slice(0, nw);
-    const coef = Array.from({ length: C }, (_, c) => saved.params.slice(nw + c * P, nw + (c + 1) * P));
-    const names = saved.training?.channels ?? coef.map((_, c) => `y${c}`);
+  load(saved: SavedModel, source?: string): Fitted {
+    const m = validateSaved(fourierSavedSchema, saved, source);
+    const nw = m.layout[0].shape[0];
+    const [C, P] = m.layout[1].shape;
     return fitted({
-      omega,
-      coef,
-      names,
-      config: { terms: Number(saved.config.terms ?? nw) },
-      training: { from: saved.training?.from ?? 0, until: saved.training?.until ?? 0 },
+      omega: m.params.slice(0, nw),
+      coef: Array.from({ length: C }, (_, c) => m.params.slice(nw + c * P, nw + (c + 1) * P)),
+      names: [...m.training.channels],
+      config: { terms: m.config.terms },
+      training: { from: m.training.from, until: m.training.until },
     });
   },
 };

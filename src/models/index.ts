@@ -12,7 +12,7 @@ import { persistenceFamily } from './persistence.js';
 export type { Fitted, FitOptions, FitProgress, Forecast, ModelFamily, ModelSpec, ModelSummary, SavedModel } from './base.js';
 export { FitDivergedError } from './base.js';
 export { oscillatorBankFamily } from './oscillator-bank.js';
-export type { OscillatorBankConfig } from './oscillator-bank.js';
+export type { OscillatorBankConfig, OscillatorBankOptions } from './oscillator-bank.js';
 export { fourierFamily } from './fourier.js';
 export type { FourierConfig } from './fourier.js';
 export { persistenceFamily } from './persistence.js';

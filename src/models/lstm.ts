@@ -23,7 +23,6 @@ import { ConfigError, DataError, DivergenceError } from '../core/errors.js';
 import { Adam } from '../core/optim/adam.js';
 import { train as runTraining } from '../core/optim/train.js';
 import { Rng } from '../core/rng.js';
-import { LAWFUL_VERSION } from '../core/version.js';
 import { uniformStep, type Series } from '../data/series.js';
 import type { LstmShape } from '../nn/lstm.js';
 import { LstmWorkspace, initLstm, lstmForward, lstmLayout } from '../nn/lstm.js';
@@ -33,6 +32,8 @@ import { LstmState, lstmStep } from '../nn/lstm-step.js';
 import { FitDivergedError } from './base.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
 import { checkConfig, DEFAULTS, type LstmConfig } from './lstm/config.js';
+import { readSavedLstm } from './lstm/saved.js';
+import { savedHeader } from './saved.js';
 
 export type { LstmConfig } from './lstm/config.js';
 
@@ -164,7 +165,7 @@ class LstmFitted implements Fitted {
   toJSON(): SavedModel {
     const { layout } = lstmLayout(this.shape);
     return {
-      format: 'lawful-model', version: 1, lawful: LAWFUL_VERSION, family: 'lstm',
+      ...savedHeader('lstm'),
       config: { ...this.s.config }, layout, params: Array.from(this.s.theta),
       extra: { mean: this.s.mean, std: this.s.std, dt: this.s.dt, stepsTrained: this.s.stepsTrained, bestValLoss: this.s.bestValLoss },
       training: { ...this.s.training, channels: [...this.s.names] },
@@ -324,23 +325,12 @@ export const lstmFamily: ModelFamily<LstmConfig> = {
   family: 'lstm',
   description: 'One-layer LSTM with a linear readout, trained teacher-forced on sliding windows (black-box baseline).',
   defaults: DEFAULTS,
+  // Tiny on purpose: the contract test fits every family several times in seconds.
+  quick: { hidden: 3, window: 8, burnIn: 2, batch: 4, shares: 1, maxSteps: 12, evalEvery: 4, patience: 2, maxValidationTargets: 16 },
   fit: fitLstm,
   check: checkConfig,
   workersFor: (config) => (config.shares ?? DEFAULTS.shares) - 1,
-  load(saved: SavedModel): Fitted {
-    if (saved.family !== 'lstm') throw new ConfigError(`is "${saved.family}", not "lstm"`, 'family');
-    const cfg: LstmConfig = { ...DEFAULTS, ...(saved.config as Partial<LstmConfig>) };
-    checkConfig(cfg);
-    const extra = saved.extra as { mean: number[]; std: number[]; dt: number; stepsTrained: number; bestValLoss: number | null } | undefined;
-    if (!extra || !Array.isArray(extra.mean) || !Array.isArray(extra.std) || !(extra.dt > 0)) throw new ConfigError('lacks the normalisation (mean, std, dt) an LSTM needs', 'extra');
-    const C = extra.mean.length;
-    const names = saved.training?.channels ?? extra.mean.map((_, c) => `y${c}`);
-    const { size } = lstmLayout({ input: C, hidden: cfg.hidden, output: C });
-    if (saved.params.length !== size) throw new ConfigError(`has ${saved.params.length} entries; hidden = ${cfg.hidden} with ${C} channels needs ${size}`, 'params');
-    return new LstmFitted({
-      config: cfg, theta: Float64Array.from(saved.params), names, mean: extra.mean, std: extra.std, dt: extra.dt,
-      stepsTrained: extra.stepsTrained, bestValLoss: extra.bestValLoss,
-      training: { from: saved.training?.from ?? NaN, until: saved.training?.until ?? NaN },
-    });
+  load(saved: SavedModel, source?: string): Fitted {
+    return new LstmFitted(readSavedLstm(saved, source));
   },
 };

@@ -10,32 +10,30 @@
  * against cancelling oscillators (oscillator-bank/fit.ts).
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { ConfigError, DataError, DivergenceError } from '../core/errors.js';
-import { LAWFUL_VERSION } from '../core/version.js';
+import { DataError, DivergenceError, throwIfAborted } from '../core/errors.js';
 import { uniformStep, type Series } from '../data/series.js';
 import { FitDivergedError } from './base.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
+import { chooseOscillators } from './oscillator-bank/choose-k.js';
 import { fitBank } from './oscillator-bank/fit.js';
 import { BankLayout } from './oscillator-bank/params.js';
 import { bankTrajectoryModel } from './oscillator-bank/trajectory.js';
 import { trajectorySimulator } from './trajectory/paths.js';
-import { checkConfig, DEFAULTS, type OscillatorBankConfig } from './oscillator-bank/config.js';
+import { readSavedBank, type BankSaved } from './oscillator-bank/saved.js';
+import { checkConfig, DEFAULTS, type OscillatorBankConfig, type OscillatorBankOptions } from './oscillator-bank/config.js';
+import { savedHeader } from './saved.js';
 import { fitModeAmplitudes } from './spectral/esprit.js';
 
+export type { OscillatorBankConfig, OscillatorBankOptions } from './oscillator-bank/config.js';
 
-export type { OscillatorBankConfig } from './oscillator-bank/config.js';
-
-interface BankState {
-  config: OscillatorBankConfig;
-  lay: BankLayout;
-  theta: Float64Array;
-  t0: number;
-  dt: number;
-  until: number;
-  names: string[];
-}
+type BankState = BankSaved;
 
 const f5 = (x: number) => Number(x.toPrecision(5));
+
+/** Share of the modes' energy below which a mode is reported as negligible. */
+const NEGLIGIBLE_SHARE = 0.01;
+/** Couplings below this fraction of the largest ω² are printed as 0 (numerically absent). */
+const COUPLING_TOLERANCE = 1e-6;
 
 function bank(s: BankState): Fitted {
   const { lay, theta, config } = s;
@@ -74,10 +72,15 @@ function bank(s: BankState): Fitted {
       const amp = fitModeAmplitudes(tt, forecast(tt), lambdas, true, 'frequency');
       const omega = Array.from({ length: K }, (_, i) => f5(lay.omegaOf(theta, i)));
       const gamma = Array.from({ length: K }, (_, i) => f5(lay.gammaOf(theta, i)));
-      const couplings = Array.from({ length: lay.nPairs }, (_, p) => ({ i: lay.pairI[p] + 1, j: lay.pairJ[p] + 1, strength: f5(lay.couplingOf(theta, p)) }));
+      const tiny = COUPLING_TOLERANCE * Math.max(...omega.map((w) => w * w));
+      const couplings = Array.from({ length: lay.nPairs }, (_, p) => {
+        const c = lay.couplingOf(theta, p);
+        return { i: lay.pairI[p] + 1, j: lay.pairJ[p] + 1, strength: c < tiny ? 0 : f5(c) };
+      });
+      const shares = modeShares(tt, amp);
       const x = (i: number) => `x${i + 1}`;
       const equations = Array.from({ length: K }, (_, i) => {
-        const springs = couplings.filter((c) => c.i === i + 1 || c.j === i + 1).map((c) => ` − ${c.strength}·(${x(i)} − ${x((c.i === i + 1 ? c.j : c.i) - 1)})`);
+        const springs = couplings.filter((c) => c.strength > 0 && (c.i === i + 1 || c.j === i + 1)).map((c) => ` − ${c.strength}·(${x(i)} − ${x((c.i === i + 1 ? c.j : c.i) - 1)})`);
         const restoring = config.nonlinear ? `sin ${x(i)}` : x(i);
         return `${x(i)}'' = −${omega[i]}²·${restoring} − ${gamma[i]}·${x(i)}'${springs.join('')}`;
       });
@@ -90,8 +93,10 @@ function bank(s: BankState): Fitted {
         parameters: lay.size,
         equations,
         modes: amp.modes
-          .sort((a, b) => a.frequency - b.frequency)
-          .map((md) => ({ frequency: md.frequency, decay: md.decay, amplitude: md.channels.map((c) => c.amplitude) })),
+          .map((md, k) => ({ frequency: md.frequency, decay: md.decay, amplitude: md.channels.map((c) => c.amplitude), share: shares[k], negligible: shares[k] < NEGLIGIBLE_SHARE }))
+          .sort((a, b) => a.frequency - b.frequency),
+        sharesNote: `share: the mode's part of the modes' total energy over the training window (shares sum to 1); negligible below ${NEGLIGIBLE_SHARE * 100}%`,
+        ...(s.kChoice ? { oscillatorChoice: structuredClone(s.kChoice) } : {}),
         modesNote: config.nonlinear
           ? 'normal modes of the bank linearised about rest (small angles); amplitudes of the model output on them'
           : 'normal modes: eigenvalues −decay ± i·frequency of the fitted system matrix; amplitude per observed channel at the window start',
@@ -105,37 +110,59 @@ function bank(s: BankState): Fitted {
     },
     toJSON(): SavedModel {
       return {
-        format: 'lawful-model',
-        version: 1,
-        lawful: LAWFUL_VERSION,
-        family: 'oscillator-bank',
+        ...savedHeader('oscillator-bank'),
         config: { ...config },
         layout: lay.layout.map((b) => ({ ...b, shape: [...b.shape] })),
         params: Array.from(theta),
-        extra: { t0: s.t0, dt: s.dt },
+        extra: { t0: s.t0, dt: s.dt, ...(s.kChoice ? { kChoice: structuredClone(s.kChoice) } : {}) },
         training: { from: s.t0, until: s.until, channels: [...s.names] },
       };
     },
   };
 }
 
-export const oscillatorBankFamily: ModelFamily<OscillatorBankConfig> = {
+/**
+ * Each mode's share of the modes' total energy over the window at `t` (Σ over samples and
+ * channels of the mode's own signal squared), so the shares sum to 1. The model output
+ * itself is not needed: the amplitudes were fitted to it.
+ */
+function modeShares(t: Float64Array, amp: ReturnType<typeof fitModeAmplitudes>): number[] {
+  const energy = amp.modes.map((md) => {
+    let e = 0;
+    for (const a of md.channels) {
+      for (let i = 0; i < t.length; i++) {
+        const s = t[i] - amp.t0;
+        e += (a.amplitude * Math.exp(-md.decay * s) * Math.cos(md.frequency * s + a.phase)) ** 2;
+      }
+    }
+    return e;
+  });
+  const total = energy.reduce((a, e) => a + e, 0);
+  return energy.map((e) => (total > 0 ? Number((e / total).toPrecision(4)) : 0));
+}
+
+export const oscillatorBankFamily: ModelFamily<OscillatorBankOptions> = {
   family: 'oscillator-bank',
-  description: 'K coupled damped oscillators (stable by construction), ESPRIT-initialised, fitted by Levenberg–Marquardt / L-BFGS through the exact propagator.',
+  description: 'K coupled damped oscillators (stable by construction), ESPRIT-initialised, fitted by Levenberg–Marquardt / L-BFGS through the exact propagator; K chosen from the data unless given.',
   defaults: DEFAULTS,
+  quick: { oscillators: 'auto', maxOscillators: 3, restarts: 1, maxIterations: 30 },
   check: checkConfig,
-  async fit(spec: ModelSpec<OscillatorBankConfig>, train: Series, opts: FitOptions): Promise<Fitted> {
-    const config: OscillatorBankConfig = { ...DEFAULTS, ...spec.config };
-    checkConfig(config);
+  async fit(spec: ModelSpec<OscillatorBankOptions>, train: Series, opts: FitOptions): Promise<Fitted> {
+    const options: OscillatorBankOptions = { ...DEFAULTS, ...spec.config };
+    checkConfig(options);
+    throwIfAborted(opts.signal);
     if (train.y.length === 0) throw new DataError('oscillator-bank needs at least one channel');
     const dt = uniformStep(train.t, 'the training window');
     const N = train.t.length;
-    if (N < 4 * config.oscillators + 4) throw new DataError(`oscillator-bank with K = ${config.oscillators} needs at least ${4 * config.oscillators + 4} samples, got ${N}`);
     train.y.forEach((ch, c) => {
       const bad = ch.findIndex((v) => !Number.isFinite(v));
       if (bad >= 0) throw new DataError(`channel ${train.names[c]} has a non-finite value at sample ${bad} (t = ${train.t[bad]})`);
     });
-    const state = (lay: BankLayout, theta: Float64Array): BankState => ({ config, lay, theta, t0: train.t[0], dt, until: train.t[N - 1], names: [...train.names] });
+    if (options.oscillators === 'auto') opts.onProgress?.({ fraction: 0, stage: `choosing K ≤ ${options.maxOscillators} (BIC of ESPRIT fits)` });
+    const kChoice = options.oscillators === 'auto' ? chooseOscillators(train.t, train.y, options.maxOscillators) : undefined;
+    const config: OscillatorBankConfig = { ...options, oscillators: kChoice?.K ?? (options.oscillators as number) };
+    if (N < 4 * config.oscillators + 4) throw new DataError(`oscillator-bank with K = ${config.oscillators} needs at least ${4 * config.oscillators + 4} samples, got ${N}`);
+    const state = (lay: BankLayout, theta: Float64Array): BankState => ({ config, lay, theta, t0: train.t[0], dt, until: train.t[N - 1], names: [...train.names], kChoice });
     try {
       const r = await fitBank(train.t, train.y, dt, config, opts);
       return bank(state(r.lay, r.theta));
@@ -148,22 +175,7 @@ export const oscillatorBankFamily: ModelFamily<OscillatorBankConfig> = {
       throw e;
     }
   },
-  load(saved: SavedModel): Fitted {
-    if (saved.family !== 'oscillator-bank') throw new ConfigError(`expected an oscillator-bank model, got ${saved.family}`, 'family');
-    const config: OscillatorBankConfig = { ...DEFAULTS, ...(saved.config as Partial<OscillatorBankConfig>) };
-    const W = saved.layout.find((b) => b.name === 'W');
-    const C = W ? W.shape[0] : 1;
-    const lay = new BankLayout(config.oscillators, C);
-    if (saved.params.length !== lay.size) throw new DataError(`oscillator-bank K = ${lay.K} expects ${lay.size} parameters, the saved model has ${saved.params.length}`);
-    const extra = saved.extra as { t0: number; dt: number };
-    return bank({
-      config,
-      lay,
-      theta: Float64Array.from(saved.params),
-      t0: extra.t0,
-      dt: extra.dt,
-      until: saved.training?.until ?? extra.t0,
-      names: saved.training?.channels ?? Array.from({ length: C }, (_, c) => `y${c}`),
-    });
+  load(saved: SavedModel, source?: string): Fitted {
+    return bank(readSavedBank(saved, source));
   },
 };

@@ -3,9 +3,16 @@
  * the floor every family must clear (a forecast worse than persistence has learned nothing
  * about the dynamics).
  */
+import { z } from 'zod';
+import { throwIfAborted } from '../core/errors.js';
 import type { Series } from '../data/series.js';
-import type { Fitted, ModelFamily, SavedModel } from './base.js';
-import { LAWFUL_VERSION } from '../core/version.js';
+import type { FitOptions, Fitted, ModelFamily, SavedModel } from './base.js';
+import { savedHeader, validateSaved } from './saved.js';
+
+/** Nothing is fitted, so nothing may be saved: no options, no layout, no parameters. */
+const persistenceSavedSchema = z
+  .object({ family: z.literal('persistence'), config: z.strictObject({}), layout: z.array(z.never()).max(0), params: z.array(z.number()).max(0) })
+  .loose();
 
 type PersistenceConfig = Record<string, never>;
 
@@ -30,7 +37,7 @@ function persistence(): Fitted {
       return { family: 'persistence', parameters: 0, equations: ['y(t + Δt) = y(t)'] };
     },
     toJSON(): SavedModel {
-      return { format: 'lawful-model', version: 1, lawful: LAWFUL_VERSION, family: 'persistence', config: {}, layout: [], params: [] };
+      return { ...savedHeader('persistence'), config: {}, layout: [], params: [] };
     },
   };
 }
@@ -39,10 +46,13 @@ export const persistenceFamily: ModelFamily<PersistenceConfig> = {
   family: 'persistence',
   description: 'The last observed value carried forward: the floor every family must clear.',
   defaults: {},
-  async fit() {
+  quick: {},
+  async fit(_spec, _train, opts: FitOptions) {
+    throwIfAborted(opts.signal);
     return persistence();
   },
-  load() {
+  load(saved: SavedModel, source?: string) {
+    validateSaved(persistenceSavedSchema, saved, source);
     return persistence();
   },
 };

@@ -17,7 +17,7 @@ export function registerFit(program: Command): void {
     .argument('<data>', 'a CSV, TSV, JSON, JSON Lines or Parquet file: a time column and one or more channels')
     .summary('fit model families to your data and compare how they extrapolate')
     .description('Fit model families to your data on one split and compare how they extrapolate.')
-    .option('--model <family>', `family to fit (repeatable): ${families.map((f) => f.family).join(', ')}`, collect)
+    .option('--model <family>', `family to fit (repeatable): ${families.map((f) => f.family).join(', ')}; oscillator-bank chooses its K ≤ 8 from the data unless --config sets "oscillators"`, collect)
     .option('--config <file.json>', 'per-family config overrides, e.g. {"oscillator-bank": {"oscillators": 2}}')
     .option('--train-until <t>', 'end of the training window, on the data\'s clock')
     .option('--train-fraction <f>', 'or: the training window as a fraction of the time span (default 0.7)')

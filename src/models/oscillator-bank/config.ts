@@ -1,9 +1,18 @@
 /** The oscillator bank's configuration: its fields, defaults and validation. */
 import { ConfigError } from '../../core/errors.js';
 
+/**
+ * The configuration a bank is fitted with, K resolved to a number (what the fit internals
+ * and a saved model hold).
+ */
 export interface OscillatorBankConfig {
-  /** Number of oscillators K (latent state 2K). Default 4. */
+  /** Number of oscillators K (latent state 2K). */
   oscillators: number;
+  /**
+   * Largest K tried when `oscillators` is 'auto' (choose-k.ts). Default 8: the cost of the
+   * choice grows with it, and a single observed signal rarely resolves more modes.
+   */
+  maxOscillators: number;
   /** Pendulum bank: −ω² sin x instead of −ω² x, stepped by RK4 (no exact propagator). Default false. */
   nonlinear: boolean;
   /** RK4 steps per sampling interval for the nonlinear bank. Default 1. */
@@ -58,8 +67,20 @@ export interface OscillatorBankConfig {
   cancellationPenalty: number;
 }
 
-export const DEFAULTS: OscillatorBankConfig = {
-  oscillators: 4,
+/**
+ * The family's options: as OscillatorBankConfig, but K may be left to the data.
+ * `oscillators`: a positive integer, or 'auto' (default) to choose K ≤ `maxOscillators`
+ * by an information criterion on ESPRIT fits of the window (choose-k.ts). Example: `2`.
+ */
+export type OscillatorBankOptions = Omit<OscillatorBankConfig, 'oscillators'> & { oscillators: number | 'auto' };
+
+/** Cap on K (given or chosen) and on `substeps`: beyond them a fit or forecast cannot finish. */
+export const MAX_OSCILLATORS = 64;
+export const MAX_SUBSTEPS = 1000;
+
+export const DEFAULTS: OscillatorBankOptions = {
+  oscillators: 'auto',
+  maxOscillators: 8,
   nonlinear: false,
   substeps: 1,
   observation: 'projected',
@@ -75,17 +96,33 @@ export const DEFAULTS: OscillatorBankConfig = {
   cancellationPenalty: 0.03,
 };
 
-export function checkConfig(c: OscillatorBankConfig): void {
-  const int = (v: number, name: string, min: number) => {
-    if (!Number.isInteger(v) || v < min) throw new ConfigError(`must be an integer ≥ ${min}, got ${v}`, name);
+/**
+ * Refuses a configuration that cannot work, with a ConfigError naming the option: every
+ * numeric option must be a finite number in its range (negative, zero where meaningless,
+ * NaN and ±Infinity are refused), every enumerated one one of its values.
+ */
+export function checkConfig(c: OscillatorBankOptions): void {
+  const num = (name: keyof OscillatorBankOptions, ok: (v: number) => boolean, range: string) => {
+    const v = c[name] as unknown;
+    if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v)) throw new ConfigError(`must be ${range}, got ${typeof v === 'string' ? JSON.stringify(v) : String(v)}`, name);
   };
-  int(c.oscillators, 'oscillators', 1);
-  int(c.substeps, 'substeps', 1);
-  int(c.restarts, 'restarts', 1);
-  int(c.maxIterations, 'maxIterations', 0);
-  int(c.adamSteps, 'adamSteps', 0);
-  if (!(c.holdout > 0 && c.holdout < 0.5)) throw new ConfigError(`must be in (0, 0.5), got ${c.holdout}`, 'holdout');
+  const int = (name: keyof OscillatorBankOptions, min: number, max = Number.MAX_SAFE_INTEGER) =>
+    num(name, (v) => Number.isInteger(v) && v >= min && v <= max, max < Number.MAX_SAFE_INTEGER ? `an integer in [${min}, ${max}]` : `an integer ≥ ${min}`);
+  if (c.oscillators !== 'auto') int('oscillators', 1, MAX_OSCILLATORS);
+  int('maxOscillators', 1, MAX_OSCILLATORS);
+  int('substeps', 1, MAX_SUBSTEPS);
+  int('restarts', 1);
+  int('maxIterations', 0);
+  int('adamSteps', 0);
+  num('holdout', (v) => v > 0 && v < 0.5, 'in (0, 0.5)');
+  num('perturbation', (v) => v > 0, 'a positive number');
+  num('adamLr', (v) => v > 0, 'a positive number');
+  num('adamThreshold', (v) => v >= 0, 'a number ≥ 0 (0 sends every fit through Adam first)');
+  num('adamStop', (v) => v > 0, 'a positive number');
+  num('relTol', (v) => v > 0 && v < 1, 'in (0, 1)');
+  num('cancellationPenalty', (v) => v >= 0, 'a number ≥ 0 (0 turns the penalty off)');
+  if (typeof c.nonlinear !== 'boolean') throw new ConfigError(`must be true or false, got ${JSON.stringify(c.nonlinear)}`, 'nonlinear');
   if (c.observation !== 'projected' && c.observation !== 'learned') {
-    throw new ConfigError(`must be 'projected' or 'learned', got ${String(c.observation)}`, 'observation');
+    throw new ConfigError(`must be 'projected' or 'learned', got ${JSON.stringify(c.observation)}`, 'observation');
   }
 }
