@@ -9,6 +9,7 @@
  */
 import { formatCount, formatMetric, formatSeconds, isFiniteMetric } from './format.js';
 import type { Metrics, Results } from './results.js';
+import { displayText } from './vega-text.js';
 
 /** Input of `renderHtml`. */
 export interface HtmlInput {
@@ -23,9 +24,9 @@ export interface HtmlInput {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for HTML element content and quoted attribute values. */
+/** Escapes text for HTML element content and quoted attribute values; characters HTML cannot hold are shown (NUL → ␀, vega-text.ts). */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+  return displayText(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 /** Anything in an SVG that could run code when inlined: script elements, event handlers, javascript: URLs, foreign HTML. */

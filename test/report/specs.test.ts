@@ -29,7 +29,9 @@ describe('forecastFigureSpec', () => {
     for (const [i, panel] of spec.vconcat.entries()) {
       const lines = panel.layer.filter((l) => l.mark.type === 'line');
       expect(lines.map((l) => l.data.name)).toEqual(['truth', `model${i}`]);
-      expect(lines.map((l) => l.encoding.color.datum)).toEqual(['truth', ['oscillator-bank K=4', 'LSTM'][i]]);
+      // Colour is keyed by the legend label carried in the data rows, never by a constant in the spec.
+      expect(lines.map((l) => l.encoding.color.field)).toEqual(['k', 'k']);
+      expect(lines.map((l) => (spec.datasets[l.data.name][0] as unknown as { k: string }).k)).toEqual(['truth', ['oscillator-bank K=4', 'LSTM'][i]]);
       expect(lines.every((l) => l.mark.clip === true)).toBe(true);
     }
   });
