@@ -8,7 +8,7 @@ import { ConfigError } from '../core/errors.js';
 import { decimateMinMax } from './decimate.js';
 import { formatMetric } from './format.js';
 import { FIGURE_FRAME, INK, LEGEND_FONT_SIZE, LEGEND_LABEL_LIMIT, OKABE_ITO, RULE_COLOUR } from './theme.js';
-import { displayText, vegaTextExpr, vegaTitle } from './vega-text.js';
+import { displayText, vegaTextExpr, vegaTitle, vegaTitleText } from './vega-text.js';
 
 /** A top-level Vega-Lite spec (v6). */
 export type VegaLiteSpec = TopLevelSpec;
@@ -166,11 +166,6 @@ function modelLabels(m: FigureModel): { prediction: string; freeRun?: string } {
   return m.freeRun ? { prediction: oneStepLabel(name), freeRun: freeRunLabel(name) } : { prediction: name };
 }
 
-/** A title holding user text: Vega reads a plain string, or an expression where it would misread one (vega-text.ts). */
-function titleText(text: string): string | { expr: string } {
-  const t = vegaTitle(text);
-  return typeof t === 'string' ? t : { expr: vegaTextExpr(text) };
-}
 
 /**
  * The forecast figure of the talk: one panel per model, stacked on a shared time axis.
@@ -278,7 +273,7 @@ export function forecastFigureSpec(input: FigureInput, options: FigureOptions = 
   // The figure's title names the channel (one figure per channel of a multi-channel fit).
   const named = input.channel !== undefined ? `channel ${displayText(input.channel)}` : undefined;
   const heading = input.title !== undefined
-    ? { text: titleText(input.title), ...(named ? { subtitle: named } : {}) }
+    ? { text: vegaTitleText(input.title), ...(named ? { subtitle: named } : {}) }
     : named ? { text: named } : undefined;
   const spec: VegaLiteSpec = {
     ...FIGURE_FRAME,

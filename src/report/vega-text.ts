@@ -52,3 +52,9 @@ export function vegaTitle(text: string): string | { signal: string } {
   const shown = displayText(text);
   return misreadByVega(shown) ? { signal: vegaTextExpr(shown) } : shown;
 }
+
+/** The `text` of a Vega-Lite title (`TitleParams.text`) holding `text`: the plain string, or an expression (`{ expr }`) where Vega would misread it. */
+export function vegaTitleText(text: string): string | { expr: string } {
+  const shown = displayText(text);
+  return misreadByVega(shown) ? { expr: vegaTextExpr(shown) } : shown;
+}
