@@ -12,3 +12,4 @@ export * from './write.js';
 export * from './textmetrics.js';
 export * from './theme.js';
 export * from './vega-text.js';
+export * from './config-text.js';

@@ -2,6 +2,7 @@
  * Terminal text of `lawful runs list` and `lawful runs show`. Plain text from records, no
  * Node imports.
  */
+import { formatConfig } from '../report/config-text.js';
 import { formatMetric, formatSeconds, isFiniteMetric } from '../report/format.js';
 import type { ModelResult } from '../report/results.js';
 import { formatTable } from '../report/table.js';
@@ -85,7 +86,7 @@ export function formatRunDetail(run: RunRecord): string {
     field('truth', r.data.truth === 'clean' ? 'the clean signal' : 'the observations');
     field('split', `trained on [${r.split.trainFrom}, ${r.split.trainUntil}], forecast to ${r.split.until} · seed ${r.seed} · lawful ${r.lawful}`);
   }
-  out.push('', 'config', indent(JSON.stringify(run.config, null, 2)));
+  out.push('', 'config', indent(formatConfig(run.config)));
   if (r) out.push('', 'metrics', indent(formatTable(r.models, { until: r.split.until }).trimEnd()));
   if (run.files && Object.keys(run.files).length) {
     const width = Math.max(...Object.keys(run.files).map((k) => k.length));
