@@ -100,6 +100,9 @@ interface Point {
   vpt: number;
   vptShown: string;
   never: boolean;
+  /** Order of the model's row and of the run's slot: sorting by a field keeps names out of Vega expressions (report/vega-text.ts). */
+  modelOrder: number;
+  runOrder: number;
 }
 
 /** The run label and model name of a point, as they are drawn (names are data, report/vega-text.ts). */
@@ -127,7 +130,9 @@ export function compareFigureSpec(runs: readonly ComparedRun[], options: Compare
   const place = (x: number | null): number => (!isFiniteMetric(x) ? hi : Math.max(lo, x));
   const shown = (x: number | null): string => (isFiniteMetric(x) ? formatMetric(x) : 'diverged');
   const labels = runs.map((r) => displayText(runLabel(r)));
-  const points: Point[] = runs.flatMap((r) =>
+  const modelOrder = new Map<string, number>();
+  for (const r of runs) for (const m of r.results.models) if (!modelOrder.has(displayText(m.name))) modelOrder.set(displayText(m.name), modelOrder.size);
+  const points: Point[] = runs.flatMap((r, runOrder) =>
     r.results.models.map((m: ModelResult) => {
       const never = m.metrics.validPredictionTime >= r.results.split.until;
       return {
@@ -142,6 +147,8 @@ export function compareFigureSpec(runs: readonly ComparedRun[], options: Compare
         vpt: m.metrics.validPredictionTime,
         vptShown: never ? `never (≥ ${formatMetric(r.results.split.until)})` : formatMetric(m.metrics.validPredictionTime),
         never,
+        modelOrder: modelOrder.get(displayText(m.name))!,
+        runOrder,
       };
     }),
   );
@@ -151,14 +158,13 @@ export function compareFigureSpec(runs: readonly ComparedRun[], options: Compare
   const every = Math.max(1, Math.ceil((e1 - e0 + 1) / 6));
   const decades: number[] = [];
   for (let e = e0; e <= e1; e += every) decades.push(10 ** e);
-  const models = [...new Set(points.map((p) => p.model))];
   const tMin = Math.min(...runs.map((r) => r.results.split.trainUntil));
   const tMax = Math.max(...runs.map((r) => r.results.split.until));
 
   // The height step is one run's slot (yOffset); a model's row is one slot per run, plus padding.
   const height = { step: barHeight };
-  const y = { field: 'model', type: 'nominal' as const, sort: models, title: null, scale: { paddingInner: 0.35, paddingOuter: 0.2 } };
-  const yOffset = { field: 'run', type: 'nominal' as const, sort: labels, scale: { paddingInner: 0.15 } };
+  const y = { field: 'model', type: 'nominal' as const, sort: { field: 'modelOrder', op: 'min' as const }, title: null, scale: { paddingInner: 0.35, paddingOuter: 0.2 } };
+  const yOffset = { field: 'run', type: 'nominal' as const, sort: { field: 'runOrder', op: 'min' as const }, scale: { paddingInner: 0.15 } };
   const noLabels = { ...y, axis: { labels: false, ticks: false } };
   const color = {
     field: 'run',

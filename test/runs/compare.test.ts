@@ -114,3 +114,16 @@ describe('runs compare across runs that differ', () => {
     expect(height).toBeGreaterThan(2 * 24 * 6);
   }, 20_000);
 });
+
+describe('runs compare: names are data', () => {
+  it('draws models and commands named after Object.prototype members, rows in the order given', async () => {
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      const x = run('aaaa1111bbbb2222', 'demo', [model(name, 'x', 0.1, 0.2, 12), model('lstm', 'lstm', 0.01, null, 10)]);
+      const y = run('bbbb1111cccc2222', name, [model(name, 'x', 0.1, 0.3, 13)]);
+      const svg = await renderSvg(compareFigureSpec(comparable([x, y])));
+      const labels = [...svg.matchAll(/<g class="mark-text role-axis-label"[^>]*>(.*?)<\/g>/g)].map((g) => [...g[1].matchAll(/>([^<]*)<\/text>/g)].map((m) => m[1]));
+      expect(labels.some((l) => l.join('|') === `${name}|lstm`), name).toBe(true); // the model rows, in order
+      expect(svg).toContain(`>bbbb1111 ${name}</text>`); // the legend
+    }
+  }, 30_000);
+});
