@@ -10,7 +10,7 @@
 import { formatConfig, formatEquation } from './config-text.js';
 import { formatCount, formatMetric, formatSeconds, isFiniteMetric } from './format.js';
 import type { Metrics, Results } from './results.js';
-import { displayText } from './vega-text.js';
+import { displayBlockText } from './vega-text.js';
 
 /** Input of `renderHtml`. */
 export interface HtmlInput {
@@ -25,9 +25,9 @@ export interface HtmlInput {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for HTML element content and quoted attribute values; characters HTML cannot hold are shown (NUL → ␀, vega-text.ts). */
+/** Escapes text for HTML element content and quoted attribute values; control characters but tab and line breaks are shown (NUL → ␀, vega-text.ts). */
 export function escapeHtml(text: string): string {
-  return displayText(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);
+  return displayBlockText(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 /** Anything in an SVG that could run code when inlined: script elements, event handlers, javascript: URLs, foreign HTML. */

@@ -29,6 +29,14 @@ export function displayText(text: string): string {
   });
 }
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSHOWABLE_IN_BLOCK = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** As `displayText`, for multi-line text (a <pre> block, a JSON dump): tab, LF and CR stay as they are. */
+export function displayBlockText(text: string): string {
+  return text.replace(UNSHOWABLE_IN_BLOCK, (c) => displayText(c));
+}
+
 /** True when vega's expression parser would misread `text` as a literal (see the file comment). */
 function misreadByVega(text: string): boolean {
   return text in Object.prototype;

@@ -36,7 +36,7 @@ describe('configuration as shown', () => {
     results.models[0].describe.equations = ['y = 0.61·x1 + -0.4265'];
     const html = renderHtml({ results });
     expect(html).toContain('<code>y = 0.61·x1 − 0.4265</code>');
-    expect(html).toContain('&quot;smallAngle&quot;: true');
+    expect(html).toContain('&quot;smallAngle&quot;: true,\n');
     expect(html).toContain('&quot;coupling&quot;: &quot;chain&quot;');
     const run: RunRecord = { id: 'aaaa1111bbbb2222', command: 'demo', status: 'completed', startedAt: '2026-11-26T13:42:03.120Z', config, argv: ['demo'], pid: 1, host: 'h', results };
     const text = formatRunDetail(run);

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { renderPng, renderSvg } from '../../src/report/render.js';
 import { forecastFigureSpec } from '../../src/report/specs.js';
 import { formatTable } from '../../src/report/table.js';
-import { displayText, vegaTextExpr } from '../../src/report/vega-text.js';
+import { escapeHtml } from '../../src/report/html.js';
+import { displayBlockText, displayText, vegaTextExpr } from '../../src/report/vega-text.js';
 import { formatRunList } from '../../src/runs/format.js';
 import { exampleResults } from './fixtures.js';
 
@@ -51,6 +52,8 @@ describe('names are data in figures', () => {
   it('keeps printable text as it is and writes expressions that evaluate to the name', () => {
     expect(displayText('θ₁ [rad] — "a" & <b>\t')).toBe('θ₁ [rad] — "a" & <b>␉');
     expect(displayText('😀')).toBe('😀'); // a surrogate pair is one character, kept
+    expect(displayBlockText('a\tb\r\nc\u0000')).toBe('a\tb\r\nc␀'); // blocks keep their layout
+    expect(escapeHtml('{\n  "a\u0000": 1\n}')).toBe('{\n  &quot;a␀&quot;: 1\n}');
     expect(vegaTextExpr('lstm')).toBe('"lstm"');
     // The expression is a JS expression too: evaluate it as one.
     for (const name of PROTOTYPE_NAMES) expect(new Function(`return ${vegaTextExpr(name)}`)()).toBe(name);
