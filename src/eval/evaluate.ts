@@ -41,6 +41,12 @@ export interface Evaluation {
   metrics: Omit<ModelMetrics, 'fitSeconds'>;
   /** The prediction on the truth's clock: native in-window prediction, then the forecast (for figures). */
   prediction: Float64Array[];
+  /**
+   * One-step (teacher-forced) families only: the free-running in-window prediction behind
+   * `nrmseInFreeRun`, per channel on the truth's clock, NaN outside [end of the warm-up, trainUntil].
+   * Figures draw it beside the one-step curve, so one step ahead is not mistaken for a fit.
+   */
+  freeRun?: Float64Array[];
 }
 
 /** Index of the first sample with t > x (binary search). */
@@ -106,5 +112,6 @@ export function evaluate(fitted: Fitted, opts: EvaluateOptions): Evaluation {
       validPredictionTime: validPredictionTime(t, truth.y, prediction, scale, b, e, opts.vptThreshold ?? 0.2),
     },
     prediction,
+    ...(nativeIn ? { freeRun: freeFull } : {}),
   };
 }

@@ -7,8 +7,10 @@
  * escaped, and a Content-Security-Policy forbids scripts, so a model called
  * `<script>…</script>` is shown as text and nothing in the page can run.
  */
+import { formatConfig, formatEquation } from './config-text.js';
 import { formatCount, formatMetric, formatSeconds, isFiniteMetric } from './format.js';
 import type { Metrics, Results } from './results.js';
+import { displayBlockText } from './vega-text.js';
 
 /** Input of `renderHtml`. */
 export interface HtmlInput {
@@ -23,9 +25,9 @@ export interface HtmlInput {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Escapes text for HTML element content and quoted attribute values. */
+/** Escapes text for HTML element content and quoted attribute values; control characters but tab and line breaks are shown (NUL → ␀, vega-text.ts). */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+  return displayBlockText(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 }
 
 /** Anything in an SVG that could run code when inlined: script elements, event handlers, javascript: URLs, foreign HTML. */
@@ -92,7 +94,7 @@ function modelDetails(results: Results): string {
   return results.models
     .map((m) => {
       const eqs = m.describe.equations?.length
-        ? `<ul class="equations">${m.describe.equations.map((e) => `<li><code>${escapeHtml(e)}</code></li>`).join('')}</ul>`
+        ? `<ul class="equations">${m.describe.equations.map((e) => `<li><code>${escapeHtml(formatEquation(e))}</code></li>`).join('')}</ul>`
         : '';
       return `<details><summary>${escapeHtml(m.name)}</summary>${eqs}<pre>${escapeHtml(JSON.stringify(m.describe, null, 2))}</pre></details>`;
     })
@@ -144,7 +146,7 @@ ${modelsTable(r)}
 <h2>What the models learned</h2>
 ${modelDetails(r)}
 <h2>Configuration</h2>
-<pre>${escapeHtml(JSON.stringify(r.config, null, 2))}</pre>
+<pre>${escapeHtml(formatConfig(r.config))}</pre>
 </main>
 </body>
 </html>

@@ -10,3 +10,6 @@ export * from './specs.js';
 export * from './table.js';
 export * from './write.js';
 export * from './textmetrics.js';
+export * from './theme.js';
+export * from './vega-text.js';
+export * from './config-text.js';

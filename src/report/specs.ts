@@ -7,6 +7,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import { ConfigError } from '../core/errors.js';
 import { decimateMinMax } from './decimate.js';
 import { formatMetric } from './format.js';
+import { FIGURE_FRAME, INK, LEGEND_FONT_SIZE, LEGEND_LABEL_LIMIT, OKABE_ITO, RULE_COLOUR } from './theme.js';
+import { displayText, vegaTextExpr, vegaTitle, vegaTitleText } from './vega-text.js';
 
 /** A top-level Vega-Lite spec (v6). */
 export type VegaLiteSpec = TopLevelSpec;
@@ -14,18 +16,34 @@ export type VegaLiteSpec = TopLevelSpec;
 type ConcatView = Extract<VegaLiteSpec, { vconcat: unknown }>['vconcat'][number];
 type Layer = Extract<ConcatView, { layer: unknown }>['layer'][number];
 
+/** One model of the forecast figure. */
+export interface FigureModel {
+  /** Display name; any string (names are data, vega-text.ts). */
+  name: string;
+  /** The prediction at `t`: native in-window prediction, then the forecast; NaN where the model gives none. */
+  prediction: Float64Array;
+  /** Beyond-window NRMSE, for the panel title; null or non-finite reads "diverged". */
+  nrmseOut: number | null;
+  /**
+   * For a one-step (teacher-forced) family: its free-running in-window prediction at `t`
+   * (NaN elsewhere), drawn dashed, so one step ahead is not mistaken for a fit
+   * (eval/evaluate.ts `Evaluation.freeRun`). Absent: the prediction is drawn alone.
+   */
+  freeRun?: Float64Array;
+}
+
 /** Data of the forecast figure: one truth channel and every model's prediction on one clock. */
 export interface FigureInput {
   /** Common clock, strictly increasing. */
   t: Float64Array;
   /** One channel of the truth at `t` (one figure per channel when the data has several). */
   truth: Float64Array;
-  /** Name of the channel, used as the y-axis label; default "y". */
+  /** Name of the channel: the y-axis label, and named under the figure title. Default "y", not named. */
   channel?: string;
   /** Trained on [trainFrom, trainUntil], forecast (trainUntil, until]; the time axis spans it. */
   split: { trainFrom: number; trainUntil: number; until: number };
-  /** One panel each, in this order. `prediction` is at `t`, NaN where the model gives none. */
-  models: { name: string; prediction: Float64Array; nrmseOut: number | null }[];
+  /** One panel each, in this order. */
+  models: FigureModel[];
   /** Figure title; default none. */
   title?: string;
 }
@@ -50,17 +68,21 @@ export interface FigureOptions {
   palette?: string[];
 }
 
-/**
- * Okabe & Ito (2008) colours, distinguishable with every common colour-vision deficiency;
- * their black is the truth's, and their yellow is left out (too faint on white).
- */
-export const OKABE_ITO = ['#D55E00', '#0072B2', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
+export { FIGURE_FONT, OKABE_ITO } from './theme.js';
 
-const TRUTH_COLOUR = '#1b1b1b';
+const TRUTH_COLOUR = INK;
 const WINDOW_FILL = '#ebebeb';
-const RULE_COLOUR = '#6b6b6b';
-/** A font stack that browsers resolve to their sans-serif and resvg to DejaVu Sans. */
-export const FIGURE_FONT = 'Helvetica Neue, Helvetica, Arial, DejaVu Sans, sans-serif';
+/** Dash of a free-running in-window curve (px on, px off); solid lines have none. */
+const FREE_RUN_DASH = [5, 3];
+const SOLID: number[] = [1, 0];
+
+/** Legend label of a one-step family's in-window curves. */
+export function oneStepLabel(name: string): string {
+  return `${name} (one step ahead, teacher-forced)`;
+}
+export function freeRunLabel(name: string): string {
+  return `${name} (free run in window)`;
+}
 
 /** Panel title: "<name> — beyond-window NRMSE 0.034"; "∞" for +Infinity, "diverged" for NaN/null. */
 export function panelTitle(name: string, nrmseOut: number | null): string {
@@ -69,9 +91,7 @@ export function panelTitle(name: string, nrmseOut: number | null): string {
   return `${name} — beyond-window NRMSE ${formatMetric(nrmseOut)}`;
 }
 
-/** Legend label size in px, the longest label shown in full, and the width of one character (DejaVu Sans, about 0.58 em). */
-const LEGEND_FONT_SIZE = 11.5;
-const LEGEND_LABEL_LIMIT = 320;
+/** Width of one legend character (DejaVu Sans, about 0.58 em). */
 const LEGEND_CHAR_WIDTH = 0.58 * LEGEND_FONT_SIZE;
 
 /**
@@ -86,15 +106,18 @@ function legendColumnsFor(labels: string[], width: number): number | undefined {
   return Math.max(1, Math.floor(width / Math.max(...labels.map(entry))));
 }
 
+/** A point of a line: time, value, segment (NaN gaps split a line), and the line's legend label. */
 interface Row {
   t: number;
   y: number;
   s: number;
+  /** The legend label, as data: a name in a data row is never read as code (vega-text.ts). */
+  k: string;
 }
 
-function rows(t: ArrayLike<number>, y: ArrayLike<number>, maxPoints: number): Row[] {
+function rows(t: ArrayLike<number>, y: ArrayLike<number>, maxPoints: number, label: string): Row[] {
   const d = decimateMinMax(t, y, maxPoints);
-  return d.t.map((ti, i) => ({ t: ti, y: d.y[i], s: d.segment[i] }));
+  return d.t.map((ti, i) => ({ t: ti, y: d.y[i], s: d.segment[i], k: label }));
 }
 
 /** Indices [a, b) of the samples with lo <= t <= hi (t increasing). */
@@ -117,6 +140,9 @@ function checkInput(input: FigureInput): void {
     if (m.prediction.length !== n) {
       throw new ConfigError(`prediction of "${m.name}" has ${m.prediction.length} samples, t has ${n}`, 'models');
     }
+    if (m.freeRun && m.freeRun.length !== n) {
+      throw new ConfigError(`free run of "${m.name}" has ${m.freeRun.length} samples, t has ${n}`, 'models');
+    }
   }
 }
 
@@ -134,12 +160,22 @@ function finiteRange(y: Float64Array, a: number, b: number): [number, number] | 
   return lo <= hi ? [lo, hi] : undefined;
 }
 
+/** The legend entries of one model: its prediction, and its free run when it has one. */
+function modelLabels(m: FigureModel): { prediction: string; freeRun?: string } {
+  const name = displayText(m.name);
+  return m.freeRun ? { prediction: oneStepLabel(name), freeRun: freeRunLabel(name) } : { prediction: name };
+}
+
+
 /**
  * The forecast figure of the talk: one panel per model, stacked on a shared time axis.
  * Each panel draws the truth as a dark line, the model's prediction over it in its own
  * colour, the training window shaded grey, and a dashed rule where the forecast starts;
- * its title gives the beyond-window NRMSE. Lines are min/max-decimated; the y-scale is the
- * truth's range padded by `yPadding`, and predictions are clipped to it.
+ * its title gives the beyond-window NRMSE. A one-step (teacher-forced) family's panel
+ * also draws its free-running in-window curve, dashed, and the legend says which is
+ * which. Lines are min/max-decimated; the y-scale is the truth's range padded by
+ * `yPadding`, and predictions are clipped to it. Any channel or model name works:
+ * names travel as data (vega-text.ts).
  */
 export function forecastFigureSpec(input: FigureInput, options: FigureOptions = {}): VegaLiteSpec {
   checkInput(input);
@@ -162,24 +198,36 @@ export function forecastFigureSpec(input: FigureInput, options: FigureOptions = 
   const yCeil = yDomain[1] + 2 * span;
   const clamp = (v: number): number => (Number.isNaN(v) ? NaN : Math.min(yCeil, Math.max(yFloor, v)));
 
+  const labels = input.models.map(modelLabels);
+  // The truth keeps its own legend entry (and colour) even next to a model called "truth".
+  const truthLabel = labels.some((l) => l.prediction === 'truth') ? 'truth (data)' : 'truth';
   const datasets: Record<string, object[]> = {
     window: [{ from: trainFrom, until: trainUntil, mid: (trainFrom + trainUntil) / 2 }],
-    truth: rows(t, input.truth.subarray(a, b), maxPoints),
+    truth: rows(t, input.truth.subarray(a, b), maxPoints, truthLabel),
   };
   input.models.forEach((m, i) => {
-    datasets[`model${i}`] = rows(t, Array.from(m.prediction.subarray(a, b), clamp), maxPoints);
+    datasets[`model${i}`] = rows(t, Array.from(m.prediction.subarray(a, b), clamp), maxPoints, labels[i].prediction);
+    if (m.freeRun) datasets[`freeRun${i}`] = rows(t, Array.from(m.freeRun.subarray(a, b), clamp), maxPoints, labels[i].freeRun!);
   });
 
-  const names = input.models.map((m) => m.name);
-  const legendColumns = legendColumnsFor(['truth', ...names], width);
-  const colour = {
-    type: 'nominal' as const,
-    scale: { domain: ['truth', ...names], range: [TRUTH_COLOUR, ...names.map((_, i) => palette[i % palette.length])] },
-    legend: {
-      title: null, orient: 'top' as const, direction: 'horizontal' as const, symbolType: 'stroke', symbolStrokeWidth: 2.5,
-      ...(legendColumns ? { columns: legendColumns } : {}),
-    },
+  const entries = [{ label: truthLabel, colour: TRUTH_COLOUR, dash: SOLID }];
+  labels.forEach((l, i) => {
+    const colour = palette[i % palette.length];
+    entries.push({ label: l.prediction, colour, dash: SOLID });
+    if (l.freeRun) entries.push({ label: l.freeRun, colour, dash: FREE_RUN_DASH });
+  });
+  const domain = entries.map((e) => e.label);
+  const legendColumns = legendColumnsFor(domain, width);
+  const legend = {
+    // Explicit values would be compiled into an expression of string literals: give it as one that reads them right.
+    values: { expr: `[${domain.map(vegaTextExpr).join(', ')}]` },
+    title: null, orient: 'top' as const, direction: 'horizontal' as const, symbolType: 'stroke', symbolStrokeWidth: 2.5,
+    ...(legendColumns ? { columns: legendColumns } : {}),
   };
+  // Colour and dash both encode the label, with the same domain: one legend shows both.
+  const colour = { field: 'k', type: 'nominal' as const, scale: { domain, range: entries.map((e) => e.colour) }, legend };
+  const strokeDash = { field: 'k', type: 'nominal' as const, scale: { domain, range: entries.map((e) => e.dash) }, legend };
+  const channel = input.channel ?? 'y';
   const panels = (input.models.length ? input.models : [undefined]).map((m, i, all) => {
     const last = i === all.length - 1;
     const x = {
@@ -191,8 +239,13 @@ export function forecastFigureSpec(input: FigureInput, options: FigureOptions = 
       field: 'y',
       type: 'quantitative' as const,
       scale: { domain: yDomain, nice: false, zero: false },
-      axis: { title: input.channel ?? 'y', tickCount: 4 },
+      axis: { title: vegaTitle(channel), tickCount: 4 },
     };
+    const line = (data: string, strokeWidth: number): Layer => ({
+      data: { name: data },
+      mark: { type: 'line', clip: true, strokeWidth, strokeJoin: 'round' },
+      encoding: { x: { ...x, field: 't' }, y, detail: { field: 's' }, color: colour, strokeDash },
+    });
     const layer: Layer[] = [
       { data: { name: 'window' }, mark: { type: 'rect', color: WINDOW_FILL }, encoding: { x: { ...x, field: 'from' }, x2: { field: 'until' } } },
       {
@@ -200,18 +253,11 @@ export function forecastFigureSpec(input: FigureInput, options: FigureOptions = 
         mark: { type: 'rule', color: RULE_COLOUR, strokeDash: [4, 3], strokeWidth: 1 },
         encoding: { x: { ...x, field: 'until' } },
       },
-      {
-        data: { name: 'truth' },
-        mark: { type: 'line', clip: true, strokeWidth: 2, strokeJoin: 'round' },
-        encoding: { x: { ...x, field: 't' }, y, detail: { field: 's' }, color: { ...colour, datum: 'truth' } },
-      },
+      line('truth', 2),
     ];
     if (m) {
-      layer.push({
-        data: { name: `model${i}` },
-        mark: { type: 'line', clip: true, strokeWidth: 1.4, strokeJoin: 'round' },
-        encoding: { x: { ...x, field: 't' }, y, detail: { field: 's' }, color: { ...colour, datum: m.name } },
-      });
+      if (m.freeRun) layer.push(line(`freeRun${i}`, 1.4));
+      layer.push(line(`model${i}`, 1.4));
     }
     if (i === 0) {
       const label = { type: 'text', baseline: 'top', dy: 5, fontSize: 10, color: RULE_COLOUR, fontStyle: 'italic' } as const;
@@ -220,26 +266,22 @@ export function forecastFigureSpec(input: FigureInput, options: FigureOptions = 
         { data: { name: 'window' }, mark: { ...label, align: 'left', dx: 5 }, encoding: { x: { ...x, field: 'until' }, y: { value: 0 }, text: { value: 'forecast →' } } },
       );
     }
-    const view: ConcatView = { title: m ? panelTitle(m.name, m.nrmseOut) : 'truth', width, height, layer };
+    const view: ConcatView = { title: m ? displayText(panelTitle(m.name, m.nrmseOut)) : 'truth', width, height, layer };
     return view;
   });
 
+  // The figure's title names the channel (one figure per channel of a multi-channel fit).
+  const named = input.channel !== undefined ? `channel ${displayText(input.channel)}` : undefined;
+  const heading = input.title !== undefined
+    ? { text: vegaTitleText(input.title), ...(named ? { subtitle: named } : {}) }
+    : named ? { text: named } : undefined;
   const spec: VegaLiteSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    ...(input.title ? { title: { text: input.title, anchor: 'start', fontSize: 15 } } : {}),
-    background: 'white',
-    padding: 12,
+    ...FIGURE_FRAME,
+    ...(heading ? { title: { ...heading, anchor: 'start', fontSize: 15 } } : {}),
     datasets,
     vconcat: panels,
     spacing: 14,
-    resolve: { scale: { color: 'shared', x: 'shared' } },
-    config: {
-      font: FIGURE_FONT,
-      view: { stroke: '#bdbdbd' },
-      title: { anchor: 'start', fontSize: 12.5, fontWeight: 600, offset: 6, color: '#1b1b1b' },
-      axis: { grid: false, labelFontSize: 10.5, titleFontSize: 11, titleFontWeight: 'normal', domainColor: '#888', tickColor: '#888', labelColor: '#333', titleColor: '#333' },
-      legend: { labelFontSize: LEGEND_FONT_SIZE, labelLimit: LEGEND_LABEL_LIMIT },
-    },
+    resolve: { scale: { color: 'shared', x: 'shared', strokeDash: 'shared' } },
   };
   return spec;
 }

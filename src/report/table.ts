@@ -3,16 +3,20 @@
  */
 import { formatCount, formatMetric, formatSeconds, isFiniteMetric } from './format.js';
 import type { ModelResult } from './results.js';
+import { displayText } from './vega-text.js';
 
-/** One row of the table: the results.json model entry, without `describe`. */
-export type MetricsRow = Pick<ModelResult, 'name' | 'family' | 'parameters' | 'metrics'>;
+/**
+ * One row of the table: the results.json model entry, without `describe`, and optionally
+ * the end of its own forecast horizon (rows of runs compared; it overrides `TableOptions.until`).
+ */
+export type MetricsRow = Pick<ModelResult, 'name' | 'family' | 'parameters' | 'metrics'> & { until?: number };
 
 /** Options of `formatTable`. */
 export interface TableOptions {
   /**
    * End of the forecast horizon (`split.until`). A valid prediction time at or beyond it
    * means the forecast never broke down and is shown as "never". Default: unset, the
-   * time is always shown as a number.
+   * time is shown as a number unless the row carries its own `until`.
    */
   until?: number;
 }
@@ -33,11 +37,12 @@ export function formatTable(rows: MetricsRow[], options: TableOptions = {}): str
   const oneStep = rows.filter((r) => r.metrics.inWindowMode === 'one-step');
   const cells = rows.map((r) => {
     const m = r.metrics;
-    const vpt = options.until !== undefined && isFiniteMetric(m.validPredictionTime) && m.validPredictionTime >= options.until
+    const until = r.until ?? options.until;
+    const vpt = until !== undefined && isFiniteMetric(m.validPredictionTime) && m.validPredictionTime >= until
       ? 'never'
       : formatMetric(m.validPredictionTime);
     return [
-      r.name,
+      displayText(r.name),
       formatCount(r.parameters),
       formatMetric(m.nrmseIn) + (m.inWindowMode === 'one-step' ? ONE_STEP_MARK : oneStep.length ? ' ' : ''),
       formatMetric(m.nrmseOut),

@@ -8,6 +8,7 @@
 import { existsSync } from 'node:fs';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
+import { displayText } from './vega-text.js';
 
 /** DejaVu Sans faces where Debian's fonts-dejavu-core installs them. */
 export const DEJAVU_FILES = [
@@ -32,7 +33,8 @@ interface TextItem {
 }
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
-const esc = (s: string): string => s.replace(/[&<>"]/g, (c) => ESC[c]);
+/** Escaped for XML; a character XML cannot hold (a NUL in a name) is measured as the picture vega-text.ts shows for it. */
+const esc = (s: string): string => displayText(s).replace(/[&<>"]/g, (c) => ESC[c]);
 
 const cache = new Map<string, number>();
 

@@ -2,8 +2,10 @@
  * Terminal text of `lawful runs list` and `lawful runs show`. Plain text from records, no
  * Node imports.
  */
+import { formatConfig } from '../report/config-text.js';
 import { formatMetric, formatSeconds, isFiniteMetric } from '../report/format.js';
 import type { ModelResult } from '../report/results.js';
+import { displayText } from '../report/vega-text.js';
 import { formatTable } from '../report/table.js';
 import type { RunRecord } from './record.js';
 
@@ -37,8 +39,13 @@ function keepEnd(text: string, width: number): string {
   return text.length <= width ? text : `…${text.slice(text.length - width + 1)}`;
 }
 
-/** Aligned columns; `left[c]` marks text columns, the others are right-aligned numbers. */
-function columns(headers: string[], rows: string[][], left: boolean[]): string {
+/**
+ * Aligned columns; `left[c]` marks text columns, the others are right-aligned numbers.
+ * Cells hold user text (names, paths): control characters are shown, never sent to the
+ * terminal (an escape sequence in a model name cannot move the cursor or recolour it).
+ */
+function columns(headers: string[], cells: string[][], left: boolean[]): string {
+  const rows = cells.map((r) => r.map(displayText));
   const widths = headers.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
   const line = (row: string[]): string => row.map((cell, c) => (left[c] ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ').trimEnd();
   return [line(headers), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n') + '\n';
@@ -70,7 +77,7 @@ export function formatRunList(runs: readonly RunRecord[]): string {
 export function formatRunDetail(run: RunRecord): string {
   const out: string[] = [];
   const field = (name: string, value: string): void => {
-    out.push(`${name.padEnd(9)} ${value}`);
+    out.push(`${name.padEnd(9)} ${displayText(value)}`);
   };
   field('run', `${run.id}  ${run.command}  ${run.status}`);
   const finished = run.finishedAt ? ` · finished ${localTime(run.finishedAt)} · took ${formatSeconds(run.durationSeconds)}` : '';
@@ -85,7 +92,7 @@ export function formatRunDetail(run: RunRecord): string {
     field('truth', r.data.truth === 'clean' ? 'the clean signal' : 'the observations');
     field('split', `trained on [${r.split.trainFrom}, ${r.split.trainUntil}], forecast to ${r.split.until} · seed ${r.seed} · lawful ${r.lawful}`);
   }
-  out.push('', 'config', indent(JSON.stringify(run.config, null, 2)));
+  out.push('', 'config', indent(formatConfig(run.config)));
   if (r) out.push('', 'metrics', indent(formatTable(r.models, { until: r.split.until }).trimEnd()));
   if (run.files && Object.keys(run.files).length) {
     const width = Math.max(...Object.keys(run.files).map((k) => k.length));

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
-import { forecastFigureSpec, panelTitle } from '../../src/report/specs.js';
+import { forecastFigureSpec, freeRunLabel, oneStepLabel, panelTitle } from '../../src/report/specs.js';
 import { pendulumFigureInput } from './fixtures.js';
 
 interface Layer {
   data: { name: string };
   mark: { type: string; clip?: boolean };
-  encoding: Record<string, { field?: string; datum?: string; scale?: { domain?: number[] } }>;
+  encoding: Record<string, { field?: string; datum?: string; scale?: { domain?: number[]; range?: unknown[] } }>;
 }
 interface Panel {
   title: string;
@@ -29,7 +29,9 @@ describe('forecastFigureSpec', () => {
     for (const [i, panel] of spec.vconcat.entries()) {
       const lines = panel.layer.filter((l) => l.mark.type === 'line');
       expect(lines.map((l) => l.data.name)).toEqual(['truth', `model${i}`]);
-      expect(lines.map((l) => l.encoding.color.datum)).toEqual(['truth', ['oscillator-bank K=4', 'LSTM'][i]]);
+      // Colour is keyed by the legend label carried in the data rows, never by a constant in the spec.
+      expect(lines.map((l) => l.encoding.color.field)).toEqual(['k', 'k']);
+      expect(lines.map((l) => (spec.datasets[l.data.name][0] as unknown as { k: string }).k)).toEqual(['truth', ['oscillator-bank K=4', 'LSTM'][i]]);
       expect(lines.every((l) => l.mark.clip === true)).toBe(true);
     }
   });
@@ -100,5 +102,28 @@ describe('forecastFigureSpec', () => {
     input.models[1].prediction = input.models[1].prediction.subarray(1);
     expect(() => build(input)).toThrow(ConfigError);
     expect(() => build(input)).toThrow(/prediction of "LSTM" has 3000 samples, t has 3001/);
+  });
+
+  it('draws a one-step model\'s free-running in-window curve dashed beside its one-step curve, each named in the legend', () => {
+    const input = pendulumFigureInput();
+    // A free run that drifts away from the truth inside the window, NaN outside it.
+    const freeRun = input.t.map((ti, i) => (ti >= 1 && ti <= 10 ? input.truth[i] * Math.exp(-0.2 * ti) : NaN));
+    input.models[1].freeRun = freeRun;
+    const spec = build(input);
+    const lstm = spec.vconcat[1].layer.filter((l) => l.mark.type === 'line');
+    expect(lstm.map((l) => l.data.name)).toEqual(['truth', 'freeRun1', 'model1']);
+    const free = spec.datasets.freeRun1 as unknown as { t: number; k: string }[];
+    expect(free[0].k).toBe(freeRunLabel('LSTM'));
+    expect(free.every((r) => r.t >= 1 && r.t <= 10)).toBe(true);
+    expect((spec.datasets.model1[0] as unknown as { k: string }).k).toBe(oneStepLabel('LSTM'));
+    // One legend: colour and dash share the label domain; only the free run is dashed, in the LSTM's colour.
+    const dash = lstm[1].encoding.strokeDash.scale!;
+    const colour = lstm[1].encoding.color.scale!;
+    expect(dash.domain as unknown).toEqual(['truth', 'oscillator-bank K=4', oneStepLabel('LSTM'), freeRunLabel('LSTM')]);
+    expect(colour.domain).toEqual(dash.domain);
+    expect(dash.range).toEqual([[1, 0], [1, 0], [1, 0], [5, 3]]);
+    expect(colour.range![3]).toBe(colour.range![2]);
+    // A model without a free run keeps its plain name and one line.
+    expect(spec.vconcat[0].layer.filter((l) => l.mark.type === 'line').map((l) => l.data.name)).toEqual(['truth', 'model0']);
   });
 });

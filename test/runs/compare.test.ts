@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderPng, renderSvg } from '../../src/report/render.js';
-import { comparable, commonUntil, compareFigureSpec, compareRows } from '../../src/runs/compare.js';
+import { comparable, commonUntil, compareFigureSpec, compareRows, compareWarnings } from '../../src/runs/compare.js';
+import { formatTable } from '../../src/report/table.js';
 import { bestModel, formatRunList } from '../../src/runs/format.js';
 import type { RunRecord } from '../../src/runs/record.js';
 import { model, results } from './fixtures.js';
@@ -57,4 +58,72 @@ describe('runs compare', () => {
     expect(lines[3]).toMatch(/^cccc3333 .* oscillator-bank K=4 +0\.05$/);
     expect(lines[4]).toMatch(/^ffff0000 {2}fit +stale .*—$/);
   });
+});
+
+describe('runs compare across runs that differ', () => {
+  /** Width and height of a PNG (IHDR, bytes 16–23). */
+  const pngSize = (png: Uint8Array): [number, number] => {
+    const v = new DataView(png.buffer, png.byteOffset, png.byteLength);
+    return [v.getUint32(16), v.getUint32(20)];
+  };
+  const short = run('eeee5555ffff6666', 'fit', [model('oscillator-bank K=4', 'oscillator-bank', 1e-4, 2e-4, 20), model('lstm', 'lstm', 0.01, 0.9, 10)], 20);
+
+  it('a forecast that never broke down reads "never" in every run, whatever its horizon', () => {
+    const rows = compareRows(comparable([a, short]));
+    expect(commonUntil(comparable([a, short]))).toBeUndefined();
+    const lines = formatTable(rows).trimEnd().split('\n');
+    expect(lines.find((l) => l.startsWith('aaaa1111 oscillator-bank K=4'))).toMatch(/\bnever\b/);
+    expect(lines.find((l) => l.startsWith('eeee5555 oscillator-bank K=4'))).toMatch(/\bnever\b/);
+    expect(lines.find((l) => l.startsWith('eeee5555 lstm'))).toMatch(/ 10 /);
+    expect(lines.join('\n')).not.toMatch(/ (20|30) /);
+  });
+
+  it('warns when the runs were on different data or split differently, in words and in the figure', async () => {
+    expect(compareWarnings(comparable([a, b]))).toEqual([]);
+    const other = run('9999aaaa0000bbbb', 'fit', [model('fourier', 'fourier', 0.2, 0.4, 12)]);
+    other.results!.data = { source: 'pendulum.csv', fingerprint: `sha256:${'cd'.repeat(32)}`, truth: 'observations' };
+    const warnings = compareWarnings(comparable([a, other, short]));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]).toMatch(/^the runs were on different data — aaaa1111 simulated:coupled-pendulums \(sha256:abab.*9999aaaa pendulum\.csv \(sha256:cdcd.*not comparable$/);
+    expect(warnings[1]).toMatch(/split differently — .*eeee5555 trained on \[0, 10\], forecast to 20/);
+    const svg = await renderSvg(compareFigureSpec(comparable([a, other])));
+    expect(svg).toContain('⚠ the runs were on different data');
+  }, 20_000);
+
+  it('draws a visible mark for a forecast that broke down at the end of training', () => {
+    const spec = compareFigureSpec(comparable([a, short])) as unknown as {
+      data: { values: Datum[] };
+      hconcat: { layer?: { mark: { type: string }; transform?: { filter: string }[]; encoding: { x: { scale: { domain: number[] } } } }[] }[];
+    };
+    const lstm = spec.data.values.find((v) => v.run === 'eeee5555 fit' && v.model === 'lstm')!;
+    expect(lstm.vpt).toBe(10); // a bar from 10 to 10 has no length
+    const [bars, ticks] = spec.hconcat[2].layer!;
+    expect([bars.mark.type, ticks.mark.type]).toEqual(['bar', 'tick']);
+    expect(ticks.transform).toEqual([{ filter: '!datum.never' }]);
+    // The time axis starts before the end of training, so the tick at t = 10 is clear of it.
+    expect(ticks.encoding.x.scale.domain[0]).toBeLessThan(10);
+  });
+
+  it('stays compact: 4 runs of 6 models fit in under 1000 px of height (was 3386 px)', async () => {
+    const names = ['oscillator-bank K=4', 'oscillator-bank K=2', 'lstm', 'fourier', 'persistence', 'oscillator-bank K=3'];
+    const runs = Array.from({ length: 4 }, (_, k) => run(`${k}aaa1111bbbb2222`, 'demo', names.map((n, j) => model(n, 'x', 10 ** -j * (k + 1), 10 ** -(j % 4) * (k + 2), 10 + j + k))));
+    const [width, height] = pngSize(renderPng(await renderSvg(compareFigureSpec(comparable(runs)))));
+    expect(height).toBeLessThan(1000);
+    expect(width).toBeLessThan(1800);
+    // 24 points per panel in 6 rows: at least 6 px per point at the PNG's scale of 2.
+    expect(height).toBeGreaterThan(2 * 24 * 6);
+  }, 20_000);
+});
+
+describe('runs compare: names are data', () => {
+  it('draws models and commands named after Object.prototype members, rows in the order given', async () => {
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      const x = run('aaaa1111bbbb2222', 'demo', [model(name, 'x', 0.1, 0.2, 12), model('lstm', 'lstm', 0.01, null, 10)]);
+      const y = run('bbbb1111cccc2222', name, [model(name, 'x', 0.1, 0.3, 13)]);
+      const svg = await renderSvg(compareFigureSpec(comparable([x, y])));
+      const labels = [...svg.matchAll(/<g class="mark-text role-axis-label"[^>]*>(.*?)<\/g>/g)].map((g) => [...g[1].matchAll(/>([^<]*)<\/text>/g)].map((m) => m[1]));
+      expect(labels.some((l) => l.join('|') === `${name}|lstm`), name).toBe(true); // the model rows, in order
+      expect(svg).toContain(`>bbbb1111 ${name}</text>`); // the legend
+    }
+  }, 30_000);
 });

@@ -6,7 +6,7 @@ import { ConfigError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../report/atomic.js';
 import { renderPng, renderSvg } from '../../report/render.js';
 import { formatTable } from '../../report/table.js';
-import { comparable, commonUntil, compareFigureSpec, compareRows } from '../../runs/compare.js';
+import { comparable, commonUntil, compareFigureSpec, compareRows, compareWarnings } from '../../runs/compare.js';
 import { formatRunDetail, formatRunList, shortId } from '../../runs/format.js';
 import { RUN_STATUSES } from '../../runs/record.js';
 import type { RunStatus } from '../../runs/record.js';
@@ -115,6 +115,7 @@ export function registerRuns(program: Command): void {
       });
       const runsCompared = comparable(records);
       process.stdout.write(formatTable(compareRows(runsCompared), { until: commonUntil(runsCompared) }));
+      for (const warning of compareWarnings(runsCompared)) process.stderr.write(`lawful: warning: ${warning}\n`);
       if (!o.figure) return;
       const dir = resolve(o.out);
       const svg = await renderSvg(compareFigureSpec(runsCompared));
