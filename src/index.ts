@@ -1,5 +1,5 @@
 /**
- * Public API of lawful: the browser-safe layers (DESIGN.md), usable unchanged in Node and in
+ * Public API of lawful: the browser-safe layers (docs/architecture.md), usable unchanged in Node and in
  * a browser Web Worker. File readers, figure rendering and the run store are Node-only and
  * live in `lawful/node` (src/node.ts).
  */

@@ -1,5 +1,5 @@
 /**
- * The Series contract (DESIGN.md): sampled channels on one strictly increasing clock.
+ * The Series contract (docs/architecture.md): sampled channels on one strictly increasing clock.
  * Browser-safe: the file readers in this folder use Node, this file does not.
  */
 import { DataError } from '../core/errors.js';
