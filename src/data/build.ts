@@ -10,6 +10,8 @@ import { chooseColumns, columnNames } from './columns.js';
 import type { ColumnContent } from './columns.js';
 import type { Dataset, ParseOptions, Table, Trajectory } from './dataset.js';
 import { interpolateGaps } from './fill.js';
+import { cellResolution, describeResolution, fitRegularGrid } from './regular.js';
+import { offGrid } from './series.js';
 
 /** A trajectory needs two samples to have a clock at all. */
 const MIN_SAMPLES = 2;
@@ -69,6 +71,9 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
   let missingCount = 0;
   let firstMissing: { line: number; column: number } | undefined;
   let usedDates = false;
+  /** The finest resolution any time cell is written with (see Dataset.timeResolution). */
+  let resolution = table.timeResolution?.(tc);
+  const exactResolution = resolution !== undefined;
   /** First missing time or trajectory id: [row, column]. */
   let keyMissing: [number, number] | undefined;
   const noteMissing = (r: number, j: number) => {
@@ -103,7 +108,13 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
     if (tv === undefined) {
       noteMissing(r, tc);
       keyMissing ??= [r, tc];
-    } else t[r] = tv;
+    } else {
+      t[r] = tv;
+      if (!exactResolution) {
+        const res = cellResolution(table.printed?.(r, tc) ?? table.cell(r, tc), table.decimalComma);
+        if (res !== undefined && !(res >= (resolution ?? Infinity))) resolution = res;
+      }
+    }
     if (jc !== undefined) {
       const id = trajectoryId(table.cell(r, jc));
       if (id === undefined) {
@@ -187,6 +198,14 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
         for (let k = 0; k < flags.length; k++) filled += flags[k];
       }
     }
+    // A uniform grid seen through the file's rounding (0.033, 0.067, 0.100, …) becomes that grid.
+    const grid = resolution !== undefined && offGrid(tt) >= 0 ? fitRegularGrid(tt, resolution) : undefined;
+    if (grid !== undefined) {
+      for (let k = 0; k < tt.length; k++) tt[k] = grid.t0 + k * grid.step;
+      const unit = cols[tc].unit ?? (usedDates || exactResolution ? 's' : undefined);
+      const how = describeResolution(resolution as number, table.lineLabel === 'row' ? 'stored' : 'printed');
+      warnings.push(`${jc === undefined ? '' : `${which}: `}timestamps ${how}; using the fitted step ${+grid.step.toPrecision(6)}${unit === undefined ? '' : ` ${unit}`}`);
+    }
     trajectories.push({ id, series: { t: tt, y: yy, names: channels.map((j) => cols[j].name) } });
   }
   if (filled > 0) warnings.push(`interpolated ${filled} of ${missingText()} linearly in ${cols[tc].name}`);
@@ -197,6 +216,7 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
   );
   const out: Dataset = { source: file ?? '<text>', trajectories, units, warnings, fingerprint, timeColumn: cols[tc].name };
   if (jc !== undefined) out.trajectoryColumn = cols[jc].name;
+  if (resolution !== undefined) out.timeResolution = resolution;
   return out;
 }
 

@@ -9,7 +9,8 @@ import { DataError } from '../core/errors.js';
 
 /** A JSON value with the character offset where it starts. */
 export type JsonNode =
-  | { kind: 'number'; value: number; at: number }
+  /** `text`: the number as written (`0.100`), whose last digit tells its precision. */
+  | { kind: 'number'; value: number; at: number; text: string }
   | { kind: 'string'; value: string; at: number }
   | { kind: 'literal'; value: boolean | null; at: number }
   | { kind: 'array'; items: JsonNode[]; at: number }
@@ -157,14 +158,14 @@ export function parseJsonNodes(text: string, lines: LineIndex, file?: string): J
     if (literal('true')) return { kind: 'literal', value: true, at };
     if (literal('false')) return { kind: 'literal', value: false, at };
     if (literal('null')) return { kind: 'literal', value: null, at };
-    if (literal('NaN')) return { kind: 'number', value: NaN, at };
-    if (literal('Infinity')) return { kind: 'number', value: Infinity, at };
-    if (literal('-Infinity')) return { kind: 'number', value: -Infinity, at };
+    if (literal('NaN')) return { kind: 'number', value: NaN, at, text: 'NaN' };
+    if (literal('Infinity')) return { kind: 'number', value: Infinity, at, text: 'Infinity' };
+    if (literal('-Infinity')) return { kind: 'number', value: -Infinity, at, text: '-Infinity' };
     NUMBER.lastIndex = pos;
     const m = NUMBER.exec(text);
     if (m && m[0] !== '-') {
       pos += m[0].length;
-      return { kind: 'number', value: Number(m[0]), at };
+      return { kind: 'number', value: Number(m[0]), at, text: m[0] };
     }
     return fail(`expected a JSON value, found ${describe(pos)}`);
   };
