@@ -135,11 +135,11 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
   const missingText = () =>
     `${missingCount} missing value${missingCount === 1 ? '' : 's'} (empty, NaN, NA or null) at ${missing.join(', ')}${missingCount > SHOW ? ', …' : ''}`;
   if (missingCount > 0 && fill === 'error') {
-    throw new DataError(`${missingText()}; set fill to 'interpolate' or 'drop'`, { file, ...firstMissing, lineLabel });
+    throw new DataError(`${missingText()}; pass --fill interpolate or --fill drop`, { file, ...firstMissing, lineLabel });
   }
   if (fill === 'interpolate' && keyMissing !== undefined) {
     const [r, j] = keyMissing;
-    throw new DataError(`${cols[j].name}: a missing ${j === tc ? 'time' : 'trajectory id'} cannot be interpolated; set fill to 'drop'`, at(r, j));
+    throw new DataError(`${cols[j].name}: a missing ${j === tc ? 'time' : 'trajectory id'} cannot be interpolated; pass --fill drop`, at(r, j));
   }
 
   // Rows of each trajectory, in order of first appearance.
@@ -168,7 +168,7 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
       if (b > a) continue;
       const prev = table.position(rows[k - 1], tc).line;
       const hints = [
-        choice.timeGuessed ? `no column is named t or time, so the first column "${cols[tc].name}" was taken: choose one with the time option` : '',
+        choice.timeGuessed ? `no column is named t or time, so the first column "${cols[tc].name}" was taken: choose one with --time` : '',
         jc === undefined ? 'if the file holds several runs, name their id column with the trajectory option' : '',
       ];
       const hint = hints.filter((h) => h !== '').map((h) => `; ${h}`).join('');
@@ -191,7 +191,7 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
         const bad = interpolateGaps(tt, yy[c], flags);
         if (bad >= 0) {
           throw new DataError(
-            `${cols[channels[c]].name}: missing value at the ${bad === 0 ? 'start' : 'end'} of ${which} cannot be interpolated; set fill to 'drop'`,
+            `${cols[channels[c]].name}: missing value at the ${bad === 0 ? 'start' : 'end'} of ${which} cannot be interpolated; pass --fill drop`,
             at(rows[bad], channels[c]),
           );
         }

@@ -6,7 +6,10 @@
  */
 import type { Series } from './series.js';
 
-/** How the readers choose and validate columns. */
+/**
+ * How the readers choose and validate columns. Messages name an option as the `lawful`
+ * command spells it (`--fill drop` is `fill: 'drop'` here, `--time t` is `time: 't'`).
+ */
 export interface ReadOptions {
   /**
    * Name (or 0-based index) of the time column. Default: a column named t, time, times

@@ -79,6 +79,6 @@ describe('real_pend_h_1.txt (the original: CRLF, "%o v" comment, blank-separated
   });
 
   it('without options, the first column (trial, all 0) is taken as time and rejected as duplicate', async () => {
-    await expect(readDataset(TXT)).rejects.toThrow(/real_pend_h_1\.txt, line 3, column 1: c1: duplicate time 0 .*the first column "c1" was taken: choose one with the time option/);
+    await expect(readDataset(TXT)).rejects.toThrow(/real_pend_h_1\.txt, line 3, column 1: c1: duplicate time 0 .*the first column "c1" was taken: choose one with --time/);
   });
 });
