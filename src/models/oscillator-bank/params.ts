@@ -14,13 +14,10 @@
  */
 import { makeLayout } from '../../core/params.js';
 import type { ParamLayout } from '../../core/params.js';
+import { sigmoid } from '../../nn/activations.js';
 
 export function softplus(x: number): number {
   return x > 30 ? x : Math.log1p(Math.exp(x));
-}
-
-export function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
 }
 
 /** softplus⁻¹(y) for y > 0. */
