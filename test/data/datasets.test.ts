@@ -1,8 +1,10 @@
 // The shipped data sets: every registry entry names a file that exists, reads, and has the
 // columns the entry lists; a name is accepted wherever a data path is; a file of the same name wins.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/core/errors.js';
 import { DATASETS, datasetPath, findDataset, resolveDataPath } from '../../src/data/datasets.js';
@@ -24,6 +26,18 @@ describe('the data set registry', () => {
     expect([ds.trajectoryColumn, ds.timeColumn, ...ds.trajectories[0].series.names].filter((n) => n !== undefined).sort()).toEqual([...listed].sort());
     expect(d.name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
   });
+
+  it('the npm package ships every data set file and its README (package.json "files")', () => {
+    const root = fileURLToPath(new URL('../../', import.meta.url));
+    const r = spawnSync('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], { cwd: root, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const packed = new Set((JSON.parse(r.stdout) as { files: { path: string }[] }[])[0].files.map((f) => f.path));
+    for (const d of DATASETS) {
+      const file = relative(root, datasetPath(d)).split('\\').join('/');
+      expect(packed).toContain(file);
+      expect(packed).toContain(`${dirname(file)}/README.md`);
+    }
+  }, 60_000);
 
   it('names are unique and findDataset finds each', () => {
     expect(new Set(DATASETS.map((d) => d.name)).size).toBe(DATASETS.length);
