@@ -16,6 +16,8 @@ export type * from './data/dataset.js';
 export { parseCsv } from './data/csv.js';
 export { parseJson } from './data/json.js';
 export { isUniform, resample } from './data/resample.js';
+export { fitRegularGrid } from './data/regular.js';
+export type { RegularGrid } from './data/regular.js';
 export { splitSeries } from './data/split.js';
 export { evaluate } from './eval/evaluate.js';
 export type { Evaluation, EvaluateOptions, ModelMetrics, Split } from './eval/evaluate.js';
