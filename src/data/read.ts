@@ -45,9 +45,11 @@ export async function readDataset(pathOrName: string, opts: NodeReadOptions = {}
   try {
     bytes = await readFile(path);
   } catch (e) {
-    const shipped = fileProblem(e) === 'no such file' ? findDataset(pathOrName) : undefined;
+    // Only a path that names nothing may be a data set's name: a file of that name wins.
+    const absent = (e as { code?: string }).code === 'ENOENT';
+    const shipped = absent ? findDataset(pathOrName) : undefined;
     if (shipped === undefined) {
-      const names = fileProblem(e) === 'no such file' ? ` (nor is it the name of a shipped data set: ${DATASETS.map((d) => d.name).join(', ')})` : '';
+      const names = absent ? ` (nor is it the name of a shipped data set: ${DATASETS.map((d) => d.name).join(', ')})` : '';
       throw new DataError(`cannot read the file: ${fileProblem(e)}${names}`, { file: path });
     }
     path = datasetPath(shipped);
