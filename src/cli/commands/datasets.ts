@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
 import { DATASETS, datasetPath, findDataset, type ShippedDataset } from '../../data/datasets.js';
@@ -6,9 +6,12 @@ import { DATASETS, datasetPath, findDataset, type ShippedDataset } from '../../d
 /** One data set as the terminal shows it: name and description, then its file, columns and citation, indented. */
 export function describeDataset(d: ShippedDataset, cwd = process.cwd()): string {
   const width = Math.max(...d.columns.map((c) => c.name.length));
+  // Relative to the working directory inside a checkout; absolute for an installed package.
+  const near = relative(cwd, datasetPath(d));
+  const file = near === '' || near.startsWith('..') || isAbsolute(near) ? datasetPath(d) : near;
   return [
     `${d.name} — ${d.description}`,
-    `  file      ${relative(cwd, datasetPath(d)) || datasetPath(d)}`,
+    `  file      ${file}`,
     `  columns   ${d.columns.map((c, i) => `${i === 0 ? '' : '            '}${c.name.padEnd(width)}  ${c.meaning}`).join('\n')}`,
     `  citation  ${d.citation}`,
   ].join('\n');
