@@ -1,4 +1,4 @@
-// Lint rules that keep the layers of DESIGN.md: imports point down only, and the
+// Lint rules that keep the layers of docs/architecture.md: imports point down only, and the
 // browser-safe core (core, ode, equations, nn, systems, models, eval) never imports Node.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -10,21 +10,32 @@ const RANK = {
 };
 const BROWSER_SAFE = ['core', 'ode', 'equations', 'nn', 'systems', 'models', 'eval'];
 const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'worker_threads', 'url', 'crypto', 'util', 'stream', 'http', 'https', 'net', 'readline', 'zlib'];
+/**
+ * Import patterns match the specifier as written, so a file one folder deeper reaches the
+ * layers through one more `../` (src/models/oscillator-bank/fit.ts imports `../../cli/…`).
+ * One block per depth below the layer's folder; test/repo/lint-layers.test.ts checks depth 2.
+ */
+const MAX_DEPTH = 4;
 
-const layerBlocks = Object.entries(RANK).map(([layer, rank]) => {
-  const above = Object.entries(RANK).filter(([, r]) => r > rank).map(([name]) => `../${name}/*`);
+function layerRules(layer, rank, depth) {
+  const up = '../'.repeat(depth + 1);
+  const above = Object.entries(RANK).filter(([, r]) => r > rank).map(([name]) => `${up}${name}/*`);
   const patterns = [];
-  if (above.length) patterns.push({ group: above, message: `${layer}/ sits below these folders: imports point down only (DESIGN.md).` });
+  if (above.length) patterns.push({ group: above, message: `${layer}/ sits below these folders: imports point down only (docs/architecture.md).` });
   if (BROWSER_SAFE.includes(layer)) {
-    patterns.push({ group: NODE_BUILTINS, message: `${layer}/ is browser-safe: no Node imports (DESIGN.md).` });
+    patterns.push({ group: NODE_BUILTINS, message: `${layer}/ is browser-safe: no Node imports (docs/architecture.md).` });
     // data/ holds Node file readers; the browser-safe layers may use only its Series type.
-    if (rank >= RANK.data) patterns.push({ group: ['../data/*', '!../data/series.js'], message: 'Only data/series.js is browser-safe.' });
+    if (rank >= RANK.data) patterns.push({ group: [`${up}data/*`, `!${up}data/series.js`], message: 'Only data/series.js is browser-safe.' });
   }
   return {
-    files: [`src/${layer}/**/*.ts`],
+    files: [`src/${layer}/${'*/'.repeat(depth)}*.ts`],
     rules: { 'no-restricted-imports': ['error', { patterns }] },
   };
-});
+}
+
+const layerBlocks = Object.entries(RANK).flatMap(([layer, rank]) =>
+  Array.from({ length: MAX_DEPTH + 1 }, (_, depth) => layerRules(layer, rank, depth)),
+);
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'bench/out/**', 'web/dist/**'] },

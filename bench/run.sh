@@ -22,7 +22,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" || { echo "bench: apt-get install failed" >&2; exit 1; }
 fi
 
-# The TF.js peer (npm registry, pinned as in shared/peers/tfjs_lstm.mjs) lives outside
+# The TF.js peer (npm registry, pinned at the version of the reference measurement, docs/peer-baselines.md) lives outside
 # lawful's dependencies, in bench/.peers/tfjs (gitignored).
 TFJS_DIR=bench/.peers/tfjs
 if [ ! -d "$TFJS_DIR/node_modules/@tensorflow/tfjs-backend-wasm" ]; then

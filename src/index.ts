@@ -1,5 +1,5 @@
 /**
- * Public API of lawful: the browser-safe layers (DESIGN.md), usable unchanged in Node and in
+ * Public API of lawful: the browser-safe layers (docs/architecture.md), usable unchanged in Node and in
  * a browser Web Worker. File readers, figure rendering and the run store are Node-only and
  * live in `lawful/node` (src/node.ts).
  */
@@ -18,6 +18,8 @@ export type * from './data/dataset.js';
 export { parseCsv } from './data/csv.js';
 export { parseJson } from './data/json.js';
 export { isUniform, resample } from './data/resample.js';
+export { fitRegularGrid } from './data/regular.js';
+export type { RegularGrid } from './data/regular.js';
 export { splitSeries } from './data/split.js';
 export { evaluate } from './eval/evaluate.js';
 export type { Evaluation, EvaluateOptions, ModelMetrics, Split } from './eval/evaluate.js';

@@ -2,6 +2,8 @@
 export * from './index.js';
 export { readDataset } from './data/read.js';
 export type { NodeReadOptions } from './data/read.js';
+export { DATASETS, datasetPath, findDataset } from './data/datasets.js';
+export type { DatasetColumn, ShippedDataset } from './data/datasets.js';
 export { renderPng, renderSvg } from './report/render.js';
 export { writeReport } from './report/write.js';
 export { writeFileAtomic } from './report/atomic.js';

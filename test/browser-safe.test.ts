@@ -1,5 +1,5 @@
 // The public entry (src/index.ts) must run in a browser Web Worker: nothing it reaches,
-// directly or through other files, may import a Node built-in (DESIGN.md).
+// directly or through other files, may import a Node built-in (docs/architecture.md).
 import { readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { dirname, resolve } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * The oscillator bank against PyTorch on the reference task (issue 3; shared/peers/task.py,
+ * The oscillator bank against PyTorch on the reference task (issue 3; bench/bank/task.py,
  * seed 0: y = Σ x_i of N = 4 coupled damped oscillators, dt 0.01 on [0, 30], trained on t ≤ 10).
  *
  * (a) fit: lawful's `oscillatorBankFamily.fit` with { oscillators: 4 } (defaults: ESPRIT start,
@@ -26,8 +26,8 @@ import { BENCH_DIR, OUT_DIR, flag, fmtE, fmtS, median, readTask, runPeer, timeRu
 import type { SummaryRow } from '../common.js';
 import { spawnSync } from 'node:child_process';
 
-const TORCH_FIT_QUOTED_S = 0.23; // shared/peers/results.md: K = 4, esprit, scan, total wall
-const TORCH_STAGE_QUOTED_S = 0.328; // shared/peers/results.md: stage, per Adam iteration (18.3 s per fit)
+const TORCH_FIT_QUOTED_S = 0.23; // docs/peer-baselines.md: K = 4, esprit, scan, total wall
+const TORCH_STAGE_QUOTED_S = 0.328; // docs/peer-baselines.md: four-stage RK4 loop, per Adam iteration (18.3 s per fit)
 
 const args = process.argv.slice(2);
 const reps = Math.max(5, flag(args, '--reps', 5));

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""PyTorch peer of bench/bank/bench.ts: the oscillator bank of shared/peers/torch_oscillator_fit.py
+"""PyTorch peer of bench/bank/bench.ts: the oscillator bank of the reference PyTorch fit (docs/peer-baselines.md)
 (same model, ESPRIT start, Adam -> L-BFGS settings and RK4 formulations, float64, 1 thread),
-reading the task from --data instead of its own folder (shared/peers is read-only, and a fresh
-clone may not have it). Two measurements, each printed as one `RESULT {json}` line:
+reading the task from --data (bench/out/task.csv, written by bench/bank/task.py) instead of
+the script's own folder. Two measurements, each printed as one `RESULT {json}` line:
 
   --mode fit   the K = 4 fit from the ESPRIT start with the `scan` integrator (log-depth doubling
                of the RK4 step matrix; the reference's fastest formulation, 0.23 s), repeated
@@ -31,7 +31,7 @@ H = 0.01
 
 
 def set_threads(n):
-    # OpenBLAS's pool ignores torch.set_num_threads (shared/peers/results.md), so pin both.
+    # OpenBLAS's pool ignores torch.set_num_threads (docs/peer-baselines.md), so pin both.
     torch.set_num_threads(n)
     for name in ("libopenblas.so.0", ctypes.util.find_library("openblas")):
         if not name:

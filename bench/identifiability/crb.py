@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Can ANY estimator forecast the demo signal at --noise 0.05 from t <= 10?
 
-The demo's signal is four damped modes (frequencies of shared/peers/task.py) with observed
+The demo's signal is four damped modes (frequencies of bench/bank/task.py) with observed
 amplitudes 1, 0.8, 0.15, 0.12 and phases 0, 1, 2, 3, sampled every 0.01 on [0, 10].
 Two checks, for noise sigma = 0.05, 0.02, 0.01:
 

@@ -25,8 +25,8 @@ const reps = Number(args[args.indexOf('--reps') + 1] || 30) || 30;
 const withTorch = !args.includes('--no-torch');
 const withTfjs = !args.includes('--no-tfjs');
 const tfjsDir = args.includes('--tfjs-dir') ? args[args.indexOf('--tfjs-dir') + 1] : 'bench/.peers/tfjs';
-const TFJS_WASM_QUOTED_MS = 801; // shared/peers/README.md: the reference's own tfjs_lstm.mjs on its machine
-const TORCH_REFERENCE_MS = 71.7; // shared/peers/results.md (2-vCPU Xeon), for comparison with the figure measured now
+const TFJS_WASM_QUOTED_MS = 801; // docs/peer-baselines.md: the reference's TF.js step on its machine
+const TORCH_REFERENCE_MS = 71.7; // docs/peer-baselines.md (2-vCPU Xeon), for comparison with the figure measured now
 
 const H = 64, T = 100, B = 64, I = 1, O = 1, BURN_IN = 10;
 const shape = { input: I, hidden: H, output: O };
@@ -108,10 +108,10 @@ if (torchMs !== undefined) {
 if (torch2Ms !== undefined) {
   console.log(`PyTorch 2 threads (float32, measured now): ${torch2Ms.toFixed(1)} ms/step; lawful 2 threads / torch 2 threads: ${(twoMs / torch2Ms).toFixed(2)}×`);
 }
-console.log(`PyTorch 1 thread, reference machine: ${TORCH_REFERENCE_MS} ms/step (quoted from shared/peers/results.md); lawful / reference: ${(lawfulMs / TORCH_REFERENCE_MS).toFixed(2)}×`);
+console.log(`PyTorch 1 thread, reference machine: ${TORCH_REFERENCE_MS} ms/step (quoted from docs/peer-baselines.md); lawful / reference: ${(lawfulMs / TORCH_REFERENCE_MS).toFixed(2)}×`);
 const tfjsMeasured = tfjsMs !== undefined;
 const tfjs = tfjsMs ?? TFJS_WASM_QUOTED_MS;
-console.log(tfjsMeasured ? `TF.js 4.22 wasm backend (float32, measured now): ${tfjs.toFixed(1)} ms/step` : `TF.js-wasm: ${tfjs} ms/step (quoted from shared/peers, not measured)`);
+console.log(tfjsMeasured ? `TF.js 4.22 wasm backend (float32, measured now): ${tfjs.toFixed(1)} ms/step` : `TF.js-wasm: ${tfjs} ms/step (quoted from docs/peer-baselines.md, not measured)`);
 console.log(`speed-up over TF.js-wasm: ${(tfjs / lawfulMs).toFixed(1)}× (target ≥ 5)`);
 
 const ms = (x: number) => `${x.toFixed(1)} ms/step`;

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """PyTorch peer of bench/lstm/bench.ts: one LSTM training step (forward, backward, clip, Adam)
 at hidden 64, window 100, batch 64, input 1, float32, 1 torch thread and OpenBLAS pinned to 1
-thread (as in shared/peers/torch_lstm.py: Debian's torch does its GEMMs in OpenBLAS, whose pool
+thread (as in the reference measurement, docs/peer-baselines.md: Debian's torch does its GEMMs in OpenBLAS, whose pool
 ignores torch.set_num_threads).
 
     /usr/bin/python3 bench/lstm/peer_torch.py [--reps 30] [--threads 1]

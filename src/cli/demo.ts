@@ -1,5 +1,5 @@
 /**
- * `lawful demo`: the reference experiment (DESIGN.md). Simulates N coupled pendulums seen
+ * `lawful demo`: the reference experiment (docs/architecture.md). Simulates N coupled pendulums seen
  * as one signal, fits every requested family on t ≤ trainUntil in worker threads, scores
  * each inside and beyond the window, and writes the table, figure, results.json and
  * index.html.

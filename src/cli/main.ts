@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { LawfulError } from '../core/errors.js';
 import { LAWFUL_VERSION } from '../core/version.js';
+import { registerDatasets } from './commands/datasets.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFit } from './commands/fit.js';
 import { registerForecast } from './commands/forecast.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerForecast(program);
   registerRuns(program);
   registerSimulate(program);
+  registerDatasets(program);
   return program;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Flat parameter vectors with a named layout (DESIGN.md). Every trainable model keeps its
+ * Flat parameter vectors with a named layout (docs/architecture.md). Every trainable model keeps its
  * parameters in one `Float64Array`; optimizers, checkpoints and gradient checks see only
  * that vector, and the layout says which slice means what.
  */

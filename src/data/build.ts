@@ -10,6 +10,8 @@ import { chooseColumns, columnNames } from './columns.js';
 import type { ColumnContent } from './columns.js';
 import type { Dataset, ParseOptions, Table, Trajectory } from './dataset.js';
 import { interpolateGaps } from './fill.js';
+import { cellResolution, describeResolution, fitRegularGrid } from './regular.js';
+import { offGrid } from './series.js';
 
 /** A trajectory needs two samples to have a clock at all. */
 const MIN_SAMPLES = 2;
@@ -69,6 +71,9 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
   let missingCount = 0;
   let firstMissing: { line: number; column: number } | undefined;
   let usedDates = false;
+  /** The finest resolution any time cell is written with (see Dataset.timeResolution). */
+  let resolution = table.timeResolution?.(tc);
+  const exactResolution = resolution !== undefined;
   /** First missing time or trajectory id: [row, column]. */
   let keyMissing: [number, number] | undefined;
   const noteMissing = (r: number, j: number) => {
@@ -103,7 +108,13 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
     if (tv === undefined) {
       noteMissing(r, tc);
       keyMissing ??= [r, tc];
-    } else t[r] = tv;
+    } else {
+      t[r] = tv;
+      if (!exactResolution) {
+        const res = cellResolution(table.printed?.(r, tc) ?? table.cell(r, tc), table.decimalComma);
+        if (res !== undefined && !(res >= (resolution ?? Infinity))) resolution = res;
+      }
+    }
     if (jc !== undefined) {
       const id = trajectoryId(table.cell(r, jc));
       if (id === undefined) {
@@ -124,11 +135,11 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
   const missingText = () =>
     `${missingCount} missing value${missingCount === 1 ? '' : 's'} (empty, NaN, NA or null) at ${missing.join(', ')}${missingCount > SHOW ? ', …' : ''}`;
   if (missingCount > 0 && fill === 'error') {
-    throw new DataError(`${missingText()}; set fill to 'interpolate' or 'drop'`, { file, ...firstMissing, lineLabel });
+    throw new DataError(`${missingText()}; pass --fill interpolate or --fill drop`, { file, ...firstMissing, lineLabel });
   }
   if (fill === 'interpolate' && keyMissing !== undefined) {
     const [r, j] = keyMissing;
-    throw new DataError(`${cols[j].name}: a missing ${j === tc ? 'time' : 'trajectory id'} cannot be interpolated; set fill to 'drop'`, at(r, j));
+    throw new DataError(`${cols[j].name}: a missing ${j === tc ? 'time' : 'trajectory id'} cannot be interpolated; pass --fill drop`, at(r, j));
   }
 
   // Rows of each trajectory, in order of first appearance.
@@ -157,7 +168,7 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
       if (b > a) continue;
       const prev = table.position(rows[k - 1], tc).line;
       const hints = [
-        choice.timeGuessed ? `no column is named t or time, so the first column "${cols[tc].name}" was taken: choose one with the time option` : '',
+        choice.timeGuessed ? `no column is named t or time, so the first column "${cols[tc].name}" was taken: choose one with --time` : '',
         jc === undefined ? 'if the file holds several runs, name their id column with the trajectory option' : '',
       ];
       const hint = hints.filter((h) => h !== '').map((h) => `; ${h}`).join('');
@@ -180,12 +191,20 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
         const bad = interpolateGaps(tt, yy[c], flags);
         if (bad >= 0) {
           throw new DataError(
-            `${cols[channels[c]].name}: missing value at the ${bad === 0 ? 'start' : 'end'} of ${which} cannot be interpolated; set fill to 'drop'`,
+            `${cols[channels[c]].name}: missing value at the ${bad === 0 ? 'start' : 'end'} of ${which} cannot be interpolated; pass --fill drop`,
             at(rows[bad], channels[c]),
           );
         }
         for (let k = 0; k < flags.length; k++) filled += flags[k];
       }
+    }
+    // A uniform grid seen through the file's rounding (0.033, 0.067, 0.100, …) becomes that grid.
+    const grid = resolution !== undefined && offGrid(tt) >= 0 ? fitRegularGrid(tt, resolution) : undefined;
+    if (grid !== undefined) {
+      for (let k = 0; k < tt.length; k++) tt[k] = grid.t0 + k * grid.step;
+      const unit = cols[tc].unit ?? (usedDates || exactResolution ? 's' : undefined);
+      const how = describeResolution(resolution as number, table.lineLabel === 'row' ? 'stored' : 'printed');
+      warnings.push(`${jc === undefined ? '' : `${which}: `}timestamps ${how}; using the fitted step ${+grid.step.toPrecision(6)}${unit === undefined ? '' : ` ${unit}`}`);
     }
     trajectories.push({ id, series: { t: tt, y: yy, names: channels.map((j) => cols[j].name) } });
   }
@@ -197,6 +216,7 @@ export function buildDataset(table: Table, opts: ParseOptions, fingerprint: stri
   );
   const out: Dataset = { source: file ?? '<text>', trajectories, units, warnings, fingerprint, timeColumn: cols[tc].name };
   if (jc !== undefined) out.trajectoryColumn = cols[jc].name;
+  if (resolution !== undefined) out.timeResolution = resolution;
   return out;
 }
 

@@ -6,7 +6,10 @@
  */
 import type { Series } from './series.js';
 
-/** How the readers choose and validate columns. */
+/**
+ * How the readers choose and validate columns. Messages name an option as the `lawful`
+ * command spells it (`--fill drop` is `fill: 'drop'` here, `--time t` is `time: 't'`).
+ */
 export interface ReadOptions {
   /**
    * Name (or 0-based index) of the time column. Default: a column named t, time, times
@@ -69,6 +72,13 @@ export interface Dataset {
   timeColumn: string;
   /** Name of the trajectory column, if there is one. */
   trajectoryColumn?: string;
+  /**
+   * One unit of the last digit the time column is written with, in the units of t: 1e-3 for
+   * `0.033`, 1 for whole numbers, 1e-3 for a Parquet timestamp in milliseconds. A clock that
+   * is a uniform grid rounded to it has been replaced by its least-squares grid (with a note
+   * in `warnings`). Undefined when no time cell says (e.g. every time missing and dropped).
+   */
+  timeResolution?: number;
 }
 
 /**
@@ -111,6 +121,13 @@ export interface Table {
    * trajectory id but never the time or a channel, whatever its cells look like.
    */
   textType?(col: number): string | undefined;
+  /**
+   * The text a number cell is written with where `cell` gives the number itself (JSON keeps
+   * `0.100` as 0.1; the trailing zeros tell the precision of the clock). Default: the cell.
+   */
+  printed?(row: number, col: number): string | undefined;
+  /** Typed formats only: the exact resolution of a time column (a Parquet timestamp in ms: 1e-3), else undefined. */
+  timeResolution?(col: number): number | undefined;
   /** CSV read with `;` or tabs may use decimal commas (`1,5`). */
   decimalComma: boolean;
   /** Notes from the format parser (detected delimiter, generated names). */

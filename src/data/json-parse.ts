@@ -9,7 +9,8 @@ import { DataError } from '../core/errors.js';
 
 /** A JSON value with the character offset where it starts. */
 export type JsonNode =
-  | { kind: 'number'; value: number; at: number }
+  /** `text`: the number as written (`0.100`), whose last digit tells its precision. */
+  | { kind: 'number'; value: number; at: number; text: string }
   | { kind: 'string'; value: string; at: number }
   | { kind: 'literal'; value: boolean | null; at: number }
   | { kind: 'array'; items: JsonNode[]; at: number }
@@ -41,16 +42,21 @@ export class LineIndex {
 /**
  * Parses `text`: one JSON value, surrounding blanks allowed; or JSON Lines (jsonlines.org,
  * also called NDJSON): when a second object or array starts on a later line, every line is
- * a value of its own and the result is an array of them, positioned at offset 0.
+ * a value of its own and the result is an array of them, positioned at offset 0. A JSON
+ * Lines record ends with its line, so a record cut short is reported on its own line, not
+ * on the next record that the parser would otherwise read as its continuation.
  */
 export function parseJsonNodes(text: string, lines: LineIndex, file?: string): JsonNode {
   let pos = 0;
+  /** Where the value being parsed must end: the text's end, or in JSON Lines its line's end. */
+  let end = text.length;
   const fail = (msg: string, at = pos): never => {
     throw new DataError(msg, { file, ...lines.position(at) });
   };
-  const describe = (at: number) => (at >= text.length ? 'end of file' : JSON.stringify(text.slice(at, at + 12)));
+  const describe = (at: number) =>
+    at >= text.length ? 'end of file' : at >= end ? 'the end of the line' : JSON.stringify(text.slice(at, Math.min(end, at + 12)));
   const blanks = () => {
-    while (pos < text.length) {
+    while (pos < end) {
       const c = text.charCodeAt(pos);
       if (c === 32 || c === 9 || c === 10 || c === 13) pos++;
       else break;
@@ -69,7 +75,7 @@ export function parseJsonNodes(text: string, lines: LineIndex, file?: string): J
     let out = '';
     let from = pos;
     while (true) {
-      if (pos >= text.length) fail('unterminated string', start);
+      if (pos >= end) fail(end < text.length ? 'unterminated string: it runs to the end of the line' : 'unterminated string', start);
       const c = text.charCodeAt(pos);
       if (c === 34) break;
       if (c < 32) fail('control character in a string (escape it)');
@@ -157,14 +163,14 @@ export function parseJsonNodes(text: string, lines: LineIndex, file?: string): J
     if (literal('true')) return { kind: 'literal', value: true, at };
     if (literal('false')) return { kind: 'literal', value: false, at };
     if (literal('null')) return { kind: 'literal', value: null, at };
-    if (literal('NaN')) return { kind: 'number', value: NaN, at };
-    if (literal('Infinity')) return { kind: 'number', value: Infinity, at };
-    if (literal('-Infinity')) return { kind: 'number', value: -Infinity, at };
+    if (literal('NaN')) return { kind: 'number', value: NaN, at, text: 'NaN' };
+    if (literal('Infinity')) return { kind: 'number', value: Infinity, at, text: 'Infinity' };
+    if (literal('-Infinity')) return { kind: 'number', value: -Infinity, at, text: '-Infinity' };
     NUMBER.lastIndex = pos;
     const m = NUMBER.exec(text);
     if (m && m[0] !== '-') {
       pos += m[0].length;
-      return { kind: 'number', value: Number(m[0]), at };
+      return { kind: 'number', value: Number(m[0]), at, text: m[0] };
     }
     return fail(`expected a JSON value, found ${describe(pos)}`);
   };
@@ -175,19 +181,52 @@ export function parseJsonNodes(text: string, lines: LineIndex, file?: string): J
     return pos >= text.length || text[pos] === '\n';
   };
 
+  /** The end of the line that `from` is on (the index of its `\n`, or the text's end). */
+  const lineEnd = (from: number) => {
+    const nl = text.indexOf('\n', from);
+    return nl < 0 ? text.length : nl;
+  };
+  /** Parses one JSON Lines record bounded by its line, then moves past the line. */
+  const record = (): JsonNode => {
+    end = lineEnd(pos);
+    const v = value(0);
+    if (!endOfLine()) fail(`expected the end of the line after a JSON Lines record, found ${describe(pos)}`);
+    end = text.length;
+    blanks();
+    return v;
+  };
+
   if (text.trim() === '') fail('the file is empty', 0);
-  const root = value(0);
-  const newline = endOfLine();
   blanks();
-  if (pos >= text.length) return root;
-  if (!newline || (root.kind !== 'object' && root.kind !== 'array') || (text[pos] !== '{' && text[pos] !== '[')) {
-    fail(`unexpected ${describe(pos)} after the JSON value`);
+  const first = pos;
+  let root: JsonNode | undefined;
+  // A first line that is a whole object or array on its own, with more to come, starts JSON Lines.
+  if (text[first] === '{' || text[first] === '[') {
+    try {
+      end = lineEnd(first);
+      const v = value(0);
+      if (endOfLine()) root = v;
+    } catch {
+      // Not a value on one line: a JSON document spread over lines.
+    }
+    end = text.length;
+    if (root !== undefined) {
+      blanks();
+      if (pos >= text.length) return root;
+      if (text[pos] !== '{' && text[pos] !== '[') fail(`unexpected ${describe(pos)} after the JSON value`);
+    }
+  }
+  if (root === undefined) {
+    pos = first;
+    root = value(0);
+    const newline = endOfLine();
+    blanks();
+    if (pos >= text.length) return root;
+    if (!newline || (root.kind !== 'object' && root.kind !== 'array') || (text[pos] !== '{' && text[pos] !== '[')) {
+      fail(`unexpected ${describe(pos)} after the JSON value`);
+    }
   }
   const items = [root];
-  while (pos < text.length) {
-    items.push(value(0));
-    if (!endOfLine()) fail(`expected the end of the line after a JSON Lines record, found ${describe(pos)}`);
-    blanks();
-  }
+  while (pos < text.length) items.push(record());
   return { kind: 'array', items, at: 0 };
 }

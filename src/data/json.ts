@@ -34,6 +34,10 @@ export function parseJson(text: string, opts: ParseOptions = {}): Dataset {
     headerLine: lines.position(grid.headerAt).line,
     nRows,
     cell: (r, c) => cellOf(grid.columns[c][r]),
+    printed: (r, c) => {
+      const v = grid.columns[c][r];
+      return v.kind === 'number' ? v.text : undefined;
+    },
     position: (r, c): Position => lines.position(grid.columns[c][r].at),
     decimalComma: false,
     warnings: grid.warnings,

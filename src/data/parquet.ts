@@ -29,7 +29,7 @@ import { sha256Hex } from './sha256.js';
 const MAGIC = [0x50, 0x41, 0x52, 0x31]; // "PAR1"
 
 /** How a top-level column is read: as numbers, as a clock in seconds, or as text. */
-type ColumnKind = { kind: 'number' } | { kind: 'time' } | { kind: 'text'; type: string };
+type ColumnKind = { kind: 'number' } | { kind: 'time'; resolution: number } | { kind: 'text'; type: string };
 
 /** Timestamps and dates straight to seconds since the epoch, instead of hyparquet's Date objects (which drop sub-millisecond digits). */
 const SECONDS: Partial<ParquetParsers> = {
@@ -88,6 +88,10 @@ export async function parseParquet(bytes: ArrayBuffer | Uint8Array, opts: ParseO
     cell: (r, c) => cellOf(rows[r][c], kinds[c]),
     position: (r, c) => ({ line: r + 1, column: c + 1 }),
     lineLabel: 'row',
+    timeResolution: (c) => {
+      const k = kinds[c];
+      return k.kind === 'time' ? k.resolution : undefined;
+    },
     textType: (c) => {
       const k = kinds[c];
       return k.kind === 'text' ? k.type : undefined;
@@ -158,8 +162,9 @@ function kindOf(el: SchemaElement): ColumnKind {
   const ctype = el.converted_type;
   const ltype = el.logical_type?.type;
   if ((el.num_children ?? 0) > 0 || el.repetition_type === 'REPEATED') return { kind: 'text', type: 'nested (list or struct)' };
-  if (ctype === 'TIMESTAMP_MILLIS' || ctype === 'TIMESTAMP_MICROS' || ctype === 'DATE' || ltype === 'TIMESTAMP' || ltype === 'DATE') return { kind: 'time' };
-  if (el.type === 'INT96' && ctype === undefined) return { kind: 'time' };
+  if (ctype === 'DATE' || ltype === 'DATE') return { kind: 'time', resolution: 86400 };
+  if (ctype === 'TIMESTAMP_MILLIS' || ctype === 'TIMESTAMP_MICROS' || ltype === 'TIMESTAMP') return { kind: 'time', resolution: timestampResolution(el) };
+  if (el.type === 'INT96' && ctype === undefined) return { kind: 'time', resolution: 1e-9 };
   if (ctype === 'DECIMAL' || ltype === 'FLOAT16') return { kind: 'number' };
   if (ctype === undefined || ctype.startsWith('INT_') || ctype.startsWith('UINT_')) {
     if (el.type === 'FLOAT' || el.type === 'DOUBLE' || el.type === 'INT32' || el.type === 'INT64') return { kind: 'number' };
@@ -167,6 +172,13 @@ function kindOf(el: SchemaElement): ColumnKind {
   if (el.type === 'BYTE_ARRAY' && (ctype === undefined || ctype === 'UTF8' || ctype === 'ENUM' || ltype === 'STRING')) return { kind: 'text', type: 'string' };
   const name = [el.type, ctype ?? ltype].filter((s) => s !== undefined).join(' ');
   return { kind: 'text', type: name === 'BOOLEAN' ? 'boolean' : name || 'untyped' };
+}
+
+/** Seconds per tick of a TIMESTAMP column (the logical type's unit, else the converted type's). */
+function timestampResolution(el: SchemaElement): number {
+  const lt = el.logical_type as { unit?: string } | undefined;
+  const unit = lt?.unit ?? (el.converted_type === 'TIMESTAMP_MICROS' ? 'MICROS' : 'MILLIS');
+  return unit === 'NANOS' ? 1e-9 : unit === 'MICROS' ? 1e-6 : 1e-3;
 }
 
 /** A decoded value as a raw cell for the build step. */

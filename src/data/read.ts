@@ -11,6 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { ConfigError, DataError } from '../core/errors.js';
 import { parseCsv } from './csv.js';
 import type { Dataset, ParseOptions, ReadOptions } from './dataset.js';
+import { DATASETS, datasetPath, findDataset } from './datasets.js';
 import { parseJson } from './json.js';
 import type { ParquetJob, ParquetReply } from './parquet-worker.js';
 
@@ -30,17 +31,29 @@ export interface NodeReadOptions extends ReadOptions {
   parquetTimeoutMs?: number;
 }
 
-/** Reads and validates the data file at `path`; throws a DataError naming file, line and column. */
-export async function readDataset(path: string, opts: NodeReadOptions = {}): Promise<Dataset> {
+/**
+ * Reads and validates the data file at `path`, or the shipped data set of that name (see
+ * `lawful datasets`; a file of the same name wins); throws a DataError naming file, line and column.
+ */
+export async function readDataset(pathOrName: string, opts: NodeReadOptions = {}): Promise<Dataset> {
   const { parquetTimeoutMs, ...readOpts } = opts;
   if (parquetTimeoutMs !== undefined && !(parquetTimeoutMs > 0 && Number.isFinite(parquetTimeoutMs))) {
     throw new ConfigError(`must be a positive, finite number of milliseconds; got ${parquetTimeoutMs}`, 'parquetTimeoutMs');
   }
+  let path = pathOrName;
   let bytes: Buffer;
   try {
     bytes = await readFile(path);
   } catch (e) {
-    throw new DataError(`cannot read the file: ${fileProblem(e)}`, { file: path });
+    // Only a path that names nothing may be a data set's name: a file of that name wins.
+    const absent = (e as { code?: string }).code === 'ENOENT';
+    const shipped = absent ? findDataset(pathOrName) : undefined;
+    if (shipped === undefined) {
+      const names = absent ? ` (nor is it the name of a shipped data set: ${DATASETS.map((d) => d.name).join(', ')})` : '';
+      throw new DataError(`cannot read the file: ${fileProblem(e)}${names}`, { file: path });
+    }
+    path = datasetPath(shipped);
+    bytes = await readFile(path);
   }
   const fingerprint = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
   const ext = extname(path).toLowerCase();

@@ -1,5 +1,5 @@
 /**
- * The Series contract (DESIGN.md): sampled channels on one strictly increasing clock.
+ * The Series contract (docs/architecture.md): sampled channels on one strictly increasing clock.
  * Browser-safe: the file readers in this folder use Node, this file does not.
  */
 import { DataError } from '../core/errors.js';
@@ -49,11 +49,14 @@ export function uniformStep(t: Float64Array, what = 'the series'): number {
 /**
  * The first sample i ≥ 1 whose step t[i] − t[i−1] differs from the mean step by more than
  * `relTol` of it, or −1 if there is none (steps printed with 15+ digits differ by ~1e-15).
+ * Steps of a few float64 spacings of |t| always pass: a clock in seconds since 1970 is
+ * only resolved to ~2e-7 s, so a grid there cannot be more uniform than that.
  */
 export function offGrid(t: Float64Array, relTol = 1e-6): number {
   const n = t.length;
   if (n < 2) return -1;
   const mean = (t[n - 1] - t[0]) / (n - 1);
-  for (let i = 1; i < n; i++) if (!(Math.abs(t[i] - t[i - 1] - mean) <= relTol * mean)) return i;
+  const tol = relTol * mean + 4 * Number.EPSILON * Math.max(Math.abs(t[0]), Math.abs(t[n - 1]));
+  for (let i = 1; i < n; i++) if (!(Math.abs(t[i] - t[i - 1] - mean) <= tol)) return i;
   return -1;
 }

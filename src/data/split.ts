@@ -1,6 +1,6 @@
 /**
  * Splitting a series in time: the training window and the forecast horizon after it
- * (DESIGN.md, Evaluation). Browser-safe.
+ * (docs/architecture.md, "Evaluation"). Browser-safe.
  */
 import { ConfigError } from '../core/errors.js';
 import type { Series } from './series.js';

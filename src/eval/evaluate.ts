@@ -1,5 +1,5 @@
 /**
- * The extrapolation-first evaluation of one fitted model on one split (DESIGN.md): error
+ * The extrapolation-first evaluation of one fitted model on one split (docs/architecture.md): error
  * inside the window in the family's native mode and free-running, error beyond it, and the
  * valid prediction time.
  */

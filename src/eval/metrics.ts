@@ -1,5 +1,5 @@
 /**
- * Forecast metrics (DESIGN.md "Evaluation"). Errors are pooled over channels; NRMSE divides
+ * Forecast metrics (docs/architecture.md, "Evaluation"). Errors are pooled over channels; NRMSE divides
  * each channel's RMSE by the truth's standard deviation over the training window, so a
  * score of 1 means "no better than predicting the window's mean".
  */
@@ -47,7 +47,7 @@ export function channelErrors(
 /**
  * Valid prediction time: the first sample time t after `from` at which the running NRMSE,
  * sqrt(mean over (from, t] of Σ_c (err_c / scale_c)² / C), exceeds `threshold` — the same
- * definition as the reference scripts (shared/peers). Returns `t[hi − 1]` (the end of the
+ * definition as the reference scripts (docs/peer-baselines.md). Returns `t[hi − 1]` (the end of the
  * horizon) when the forecast never breaks down. A non-finite prediction counts as a breakdown.
  */
 export function validPredictionTime(

@@ -1,12 +1,12 @@
 /**
- * The reference experiment of `lawful demo` (DESIGN.md): N coupled damped pendulums observed
+ * The reference experiment of `lawful demo` (docs/architecture.md): N coupled damped pendulums observed
  * as one signal y = Σ θᵢ, sampled on [0, until], trained on t ≤ trainUntil.
  *
  * The initial state is built from the system's damped normal modes so that the observed
  * signal carries each mode with a chosen amplitude: by default two strong modes hold over
  * 95% of the variance and the others are weak. Then a bank of two oscillators can follow
  * the window approximately and drifts beyond it, as in the talk; with four equal modes it
- * fails outright (shared/peers/results.md, finding 4).
+ * fails outright (docs/peer-baselines.md, finding 4).
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { ConfigError } from '../core/errors.js';
@@ -19,7 +19,7 @@ import { std } from './metrics.js';
 import type { Split } from './evaluate.js';
 
 export interface ReferenceConfig {
-  /** Number of pendulums. Default 4 (the reference task, shared/peers/task.py). */
+  /** Number of pendulums. Default 4 (the reference task, bench/bank/task.py). */
   oscillators: number;
   /** Full-amplitude pendulums (sin x) instead of the small-angle form. Default false. */
   nonlinear: boolean;

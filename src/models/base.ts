@@ -1,5 +1,5 @@
 /**
- * The one contract every model family implements (DESIGN.md), so that the CLI, the
+ * The one contract every model family implements (docs/architecture.md), so that the CLI, the
  * evaluator, the sweep and the web app treat all families alike.
  */
 import { DivergenceError } from '../core/errors.js';
@@ -72,7 +72,7 @@ export interface Fitted {
   /** Number of trained scalars. */
   readonly nParams: number;
   /**
-   * How this family predicts inside its training window (DESIGN.md): state-space families
+   * How this family predicts inside its training window (docs/architecture.md): state-space families
    * simulate from their fitted initial state, sequence families predict one step ahead.
    */
   readonly inWindowMode: 'simulated' | 'one-step';

@@ -2,7 +2,7 @@
  * The LSTM family: the black-box baseline of the reference experiment. One LSTM layer and
  * a linear readout (nn/lstm.ts) predict the next sample of every channel from the previous
  * `window` samples, trained teacher-forced on windows cut from the training series (as
- * shared/peers/torch_lstm.py does) with Adam; early stopping on the held-out end of the span
+ * the PyTorch peer bench/lstm/peer_torch.py does) with Adam; early stopping on the held-out end of the span
  * picks the step count, and by default the whole span is then trained on for that many steps.
  * It fits the training window closely and is expected to fail beyond it — that failure is
  * what the evaluator shows, so nothing here helps it.

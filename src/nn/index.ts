@@ -1,4 +1,5 @@
-/** nn/: fused kernels with hand-written backward passes (DESIGN.md). */
+/** nn/: fused kernels with hand-written backward passes (docs/architecture.md). */
+export { sigmoid } from './activations.js';
 export { gemmNT, gemmTN } from './gemm.js';
 export type { LstmBackend, LstmShape } from './lstm.js';
 export { LstmWorkspace, initLstm, lstmForward, lstmLayout, lstmLossAndGrad } from './lstm.js';

@@ -5,7 +5,8 @@
  */
 import { gemmNT } from './gemm.js';
 import type { LstmOffsets, LstmShape } from './lstm.js';
-import { lstmOffsets, sigmoid } from './lstm.js';
+import { sigmoid } from './activations.js';
+import { lstmOffsets } from './lstm.js';
 
 /** Carried state of `lstmStep` for a batch of independent sequences (autoregressive inference). */
 export class LstmState {

@@ -14,6 +14,7 @@
 import type { ParamLayout } from '../core/params.js';
 import { block, makeLayout } from '../core/params.js';
 import type { Rng } from '../core/rng.js';
+import { sigmoid } from './activations.js';
 import { gemmNT, gemmTN } from './gemm.js';
 import { WasmHeap, wasmSimdAvailable } from './wasm/heap.js';
 
@@ -183,11 +184,6 @@ export class LstmWorkspace {
     this.dy = new Float64Array(batch * O);
     this.off = lstmOffsets(shape);
   }
-}
-
-/** The logistic function σ(x) = 1/(1 + e^{−x}). */
-export function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
 }
 
 /**

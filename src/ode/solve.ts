@@ -1,5 +1,5 @@
 /**
- * `solve` — the one entry point for integrating a term (after diffrax's
+ * `solve` — the one entry point for integrating a term (docs/architecture.md, after diffrax's
  * `diffeqsolve`): the maths first (term, solver, t0, t1, y0, θ), then the strategies
  * (what to save, the step-size controller). The stepping loop lives in `loop.ts`; the
  * discrete adjoint in `adjoint.ts` runs that same loop with a recorder.

@@ -1,5 +1,5 @@
 /**
- * Vector-field terms (DESIGN.md). A term is y' = f(t, y, θ) with its vector–Jacobian
+ * Vector-field terms (docs/architecture.md). A term is y' = f(t, y, θ) with its vector–Jacobian
  * product, so that the discrete adjoint can differentiate any solver's steps through it.
  *
  * Conventions, for every term:

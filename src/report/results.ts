@@ -1,5 +1,5 @@
 /**
- * results.json (DESIGN.md): the one record every `demo` and `fit` writes, read by the run
+ * results.json (docs/architecture.md): the one record every `demo` and `fit` writes, read by the run
  * store, the report and the web app. Types and a zod schema only, browser-safe, so every
  * reader validates with the same schema.
  *
@@ -19,7 +19,7 @@ export type ErrorMetric = number | null;
 /** How a family predicts inside its training window (models/base.ts `Fitted.inWindowMode`). */
 export type InWindowMode = 'simulated' | 'one-step';
 
-/** Per-model metrics (DESIGN.md "Evaluation"). Errors are on the data's scale; NRMSE is RMSE / std of the truth in the training window. */
+/** Per-model metrics (docs/architecture.md, "Evaluation"). Errors are on the data's scale; NRMSE is RMSE / std of the truth in the training window. */
 export interface Metrics {
   /** RMSE inside the training window, in the family's native in-window mode (`inWindowMode`). */
   rmseIn: ErrorMetric;

@@ -1,5 +1,5 @@
 /**
- * Reference simulators (DESIGN.md, `systems/`). A system is a named recipe: documented
+ * Reference simulators (docs/architecture.md, `systems/`). A system is a named recipe: documented
  * parameters with defaults, and a `build` that validates them and returns a ready term,
  * its parameter vector, an initial state, what a scientist would observe, and the
  * quantities the physics conserves. The CLI (`lawful simulate`), the demo, the evaluator

@@ -1,6 +1,6 @@
 /**
  * N coupled damped pendulums ("grandfather clocks coupled through the air"), the
- * reference experiment of DESIGN.md and shared/peers/task.py:
+ * reference experiment (docs/architecture.md; bench/bank/task.py is the task script):
  *
  *   x_i'' = −w_i² sin x_i − g_i x_i' + Σ_j k_ij (x_j − x_i)      (nonlinear)
  *   x_i'' = −w_i² x_i     − g_i x_i' + Σ_j k_ij (x_j − x_i)      (small angle, default)
@@ -16,7 +16,7 @@ import type { BuiltSystem, ParamInput, SystemDef } from './base.js';
 import { linearModes, linearTerm } from './linear.js';
 import { linspace, ParamReader } from './params.js';
 
-/** shared/peers/task.py, seed 0 (printed by the script; /tmp/task.json). */
+/** bench/bank/task.py, seed 0 (as the script prints them to task.json; docs/peer-baselines.md). */
 const TASK_SEED0 = {
   w: [1.0410885061964363, 1.5976026807958277, 2.1956253905141914, 2.854958290658559],
   g: [0.04439810717600817, 0.047382667318331656, 0.0381990732730154, 0.04188489682951996],
@@ -192,7 +192,7 @@ function smallAngleTerm(n: number) {
 export const coupledPendulums: SystemDef = {
   name: 'coupled-pendulums',
   description:
-    'N coupled damped pendulums observed as y = Σ x_i: x_i\'\' = −w_i² sin x_i (or −w_i² x_i, small angle) − g_i x_i\' + Σ_j k_ij (x_j − x_i). Defaults: shared/peers/task.py seed 0.',
+    'N coupled damped pendulums observed as y = Σ x_i: x_i\'\' = −w_i² sin x_i (or −w_i² x_i, small angle) − g_i x_i\' + Σ_j k_ij (x_j − x_i). Defaults: the reference task, seed 0 (bench/bank/task.py).',
   params: [
     { name: 'N', default: 4, description: 'number of pendulums' },
     { name: 'w', default: TASK_SEED0.w, unit: 'rad/s', length: 'N', description: 'natural frequencies (default for other N: evenly spaced on [1, 3])' },

@@ -60,7 +60,7 @@ export function linearTerm(spec: LinearSpec): LinearTerm {
 /**
  * Damped normal modes of y' = A y: each complex pair α ± iβ of eigenvalues is a mode of
  * frequency β (rad/s) and decay −α (1/s); sorted by frequency. Real (overdamped)
- * eigenvalues are not oscillations and are left out, as in shared/peers/task.py.
+ * eigenvalues are not oscillations and are left out, as in bench/bank/task.py.
  *
  * With `observeRow` c and `y0`, each mode's amplitude in the observed signal cᵀ y(t):
  * writing y0 = V a in the real eigenvector basis (columns v_re, v_im for a pair), the

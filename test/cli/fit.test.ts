@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseResults } from '../../src/report/results.js';
 import { lawful } from './run.js';
 
-const REAL = new URL('../../../shared/data/real-pendulum/real_pendulum.csv', import.meta.url).pathname;
+const REAL = new URL('../../datasets/real-pendulum/real_pendulum.csv', import.meta.url).pathname;
 
 /** Two damped modes, y = e^{-0.02t} cos(1.3t) + 0.6 e^{-0.03t} sin(2.1t), on [0, 20] every 0.05. */
 function twoModeCsv(until: number): string {

@@ -29,7 +29,7 @@ const CASES: Case[] = [
     text: 't,x,y\n0,1,\n1,,2\n2,NaN,3\n3,NA,4\n4,5,6\n',
     line: 2,
     column: 3,
-    match: /4 missing values .* at line 2 column 3 \(y\), line 3 column 2 \(x\), line 4 column 2 \(x\), line 5 column 2 \(x\); set fill/,
+    match: /4 missing values .* at line 2 column 3 \(y\), line 3 column 2 \(x\), line 4 column 2 \(x\), line 5 column 2 \(x\); pass --fill interpolate or --fill drop/,
   },
   {
     kind: 'more than five missing values',
@@ -70,7 +70,7 @@ const CASES: Case[] = [
   },
   { kind: 'a trajectory with one sample', text: 'run,t,x\nA,0,1\nA,1,2\nB,0,5\n', line: 4, column: 2, match: /trajectory "B" has only 1 sample/ },
   { kind: 'missing trajectory id', text: 'run,t,x\nA,0,1\n,1,2\n', line: 3, column: 1, match: /1 missing value .*\(run\)/ },
-  { kind: 'interpolate: missing time', text: 't,x\n0,1\n,2\n2,3\n', opts: { fill: 'interpolate' }, line: 3, column: 1, match: /missing time cannot be interpolated; set fill to 'drop'/ },
+  { kind: 'interpolate: missing time', text: 't,x\n0,1\n,2\n2,3\n', opts: { fill: 'interpolate' }, line: 3, column: 1, match: /missing time cannot be interpolated; pass --fill drop/ },
   { kind: 'interpolate: missing at the start', text: 't,x\n0,\n1,2\n2,3\n', opts: { fill: 'interpolate' }, line: 2, column: 2, match: /missing value at the start of the file cannot be interpolated/ },
   { kind: 'interpolate: missing at the end', text: 't,x\n0,1\n1,2\n2,nan\n', opts: { fill: 'interpolate' }, line: 4, column: 2, match: /at the end of the file/ },
   { kind: 'drop: nothing left', text: 't,x,y\n0,,1\n1,2,NaN\n', opts: { fill: 'drop' }, line: 2, column: 2, match: /no rows left after dropping 2 missing values/ },

@@ -5,6 +5,8 @@ import { assertSeries } from '../../src/data/series.js';
 import { expectDataError } from './expect-error.js';
 
 const F = 'data.json';
+/** `n` JSON Lines records {"t": i, "x": 2i}, joined by newlines (no newline after the last). */
+const jsonl = (n: number) => Array.from({ length: n }, (_, i) => `{"t": ${i}, "x": ${2 * i}}`).join('\n');
 const WANT = { t: [0, 0.5, 1], y: [[1, 2, 3], [-1, 1e308, 5e-324]], names: ['x', 'y'] };
 
 function only(text: string, opts = {}) {
@@ -74,6 +76,11 @@ describe('parseJson errors name the line and column', () => {
     ['JSON Lines: two records on one line', '{"t":0,"x":1}\n{"t":1,"x":2} {"t":2,"x":3}', 2, 15, /expected the end of the line after a JSON Lines record, found "\{/],
     ['JSON Lines: a broken record names its line', '{"t":0,"x":1}\n{"t":1,"x":2}\n{"t":2,"x":}', 3, 12, /expected a JSON value, found "\}"/],
     ['JSON Lines: a record lacking a key names its line', '{"t":0,"x":1}\n{"t":1,"x":2}\n{"t":2}', 3, 1, /record 3 has no key "x"/],
+    // A record cut short (a writer killed mid-line) is reported on its own line, 121, not on line 122 that follows it.
+    ['JSON Lines: a record cut short at line 121 of 122', `${jsonl(120)}\n{"t": 120, "x":\n{"t": 121, "x": 1}\n`, 121, 16, /expected a JSON value, found the end of the line/],
+    ['JSON Lines: the last record cut short, the file ending in a newline', `${jsonl(120)}\n{"t": 120, "x": 3\n`, 121, 18, /expected ',' or '\}' in an object, found the end of the line/],
+    ['JSON Lines: a string left open runs to the end of its line', `${jsonl(120)}\n{"t": 120, "x": "3\n{"t": 121, "x": 1}\n`, 121, 17, /unterminated string: it runs to the end of the line/],
+    ['JSON Lines with CRLF: a record cut short names its line', `${jsonl(2).replace(/\n/g, '\r\n')}\r\n{"t": 2, "x":\r\n{"t": 3, "x": 1}\r\n`, 3, 15, /expected a JSON value, found the end of the line/],
     ['JSON Lines: a number after an object is not JSON Lines', '{"t":[0,1],"x":[1,2]}\n5', 2, 1, /unexpected "5" after the JSON value/],
     ['channel that does not exist', '{"t":[0,1],"x":[1,2]}', 1, 1, /channel "v" does not exist; columns are "x"/, { channels: ['v'] }],
   ];

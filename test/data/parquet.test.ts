@@ -219,7 +219,7 @@ describe('parseParquet', () => {
     ]);
 
     it("fill 'error' (default): names their count, rows and column", async () => {
-      const err = await rejects(read(bytes), { row: 3, column: 2, match: /2 missing values .* at row 3 column 2 \(y\), row 4 column 2 \(y\); set fill/ });
+      const err = await rejects(read(bytes), { row: 3, column: 2, match: /2 missing values .* at row 3 column 2 \(y\), row 4 column 2 \(y\); pass --fill interpolate or --fill drop/ });
       expect(err.location.lineLabel).toBe('row');
     });
 

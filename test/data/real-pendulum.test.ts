@@ -8,8 +8,8 @@ import { assertSeries } from '../../src/data/series.js';
 import { fingerprintText } from '../../src/data/sha256.js';
 import { splitSeries } from '../../src/data/split.js';
 
-// shared/ sits beside the checkout (on developer machines and in CI alike).
-const DIR = fileURLToPath(new URL('../../../shared/data/real-pendulum', import.meta.url));
+// The repository's own copy (datasets/real-pendulum/README.md gives its source and citation).
+const DIR = fileURLToPath(new URL('../../datasets/real-pendulum', import.meta.url));
 const CSV = `${DIR}/real_pendulum.csv`;
 const TXT = `${DIR}/real_pend_h_1.txt`;
 
@@ -79,6 +79,6 @@ describe('real_pend_h_1.txt (the original: CRLF, "%o v" comment, blank-separated
   });
 
   it('without options, the first column (trial, all 0) is taken as time and rejected as duplicate', async () => {
-    await expect(readDataset(TXT)).rejects.toThrow(/real_pend_h_1\.txt, line 3, column 1: c1: duplicate time 0 .*the first column "c1" was taken: choose one with the time option/);
+    await expect(readDataset(TXT)).rejects.toThrow(/real_pend_h_1\.txt, line 3, column 1: c1: duplicate time 0 .*the first column "c1" was taken: choose one with --time/);
   });
 });

@@ -1,4 +1,4 @@
-// The contract every model family keeps (DESIGN.md "Models"), tested over the `families`
+// The contract every model family keeps (docs/architecture.md, "Model families"), tested over the `families`
 // registry so a family is covered the day it is registered: fit on a small series with the
 // family's `quick` config, a JSON round trip bit for bit, forecast shape and times,
 // describe().parameters === nParams, abort, the same seed giving the same bits, and ≥ 2,000

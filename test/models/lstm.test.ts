@@ -5,7 +5,7 @@ import type { FitProgress } from '../../src/models/base.js';
 import type { LstmConfig } from '../../src/models/lstm.js';
 import { lstmFamily } from '../../src/models/lstm.js';
 
-/** y = Σ damped cosines: the normal-mode form of the reference task (shared/peers/results.md). */
+/** y = Σ damped cosines: the normal-mode form of the reference task (docs/peer-baselines.md). */
 function dampedOscillators(n: number, dt: number): Series {
   const modes = [[1.2445, 0.0222, 0.68, 0.3], [1.7088, 0.0237, 0.64, 1.1], [2.2642, 0.0191, 0.77, 2.0], [2.9269, 0.0209, 0.24, 0.5]];
   const t = Float64Array.from({ length: n }, (_, i) => i * dt);
@@ -16,7 +16,7 @@ function dampedOscillators(n: number, dt: number): Series {
 const tiny: Partial<LstmConfig> = { hidden: 4, window: 12, burnIn: 3, batch: 4, maxSteps: 20, evalEvery: 5 };
 /**
  * A small configuration of the same architecture and recipe that trains in about a second. No
- * hold-out, as in the PyTorch peer (shared/peers/torch_lstm.py trains on all of t ≤ 10). With the
+ * hold-out, as in the PyTorch peer (bench/lstm/peer_torch.py's original trains on all of t ≤ 10). With the
  * 20 % hold-out and finalPass 'early-stopped' the end of the window is never trained on and the
  * ratio is 0.92 (the LSTM does not generalise even one step into t ∈ (8, 10]); with 'retrain' it is
  * this run again (the best check is the last step here), so the assertion covers that path too.
@@ -131,7 +131,7 @@ describe('lstm family', () => {
     await expect(lstmFamily.fit(spec({ ...cfg, continueFraction: 0 }), series, { seed: 3 })).rejects.toThrow(/continueFraction/);
   });
 
-  // The reference task: y = Σ of 4 damped oscillators (normal modes of shared/peers/task.py), dt 0.01, t ≤ 10.
+  // The reference task: y = Σ of 4 damped oscillators (normal modes of bench/bank/task.py), dt 0.01, t ≤ 10.
   // Persistence (y_j ≈ y_{j−1}) scores NRMSE ≈ 0.024 here; the LSTM must beat it five-fold one step ahead,
   // over the whole training window (the held-out last 20 % included), every sample with ≥ burnIn + 1 of history.
   it('really fits: one-step in-window NRMSE at most a fifth of persistence on the damped-oscillator task', async () => {

@@ -4,7 +4,7 @@ import { Rng } from '../../src/core/rng.js';
 import type { BankLoss } from '../../src/models/oscillator-bank/loss.js';
 import type { Series } from '../../src/data/series.js';
 
-/** The normal modes of the reference task (shared/peers/results.md). */
+/** The normal modes of the reference task (docs/peer-baselines.md). */
 export const REF_FREQ = [1.24453, 1.70884, 2.26421, 2.9269];
 export const REF_DECAY = [0.0222, 0.0237, 0.0191, 0.0209];
 /** The reference's comparable modal amplitudes, and a set where modes 1 and 3 carry 97.5% of the variance. */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { checkGradient } from '../../src/core/gradcheck.js';
 import { Rng } from '../../src/core/rng.js';
 import { solve, solveWithAdjoint } from '../../src/ode/solve.js';
@@ -23,7 +23,7 @@ function setup(solver: Solver): SolveOptions {
   return { ...base, steps: free.stepTimes };
 }
 
-/** Largest relative error seen over all checks (reported by the last test). */
+/** Largest relative error seen over the checks that ran (printed after them). */
 let worst = { err: 0, where: '' };
 
 function record(err: number, where: string): void {
@@ -91,8 +91,9 @@ describe('discrete adjoint against central finite differences', () => {
     expect(Array.from(a.dY0)).toEqual(Array.from(b.dY0));
   });
 
-  it('reports the largest gradient-check error', () => {
-    console.log(`largest adjoint gradient-check relative error: ${worst.err.toExponential(2)} (${worst.where})`);
-    expect(worst.err).toBeLessThan(1e-6);
+  // A report, not a test: each check above asserts its own bound, so running any one of them
+  // alone (vitest -t) neither skips an assertion nor passes one vacuously.
+  afterAll(() => {
+    if (worst.where !== '') console.log(`largest adjoint gradient-check relative error: ${worst.err.toExponential(2)} (${worst.where})`);
   });
 });

@@ -2,7 +2,7 @@
 import type { FigureInput } from '../../src/report/specs.js';
 import type { Results } from '../../src/report/results.js';
 
-/** Sum of four damped modes on [0, 30], dt = 0.01 (the shape of shared/peers/task.py). */
+/** Sum of four damped modes on [0, 30], dt = 0.01 (the shape of bench/bank/task.py). */
 export function pendulumFigureInput(): FigureInput {
   const n = 3001;
   const t = new Float64Array(n);

@@ -9,7 +9,7 @@ import { getSystem } from '../../src/systems/index.js';
 
 const sys = getSystem('coupled-pendulums');
 
-// shared/peers/task.py --seed 0 (numpy eigvals of its system_matrix).
+// bench/bank/task.py --seed 0 (numpy eigvals of its system_matrix).
 const TASK_FREQ = [1.2445290822120274, 1.7088373532948002, 2.264209473879701, 2.9269030101160176];
 const TASK_DECAY = [0.022204142759375555, 0.023672250836424324, 0.019110574650716652, 0.02094540405192122];
 

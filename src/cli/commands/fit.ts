@@ -33,7 +33,7 @@ export function registerFit(program: Command): void {
       'after',
       '\nA fit that diverges stops with a message and keeps its last good state in model-<name>.last-good.json.\n' +
         '\nExamples:\n  lawful fit pendulums.csv --model oscillator-bank --model lstm --train-until 10\n' +
-        '  lawful fit real_pendulum.csv --channels theta --resample 0.1667 --model oscillator-bank --model fourier',
+        '  lawful fit real-pendulum --channels theta --resample 0.1667 --model oscillator-bank --model fourier',
     )
     .action(async (data: string, o) => {
       if (o.trainUntil !== undefined && o.trainFraction !== undefined) {

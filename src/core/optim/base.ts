@@ -1,6 +1,6 @@
 /**
  * What every first-order optimizer in lawful is: an object that updates a flat parameter
- * vector in place from its gradient (DESIGN.md: parameters live in one `Float64Array`).
+ * vector in place from its gradient (docs/architecture.md: parameters live in one `Float64Array`).
  * The training loop owns the iteration; the optimizer owns only its state (moments, counters).
  * L-BFGS is different in kind (it drives the objective itself) and is a function instead.
  */

@@ -1,5 +1,5 @@
 /**
- * How the bank is fitted (shared/peers/results.md decides it):
+ * How the bank is fitted (docs/peer-baselines.md, findings 1–3, decides it):
  * 1. start from an ESPRIT estimate of the K dominant damped modes — an uncoupled bank that
  *    already reproduces them (FFT starts cannot separate modes closer than 2π/T and end in a
  *    local minimum that fits the window and fails beyond it);

@@ -1,7 +1,7 @@
 /**
  * Levenberg–Marquardt polish of the bank from a start that already fits (Marquardt 1963;
  * scaling by diag(JᵀJ), Moré 1978). The reference's fits are zero-residual problems whose
- * Jacobian has condition number ~5e4 (shared/peers/results.md): L-BFGS crawls along the
+ * Jacobian has condition number ~5e4 (docs/peer-baselines.md): L-BFGS crawls along the
  * ill-conditioned directions (~60 iterations from NRMSE 1e-5 to 1e-9 on the bench task),
  * while Gauss–Newton converges in a few steps once close, each costing one Jacobian.
  *

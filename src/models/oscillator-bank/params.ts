@@ -7,20 +7,17 @@
  * strengths c_ij = softplus(s_ij) ≥ 0 make the graph Laplacian L PSD, so the stiffness
  * S = diag(ω²) + L is positive definite and the damping non-negative: the energy
  * ½ vᵀv + ½ xᵀSx never grows, and every eigenvalue of A has Re ≤ 0 (the reference's
- * unconstrained couplings produced diverging models, shared/peers/results.md finding 5).
+ * unconstrained couplings produced diverging models, docs/peer-baselines.md, finding 5).
  *
  * Layout of θ (dynamic parameters first, so the variable-projection fit optimises a prefix):
  * logOmega [K], damping [K], coupling [K(K−1)/2], z0 [2K] (= [x(0), x'(0)]), W [C, K], offset [C].
  */
 import { makeLayout } from '../../core/params.js';
 import type { ParamLayout } from '../../core/params.js';
+import { sigmoid } from '../../nn/activations.js';
 
 export function softplus(x: number): number {
   return x > 30 ? x : Math.log1p(Math.exp(x));
-}
-
-export function sigmoid(x: number): number {
-  return 1 / (1 + Math.exp(-x));
 }
 
 /** softplus⁻¹(y) for y > 0. */

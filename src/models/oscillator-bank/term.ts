@@ -6,7 +6,7 @@
  */
 import type { LinearTerm, Term } from '../../ode/term.js';
 import type { BankLayout } from './params.js';
-import { sigmoid } from './params.js';
+import { sigmoid } from '../../nn/activations.js';
 
 /** y' = A(θ) y for the linear bank. */
 export function linearBankTerm(lay: BankLayout): LinearTerm {

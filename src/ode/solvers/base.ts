@@ -1,5 +1,5 @@
 /**
- * The solver contract (DESIGN.md, after diffrax): a solver is a small, stateless object
+ * The solver contract (docs/architecture.md, after diffrax): a solver is a small, stateless object
  * that declares its `order`, whether it carries an error estimate, and the term kind it
  * needs; `init` binds it to one term and parameter vector and returns a {@link Stepper}
  * that owns every workspace, so the stepping loop in `loop.ts` never allocates.
