@@ -120,6 +120,7 @@ function bank(s: BankState): Fitted {
 
 export const oscillatorBankFamily: ModelFamily<OscillatorBankConfig> = {
   family: 'oscillator-bank',
+  capabilities: { uniformGrid: true, relativeCost: 2, reports: ['modes'], referenceVariants: (config, s) => s.sizes.map((K) => ({ suffix: `K=${K}`, config: { ...config, oscillators: K, nonlinear: s.nonlinear } })) },
   description: 'K coupled damped oscillators (stable by construction), ESPRIT-initialised, fitted by Levenberg–Marquardt / L-BFGS through the exact propagator.',
   defaults: DEFAULTS,
   check: checkConfig,

@@ -37,6 +37,7 @@ function persistence(): Fitted {
 
 export const persistenceFamily: ModelFamily<PersistenceConfig> = {
   family: 'persistence',
+  capabilities: { uniformGrid: false, relativeCost: 0 },
   description: 'The last observed value carried forward: the floor every family must clear.',
   defaults: {},
   async fit() {
