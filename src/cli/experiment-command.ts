@@ -79,12 +79,13 @@ function vptLine(run: ExperimentRun): string {
   return `Valid prediction time: how long after the window the forecast stays within 0.2 NRMSE of ${against}; "never" = to the end (t = ${formatTime(run.results.split.until)}).`;
 }
 
-/** "figure.png (theta), figure-omega.png (omega)", and how many channels were left out. */
+/** "figure.png (theta), figure-omega.png (omega)": every channel's figure, named by file and channel. */
 function figuresPart(files: RunFiles, channels: string[]): string {
-  if (channels.length === 1) return files.png;
-  const shown = channels.slice(0, MAX_FIGURES).map((c) => `${files[`figure:${c}`]} (${c})`);
-  const cut = channels.length > MAX_FIGURES ? ` — figures of the first ${MAX_FIGURES} of ${channels.length} channels; the table and results.json have them all` : '';
-  return shown.join(', ') + cut;
+  if (channels.length === 1) return basename(files.png);
+  return channels
+    .slice(0, MAX_FIGURES)
+    .map((c) => `${basename(files[`figure:${c}`])} (${c})`)
+    .join(', ');
 }
 
 /**
@@ -163,12 +164,14 @@ export async function runExperimentCommand<R extends ExperimentRun>(opts: Experi
       { signal: interrupt.signal },
     );
     write(report(run, files, opts.extra?.(run) ?? []));
-    const saved = Object.entries(files).filter(([k]) => k.startsWith('model:')).map(([, v]) => v);
+    const saved = Object.entries(files).filter(([k]) => k.startsWith('model:')).map(([, v]) => basename(v));
     write(
-      `\nWrote ${figuresPart(files, run.output.truth.names)}, ${files.html}, ${files.results}` +
+      `\nWrote to ${out}: ${figuresPart(files, run.output.truth.names)}, index.html, results.json` +
         (saved.length ? ` and ${saved.length} saved model${saved.length > 1 ? 's' : ''} (${saved.join(', ')})` : '') +
         ` in ${formatSeconds((performance.now() - started) / 1000)}.\n`,
     );
+    const C = run.output.truth.names.length;
+    if (C > MAX_FIGURES) write(`Figures show the first ${MAX_FIGURES} of ${C} channels; the table and results.json cover them all.\n`);
     write(`Run ${shortId(id)} recorded in ${store.path} (lawful runs show ${shortId(id)}).\n`);
     if (interrupted) {
       write(`\nInterrupted: ${run.interrupted.join(', ')} ${run.interrupted.length > 1 ? 'were' : 'was'} cut short; the report covers the ${run.models.length} finished model${run.models.length > 1 ? 's' : ''}.\n`);
