@@ -125,12 +125,15 @@ export async function runExperimentCommand<R extends ExperimentRun>(opts: Experi
           try {
             run = await opts.run({
               signal: interrupt.signal,
+              // Once stopped, a bar must not be created or updated: cli-progress would start drawing again.
               onProgress: (job, p) => {
+                if (barsStopped) return;
                 const b = bar(job);
                 b.fraction = p.fraction;
                 b.bar.update(p.fraction, p.stage);
               },
               onDone: (job, o) => {
+                if (barsStopped) return;
                 const b = bar(job);
                 if (o.ok) b.bar.update(1, formatSeconds(o.fitSeconds));
                 else b.bar.update(b.fraction, o.interrupted ? 'interrupted' : 'failed'); // the bar shows how far it got
