@@ -4,5 +4,7 @@ export { readDataset } from './data/read.js';
 export type { NodeReadOptions } from './data/read.js';
 export { renderPng, renderSvg } from './report/render.js';
 export { writeReport } from './report/write.js';
+export { writeRunOutput } from './report/run-output.js';
+export type { RunOutput } from './report/run-output.js';
 export { writeFileAtomic } from './report/atomic.js';
 export { formatTable } from './report/table.js';

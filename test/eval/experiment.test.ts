@@ -1,15 +1,19 @@
 // The library's experiment, in process (no worker threads): fit → reload → evaluate → record,
 // the schedule read from declared capabilities, fits that fail said so, an abort that keeps
 // the finished fits, and data whose squares overflow refused before any fit.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/core/errors.js';
+import { fingerprintSeries, seriesToCsv } from '../../src/data/csv-write.js';
+import { readDataset } from '../../src/data/read.js';
 import type { Series } from '../../src/data/series.js';
+import { evaluate } from '../../src/eval/evaluate.js';
 import { checkFitData, inProcessFitter, runExperiment, type FitJob, type Fitter } from '../../src/eval/experiment.js';
 import { fitExperiment } from '../../src/eval/fit-experiment.js';
-import { getFamily } from '../../src/models/index.js';
+import { getFamily, type Fitted } from '../../src/models/index.js';
 import { parseResults } from '../../src/report/results.js';
 
 /** y = e^{-0.02t} cos(1.3t) + 0.6 sin(2.1t) on [0, 20] every 0.05. */
@@ -99,5 +103,34 @@ describe('no family names in the CLI', () => {
     expect(quoted.test("if (family === 'lstm')")).toBe(true); // the check can fail
     const offending = files.filter((f) => quoted.test(readFileSync(join(root, f), 'utf8')));
     expect(offending).toEqual([]);
+  });
+});
+
+describe('a diverged forecast is never valid', () => {
+  it('with a window whose spread overflows (the 1e308 file), a forecast with a non-finite error is not called valid "never"', () => {
+    const s = twoModes();
+    s.y[0][50] = 1e200; // the window's standard deviation overflows to Infinity
+    const huge: Fitted = {
+      family: 'fourier',
+      nParams: 0,
+      inWindowMode: 'simulated',
+      forecast: (times) => ({ t: times, mean: [times.map(() => 1e160)] }), // finite, but its squared error overflows
+      describe: () => ({ family: 'fourier', parameters: 0 }),
+      toJSON: () => ({ format: 'lawful-model', version: 1, lawful: '0', family: 'fourier', config: {}, layout: [], params: [] }),
+    };
+    const ev = evaluate(huge, { observed: s, truth: s, split });
+    expect(Number.isFinite(ev.metrics.nrmseOut)).toBe(false); // shown "diverged"…
+    expect(ev.metrics.validPredictionTime).toBeCloseTo(8.05, 12); // …so valid only up to the first sample after t = 8, never "never"
+  });
+});
+
+describe('one fingerprint of a series', () => {
+  it('fingerprintSeries is the sha256 of the CSV text lawful simulate writes (the demo and the file reader agree)', async () => {
+    const s = twoModes();
+    const dir = mkdtempSync(join(tmpdir(), 'lawful-fp-'));
+    writeFileSync(join(dir, 's.csv'), seriesToCsv(s));
+    const ds = await readDataset(join(dir, 's.csv'));
+    expect(fingerprintSeries(s)).toBe(ds.fingerprint);
+    expect(fingerprintSeries(s)).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 });
