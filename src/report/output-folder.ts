@@ -114,6 +114,7 @@ export function lockOutputFolder(dir: string, run: string, flag = '--out'): Fold
       else Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
     }
   }
+  sweepLeftovers(target);
   let held = true;
   const release = () => {
     if (!held) return;
@@ -128,6 +129,17 @@ export function lockOutputFolder(dir: string, run: string, flag = '--out'): Fold
   };
   process.on('exit', release);
   return { path, release };
+}
+
+/** Removes staging and set-aside folders of `target` left by processes that were killed (their pid is gone). */
+function sweepLeftovers(target: string): void {
+  const prefix = `.${basename(target)}.`;
+  for (const name of readdirSync(dirname(target))) {
+    const m = /^(?:staging|old)-(\d+)-/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '');
+    if (m && Number(m[1]) !== process.pid && !alive({ run: '', pid: Number(m[1]), host: hostname() })) {
+      rmSync(join(dirname(target), name), { recursive: true, force: true });
+    }
+  }
 }
 
 export interface StagedFolder {

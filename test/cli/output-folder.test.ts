@@ -137,3 +137,16 @@ describe('output-folder primitives', () => {
     expect(() => checkOutputFolder(join(dir, 'earlier'))).not.toThrow();
   });
 });
+
+describe('leftovers of a killed writer', () => {
+  it('the next lock of the folder removes staging folders whose process is gone, and keeps those of live ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lawful-sweep-'));
+    const dead = join(dir, `.out.staging-${2 ** 22 + 9}-0-abc`);
+    const live = join(dir, `.out.staging-${process.pid}-0-abc`);
+    mkdirSync(dead);
+    mkdirSync(live);
+    lockOutputFolder(join(dir, 'out'), 'ffffffff').release();
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
+  });
+});
