@@ -11,12 +11,13 @@
  *   (SIGKILL, power cut) is reported as `stale`.
  */
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ConfigError, DataError, LawfulError } from '../core/errors.js';
 import { serializeResults } from '../report/results.js';
 import type { Results } from '../report/results.js';
 import { processStart, runAlive, thisHost } from './liveness.js';
+import { checkStorePath } from './store-path.js';
 import { recordFromRow, RUN_STATUSES } from './record.js';
 import type { RunRecord, RunRow, RunStatus } from './record.js';
 import { migrate, schemaVersion } from './schema.js';
@@ -132,68 +133,6 @@ function checkedOutcome(outcome: RunOutcome): { text: string; results: Results; 
     files[name] = path;
   }
   return { text, results: JSON.parse(text) as Results, files: JSON.stringify(files) };
-}
-
-/**
- * Refuses, before anything is created, a store path SQLite could not write: an existing path
- * that is not a regular file (`/dev/null`, a folder), a file or folder the user cannot write
- * (SQLite writes its journal beside the file), or a missing file whose nearest existing
- * folder cannot be written (`/proc/…`). One ConfigError naming --store.
- */
-export function checkStorePath(file: string): void {
-  const refuse = (why: string) => new ConfigError(`cannot use ${file} as a run store: ${why}`, '--store');
-  if (existsSync(file)) {
-    const st = statSync(file);
-    if (!st.isFile()) throw refuse('it is not a regular file (a run store is an SQLite file)');
-    const problem = writeProblem(() => closeSync(openSync(file, 'r+')));
-    if (problem) throw refuse(`it cannot be written (${problem})`);
-    // SQLite writes its journal beside the file: that folder must take new files too.
-    const beside = probeFolder(dirname(file));
-    if (beside) throw refuse(`its folder ${dirname(file)} cannot be written (${beside})`);
-    if (st.size > 0 && !isSqliteFile(file)) throw new DataError('is not a lawful run store (not an SQLite database)', { file });
-    return;
-  }
-  let dir = dirname(file);
-  while (!existsSync(dir) && dirname(dir) !== dir) dir = dirname(dir);
-  if (!statSync(dir).isDirectory()) throw refuse(`${dir} is not a folder`);
-  const problem = probeFolder(dir);
-  if (problem) throw refuse(`${dir} cannot be written (${problem})`);
-}
-
-/** Why `write` failed ("read-only", "permission denied", the code), or undefined if it worked. */
-function writeProblem(write: () => void): string | undefined {
-  try {
-    write();
-    return undefined;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const words: Record<string, string> = { EROFS: 'read-only file system', EACCES: 'permission denied', EPERM: 'permission denied', ENOENT: 'it takes no new files', ENOTDIR: 'not a folder' };
-    return (code && words[code]) ?? code ?? (err as Error).message;
-  }
-}
-
-/**
- * Whether a new file can be made in `dir`: tried for real with a probe file, removed at once
- * (access(2) says yes to root even on /proc).
- */
-function probeFolder(dir: string): string | undefined {
-  const probe = join(dir, `.lawful-probe-${process.pid}-${randomBytes(4).toString('hex')}`);
-  return writeProblem(() => {
-    closeSync(openSync(probe, 'wx'));
-    unlinkSync(probe);
-  });
-}
-
-/** The file starts with SQLite's magic header. */
-function isSqliteFile(file: string): boolean {
-  const head = Buffer.alloc(16);
-  const fd = openSync(file, 'r');
-  try {
-    readSync(fd, head, 0, 16, 0);
-  } finally {
-    closeSync(fd);
-  }
-  return head.toString('latin1') === 'SQLite format 3\0';
 }
 
 /** The run store. Open with `RunStore.open`, close when done. */
