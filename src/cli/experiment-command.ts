@@ -189,7 +189,7 @@ export async function runExperimentCommand<R extends ExperimentRun>(opts: Experi
 
 /** The terminal report: the table, the split, what valid prediction time means, the failures. */
 function report(run: ExperimentRun, files: RunFiles, extra: string[]): string {
-  return [tableOf(run), splitLine(run), vptLine(run), ...extra, ...failureLines(run.failures, files)].join('\n') + '\n';
+  return [tableOf(run), '', splitLine(run), vptLine(run), ...extra, ...failureLines(run.failures, files)].join('\n') + '\n';
 }
 
 function tableOf(run: ExperimentRun): string {

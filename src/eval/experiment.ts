@@ -185,6 +185,9 @@ function nonFiniteParameters(saved: SavedModel): string | undefined {
   return bad ? `the fit produced ${bad} non-finite parameter${bad > 1 ? 's' : ''} of ${saved.params.length} (it overflowed)` : undefined;
 }
 
+/** Names of the typed errors of core/errors.ts: a failure with another name (TypeError, RangeError, …) is a bug. */
+const TYPED_ERRORS = new Set(['LawfulError', 'DataError', 'ConfigError', 'DivergenceError', 'SolverError', 'AbortError']);
+
 /** Fits every job (through `fitter`), reloads, evaluates and collects the results. */
 export async function runExperiment(opts: ExperimentOptions): Promise<ExperimentResult> {
   checkFitData(opts.observed);
@@ -201,7 +204,9 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       continue;
     }
     if (!o.ok) {
-      result.failures.push({ name: o.name, error: `${o.errorName}: ${o.error}`, lastGood: o.lastGood });
+      // A user's data or config explains a typed error; anything else is a fault in lawful and is said to be one.
+      const internal = TYPED_ERRORS.has(o.errorName) ? '' : 'internal error (a bug in lawful; please report it with the data) — ';
+      result.failures.push({ name: o.name, error: `${internal}${o.errorName}: ${o.error}`, lastGood: o.lastGood });
       continue;
     }
     const bad = nonFiniteParameters(o.saved);

@@ -82,6 +82,18 @@ describe('runExperiment / fitExperiment (in process)', () => {
     expect(run.failures).toEqual([{ name: 'fourier', error: 'DivergenceError: the fit produced 1 non-finite parameter of 7 (it overflowed)' }]);
   });
 
+  it('a fit that fails with an untyped error (TypeError …) is said to be a bug in lawful, a typed one is not', async () => {
+    const s = twoModes();
+    const fitter: Fitter = {
+      fitAll: async (jobs) => jobs.map((j, i) => ({ name: j.name, ok: false, fitSeconds: 0, ...(i === 0 ? { errorName: 'TypeError', error: "Cannot read properties of undefined (reading '0')" } : { errorName: 'DataError', error: 'too few samples' }) })),
+    };
+    const run = await runExperiment({ jobs: [job('oscillator-bank', s), job('fourier', s)], observed: s, truth: s, split, fitter });
+    expect(run.failures.map((f) => f.error)).toEqual([
+      "internal error (a bug in lawful; please report it with the data) — TypeError: Cannot read properties of undefined (reading '0')",
+      'DataError: too few samples',
+    ]);
+  });
+
   it('refuses a value whose square overflows (one cell of 1e308), naming channel, time and value', async () => {
     const s = twoModes();
     s.y[0][50] = 1e308;
