@@ -141,7 +141,7 @@ describe('lawful fit and forecast', () => {
       expect(r.stderr).toMatch(pattern);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
-  }, 60_000);
+  }, 180_000); // sixteen CLI processes, each a few seconds on a loaded machine
 });
 
 let configs = 0;
