@@ -83,6 +83,8 @@ describe('output folders are never half one run and half another', () => {
     writeFileSync(join(p.dir, 'notes', 'thesis.tex'), '');
     const foreign = fit('--out', join(p.dir, 'notes'));
     expect(foreign.stderr).toMatch(/^lawful: --out: .*notes holds files lawful did not write \(thesis\.tex\); .*\n$/);
+    const unwritable = fit('--out', '/proc/lawful-out');
+    expect(unwritable.stderr).toBe('lawful: --out: cannot create /proc/lawful-out: /proc is not writable\n');
     expect(existsSync(p.store)).toBe(false); // refused before the run store was even opened
 
     const devNull = fit('--store', '/dev/null');
