@@ -25,7 +25,10 @@ function layerRules(layer, rank, depth) {
   if (BROWSER_SAFE.includes(layer)) {
     patterns.push({ group: NODE_BUILTINS, message: `${layer}/ is browser-safe: no Node imports (docs/architecture.md).` });
     // data/ holds Node file readers; the browser-safe layers may use only its Series type.
-    if (rank >= RANK.data) patterns.push({ group: [`${up}data/*`, `!${up}data/series.js`], message: 'Only data/series.js is browser-safe.' });
+    if (rank >= RANK.data) {
+      const pure = ['series', 'sha256', 'csv-write', 'split', 'resample'].map((f) => `!${up}data/${f}.js`);
+      patterns.push({ group: [`${up}data/*`, ...pure], message: 'Only data/series, sha256, csv-write, split and resample are browser-safe.' });
+    }
   }
   return {
     files: [`src/${layer}/${'*/'.repeat(depth)}*.ts`],

@@ -6,5 +6,7 @@ export { DATASETS, datasetPath, findDataset } from './data/datasets.js';
 export type { DatasetColumn, ShippedDataset } from './data/datasets.js';
 export { renderPng, renderSvg } from './report/render.js';
 export { writeReport } from './report/write.js';
+export { writeRunOutput } from './report/run-output.js';
+export type { RunOutput } from './report/run-output.js';
 export { writeFileAtomic } from './report/atomic.js';
 export { formatTable } from './report/table.js';

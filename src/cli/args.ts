@@ -60,24 +60,43 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-/** `--config file.json`: an object of family → config overrides, e.g. {"lstm": {"hidden": 32}}. */
-export function readFamilyConfigs(path: string): Record<string, Record<string, unknown>> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new ConfigError(`cannot read ${path}: ${fileProblem(e)}`, '--config');
+/**
+ * `--config`: an object of family → config overrides, e.g. {"lstm": {"hidden": 32}}, given
+ * inline (text starting with `{`) or as the path of a JSON file holding it.
+ */
+export function readFamilyConfigs(pathOrJson: string): Record<string, Record<string, unknown>> {
+  const inline = pathOrJson.trimStart().startsWith('{');
+  const what = inline ? 'the inline JSON' : pathOrJson;
+  let text = pathOrJson;
+  if (!inline) {
+    try {
+      text = readFileSync(pathOrJson, 'utf8');
+    } catch (e) {
+      throw new ConfigError(`cannot read ${pathOrJson}: ${fileProblem(e)}`, '--config');
+    }
   }
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw new ConfigError(`${path} is not valid JSON: ${(e as Error).message}`, '--config');
+    throw new ConfigError(`${what} is not valid JSON: ${(e as Error).message}`, '--config');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigError(`${path} must hold an object of family → config`, '--config');
+    throw new ConfigError(`${what} must hold an object of family → config, e.g. {"fourier": {"terms": 6}}`, '--config');
   }
   return value as Record<string, Record<string, unknown>>;
+}
+
+/**
+ * The families named by `--model a --model b` and/or `--models a,b` (either form in either
+ * command; commas allowed in both), in order; undefined when neither was given.
+ */
+export function modelList(model: string[] | undefined, models: string | undefined): string[] | undefined {
+  if (model === undefined && models === undefined) return undefined;
+  return [...(model ?? []), ...(models !== undefined ? [models] : [])]
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /**

@@ -1,12 +1,22 @@
 /** Formatting for `lawful simulate`. */
-import type { Series } from '../data/series.js';
 import { systems } from '../systems/index.js';
+
+/** A path into a source tree (`shared/peers/task.py`, `src/x.ts`): meaningless to a user of the command. */
+const SOURCE_PATH = /\b[\w.-]+\/[\w./-]*\.(?:py|ts|mjs|js|md|json)\b/;
+
+/** `text` without the sentences that cite a source file (developer notes, not help). */
+export function withoutSourcePaths(text: string): string {
+  return text
+    .split(/(?<=\.)\s+/)
+    .filter((sentence) => !SOURCE_PATH.test(sentence))
+    .join(' ');
+}
 
 /** `lawful simulate --list`: every system with its parameters and defaults. */
 export function listSystems(): string {
   const lines: string[] = [];
   for (const s of systems) {
-    lines.push(`${s.name} — ${s.description}`);
+    lines.push(`${s.name} — ${withoutSourcePaths(s.description)}`);
     for (const p of s.params) {
       const def = p.choices
         ? p.choices[p.default as number]
@@ -14,19 +24,9 @@ export function listSystems(): string {
           ? p.default.map((v) => +v.toPrecision(6)).join(',')
           : String(p.default);
       const shown = def === '' ? '' : ` (default ${def})`;
-      lines.push(`    ${p.name.padEnd(12)} ${p.description}${p.unit ? ` [${p.unit}]` : ''}${shown}`);
+      lines.push(`    ${p.name.padEnd(12)} ${withoutSourcePaths(p.description)}${p.unit ? ` [${p.unit}]` : ''}${shown}`);
     }
   }
   return lines.join('\n');
 }
-
-/** CSV text of a series: a `t` column, then one named column per channel, full precision. */
-export function seriesToCsv(s: Series): string {
-  const rows = [['t', ...s.names].join(',')];
-  for (let i = 0; i < s.t.length; i++) {
-    let row = String(s.t[i]);
-    for (const c of s.y) row += ',' + String(c[i]);
-    rows.push(row);
-  }
-  return rows.join('\n') + '\n';
-}
+export { seriesToCsv } from '../data/csv-write.js';

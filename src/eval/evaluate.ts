@@ -101,6 +101,7 @@ export function evaluate(fitted: Fitted, opts: EvaluateOptions): Evaluation {
 
   const inErr = channelErrors(truth.y, prediction, scale, a, b);
   const outErr = channelErrors(truth.y, prediction, scale, b, e);
+  const vpt = validPredictionTime(t, truth.y, prediction, scale, b, e, opts.vptThreshold ?? 0.2);
   return {
     metrics: {
       rmseIn: inErr.rmse,
@@ -109,7 +110,8 @@ export function evaluate(fitted: Fitted, opts: EvaluateOptions): Evaluation {
       nrmseInFreeRun: channelErrors(truth.y, freeFull, scale, a + w, b).nrmse,
       rmseOut: outErr.rmse,
       nrmseOut: outErr.nrmse,
-      validPredictionTime: validPredictionTime(t, truth.y, prediction, scale, b, e, opts.vptThreshold ?? 0.2),
+      // A forecast whose error is not finite never was valid: it breaks down at the first step, whatever the running sum says.
+      validPredictionTime: Number.isFinite(outErr.nrmse) || b >= e ? vpt : t[b],
     },
     prediction,
     ...(nativeIn ? { freeRun: freeFull } : {}),

@@ -65,6 +65,8 @@ export interface SavedModel {
   /** Anything else the family needs to forecast (normalisation, fitted initial state, …). */
   extra?: Record<string, unknown>;
   training?: { from: number; until: number; channels: string[]; fingerprint?: string };
+  /** Id of the run that wrote it (the run store's id, also in results.json), so a folder mixing runs can be detected. */
+  run?: string;
 }
 
 export interface Fitted {
@@ -114,6 +116,45 @@ export interface ModelFamily<C = Record<string, unknown>> {
   check?(config: C): void;
   /** How many worker threads (FitOptions.workers) a fit with this configuration can use; none if absent. */
   workersFor?(config: Partial<C>): number;
+  /** What sets this family apart, declared so that nobody switches on its name. Default: `{}` (see each field). */
+  capabilities?: FamilyCapabilities<C>;
+}
+
+/**
+ * What differs between families (DESIGN.md "Models"): the experiment, the CLI and the sweep
+ * read these instead of switching on family names, so a new family needs no edit outside
+ * its own file and the registry line.
+ */
+export interface FamilyCapabilities<C = Record<string, unknown>> {
+  /** Fitted by the reference experiment (`lawful demo`) unless the user names the families. Default true. */
+  inReferenceExperiment?: boolean;
+  /** The fit needs samples on a uniform grid (an irregular file must be resampled first). Default true. */
+  uniformGrid?: boolean;
+  /**
+   * Relative cost of one fit, to start the longest first so every core stays busy to the
+   * end: 0 instant (persistence), 1 seconds (default), 2 tens of seconds, 3 minutes (an LSTM).
+   */
+  relativeCost?: number;
+  /**
+   * Extras `describe()` reports beyond parameters and equations. `modes`: a list of
+   * `{ frequency, decay }` (rad/s, 1/s) that the reference experiment compares with the true modes.
+   */
+  reports?: readonly 'modes'[];
+  /**
+   * The variants the reference experiment (`lawful demo`) fits of this family, each a name
+   * suffix and a configuration, e.g. banks of K = N and K = 2 oscillators. Default: one, as configured.
+   */
+  referenceVariants?(config: C, setting: ReferenceSetting): { suffix: string; config: C }[];
+}
+
+/** What the reference experiment tells a family's `referenceVariants`. */
+export interface ReferenceSetting {
+  /** Number of coupled pendulums simulated. */
+  oscillators: number;
+  /** Full-amplitude (sin θ) pendulums rather than the small-angle form. */
+  nonlinear: boolean;
+  /** Model sizes the user asked for (`demo --bank 4,3,2`); default: N and 2 (enough, and too few). */
+  sizes: number[];
 }
 
 /**

@@ -125,6 +125,7 @@ function fmt(x: number): string {
 
 export const fourierFamily: ModelFamily<FourierConfig> = {
   family: 'fourier',
+  capabilities: { uniformGrid: true, relativeCost: 1 },
   description: 'Sum of sinusoids at the periodogram peaks of the training window, amplitudes by linear least squares.',
   defaults: { terms: 4 },
   quick: { terms: 2 },

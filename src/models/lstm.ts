@@ -323,6 +323,7 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
 
 export const lstmFamily: ModelFamily<LstmConfig> = {
   family: 'lstm',
+  capabilities: { uniformGrid: true, relativeCost: 3 },
   description: 'One-layer LSTM with a linear readout, trained teacher-forced on sliding windows (black-box baseline).',
   defaults: DEFAULTS,
   // Tiny on purpose: the contract test fits every family several times in seconds.

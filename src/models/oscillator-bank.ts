@@ -143,6 +143,7 @@ function modeShares(t: Float64Array, amp: ReturnType<typeof fitModeAmplitudes>):
 
 export const oscillatorBankFamily: ModelFamily<OscillatorBankOptions> = {
   family: 'oscillator-bank',
+  capabilities: { uniformGrid: true, relativeCost: 2, reports: ['modes'], referenceVariants: (config, s) => s.sizes.map((K) => ({ suffix: `K=${K}`, config: { ...config, oscillators: K, nonlinear: s.nonlinear } })) },
   description: 'K coupled damped oscillators (stable by construction), ESPRIT-initialised, fitted by Levenberg–Marquardt / L-BFGS through the exact propagator; K chosen from the data unless given.',
   defaults: DEFAULTS,
   quick: { oscillators: 'auto', maxOscillators: 3, restarts: 1, maxIterations: 30 },

@@ -44,6 +44,7 @@ function persistence(): Fitted {
 
 export const persistenceFamily: ModelFamily<PersistenceConfig> = {
   family: 'persistence',
+  capabilities: { uniformGrid: false, relativeCost: 0 },
   description: 'The last observed value carried forward: the floor every family must clear.',
   defaults: {},
   quick: {},

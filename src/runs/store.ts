@@ -17,6 +17,7 @@ import { ConfigError, DataError, LawfulError } from '../core/errors.js';
 import { serializeResults } from '../report/results.js';
 import type { Results } from '../report/results.js';
 import { processStart, runAlive, thisHost } from './liveness.js';
+import { checkStorePath } from './store-path.js';
 import { recordFromRow, RUN_STATUSES } from './record.js';
 import type { RunRecord, RunRow, RunStatus } from './record.js';
 import { migrate, schemaVersion } from './schema.js';
@@ -77,8 +78,12 @@ export interface RunHandle {
   complete<F extends Record<keyof F, string>>(outcome: RunOutcome<F>): boolean;
   /** Marks the run failed; the error's message is kept (with its name when it is not a LawfulError). */
   fail(err: unknown): boolean;
-  /** Marks the run interrupted (Ctrl-C, a cancelled request); `reason` is kept as its error, default "interrupted". */
-  interrupt(reason?: string): boolean;
+  /**
+   * Marks the run interrupted (Ctrl-C, a cancelled request); `reason` is kept as its error,
+   * default "interrupted". `partial`, when given, keeps what the run finished before it was
+   * stopped (the results of its finished models and the files written for them).
+   */
+  interrupt<F extends Record<keyof F, string>>(reason?: string, partial?: RunOutcome<F>): boolean;
 }
 
 /** Filters of `RunStore.list`; all given ones must hold. */
@@ -119,6 +124,17 @@ function toJson(value: unknown, what: string): string {
   return text;
 }
 
+/** results.json text (validated; non-finite metrics become null), the parsed results, and the files as JSON. */
+function checkedOutcome(outcome: RunOutcome): { text: string; results: Results; files: string } {
+  const text = serializeResults(outcome.results);
+  const files: Record<string, string> = {};
+  for (const [name, path] of Object.entries(outcome.files as Record<string, unknown>)) {
+    if (typeof path !== 'string') throw new ConfigError(`files.${name} must be a path, got ${typeof path}`, 'files');
+    files[name] = path;
+  }
+  return { text, results: JSON.parse(text) as Results, files: JSON.stringify(files) };
+}
+
 /** The run store. Open with `RunStore.open`, close when done. */
 export class RunStore {
   private readonly statements: {
@@ -139,7 +155,8 @@ export class RunStore {
          VALUES (@id, @command, 'running', @startedAt, @config, @argv, @dataSource, @fingerprint, @pid, @host, @processStart)`,
       ),
       finish: db.prepare(
-        `UPDATE runs SET status = @status, finished_at = @finishedAt, duration_seconds = @duration, error = @error
+        `UPDATE runs SET status = @status, finished_at = @finishedAt, duration_seconds = @duration, error = @error,
+           results = @results, files = @files
          WHERE id = @id AND status = 'running'`,
       ),
       complete: db.prepare(
@@ -165,6 +182,7 @@ export class RunStore {
     if (options.create === false && !existsSync(file)) {
       throw new DataError('no run store here yet (the first `lawful demo` or `lawful fit` creates it; choose another with --store or LAWFUL_STORE)', { file });
     }
+    if (options.create !== false) checkStorePath(file);
     const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
     let db: Database;
     try {
@@ -215,39 +233,43 @@ export class RunStore {
       finishedAt: new Date().toISOString(),
       duration: (performance.now() - clock) / 1000,
     });
-    const finish = (status: 'failed' | 'interrupted', error: string): boolean =>
-      this.db.transaction(() => this.statements.finish.run({ id: row.id, status, error, ...finished() }).changes > 0).immediate();
+    const insertModels = (results: Results) =>
+      results.models.forEach((m, i) => {
+        const x = m.metrics;
+        this.statements.model.run(row.id, i, m.name, m.family, m.parameters, x.nrmseIn, x.nrmseOut, x.validPredictionTime, x.fitSeconds);
+      });
+    const finish = (status: 'failed' | 'interrupted', error: string, partial?: RunOutcome): boolean => {
+      const kept = partial ? checkedOutcome(partial) : undefined;
+      return this.db
+        .transaction(() => {
+          const done = this.statements.finish.run({ id: row.id, status, error, results: kept?.text ?? null, files: kept?.files ?? null, ...finished() }).changes > 0;
+          if (done && kept) insertModels(kept.results);
+          return done;
+        })
+        .immediate();
+    };
     return {
       id: row.id,
       complete: (outcome) => {
-        const text = serializeResults(outcome.results); // validates; non-finite metrics become null
-        const results = JSON.parse(text) as Results;
-        const files: Record<string, string> = {};
-        for (const [name, path] of Object.entries(outcome.files as Record<string, unknown>)) {
-          if (typeof path !== 'string') throw new ConfigError(`files.${name} must be a path, got ${typeof path}`, 'files');
-          files[name] = path;
-        }
+        const { text, results, files } = checkedOutcome(outcome as RunOutcome);
         return this.db
           .transaction(() => {
             const done = this.statements.complete.run({
               id: row.id,
               results: text,
-              files: JSON.stringify(files),
+              files,
               dataSource: results.data.source,
               fingerprint: results.data.fingerprint,
               ...finished(),
             });
             if (done.changes === 0) return false;
-            results.models.forEach((m, i) => {
-              const x = m.metrics;
-              this.statements.model.run(row.id, i, m.name, m.family, m.parameters, x.nrmseIn, x.nrmseOut, x.validPredictionTime, x.fitSeconds);
-            });
+            insertModels(results);
             return true;
           })
           .immediate();
       },
       fail: (err) => finish('failed', errorText(err)),
-      interrupt: (reason = 'interrupted') => finish('interrupted', reason),
+      interrupt: (reason = 'interrupted', partial) => finish('interrupted', reason, partial as RunOutcome | undefined),
     };
   }
 

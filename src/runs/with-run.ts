@@ -39,12 +39,13 @@ function reasonOf(err: unknown, signal: AbortSignal | undefined): string {
 /**
  * Begins a run in `store`, runs `work(handle)` and records its outcome: `completed` with the
  * results and files it returns; `interrupted` when it throws an `AbortError` (or anything
- * after `signal` fired); `failed` otherwise, with the error's message. Resolves to what
+ * after `signal` fired), or when it returns with `interrupted` set (the reason) — then with
+ * the results and files of what it finished; `failed` otherwise, with the error's message. Resolves to what
  * `work` returned (it may carry more than `results` and `files`, e.g. the fitted models);
  * rejects with the work's error. If the results are invalid, the run is
  * recorded as failed with the validation message and that `DataError` is thrown.
  */
-export async function withRun<T extends { results: Results; files: { [K in keyof T['files']]: string } }>(
+export async function withRun<T extends { results: Results; files: { [K in keyof T['files']]: string }; interrupted?: string }>(
   store: RunStore,
   info: RunInfo,
   work: (handle: RunHandle) => Promise<T>,
@@ -68,7 +69,8 @@ export async function withRun<T extends { results: Results; files: { [K in keyof
     throw err;
   }
   try {
-    handle.complete(outcome);
+    if (outcome.interrupted !== undefined) handle.interrupt(outcome.interrupted, outcome);
+    else handle.complete(outcome);
   } catch (err) {
     record(err);
     throw err;

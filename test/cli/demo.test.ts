@@ -5,7 +5,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runDemo, writeDemo, type DemoRun } from '../../src/cli/demo.js';
+import { workerPoolFitter } from '../../src/cli/fit-pool.js';
+import { runReferenceExperiment, type ReferenceRun } from '../../src/eval/reference-run.js';
+import { writeRunOutput } from '../../src/report/run-output.js';
 import { parseResults } from '../../src/report/results.js';
 
 // A small LSTM trained for 3000 steps at lr 1e-2 fits the demo's window in a few seconds (one-step
@@ -13,11 +15,11 @@ import { parseResults } from '../../src/report/results.js';
 const SHORT_LSTM = { hidden: 16, window: 16, burnIn: 4, lr: 1e-2, maxSteps: 3000, validationFraction: 0, finalPass: 'early-stopped' };
 
 describe('lawful demo (short configuration)', () => {
-  let run: DemoRun;
+  let run: ReferenceRun;
   const byName = (name: string) => run.results.models.find((m) => m.name === name)!;
 
   beforeAll(async () => {
-    run = await runDemo({ configs: { lstm: SHORT_LSTM }, concurrency: 2 });
+    run = await runReferenceExperiment({ configs: { lstm: SHORT_LSTM }, fitter: workerPoolFitter(2) });
   }, 120_000);
 
   it('fits every default model and reports every beyond-window error as it is', () => {
@@ -81,7 +83,7 @@ describe('lawful demo (short configuration)', () => {
 
   it('writes figure, results.json (valid against the schema), index.html and reloadable models', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lawful-demo-'));
-    const files = await writeDemo(dir, run);
+    const files = await writeRunOutput(dir, { results: run.results, truth: run.data.truth, split: run.data.split, predictions: run.predictions, saved: run.saved });
     for (const f of ['figure.svg', 'figure.png', 'index.html', 'results.json', 'table.txt']) expect(existsSync(join(dir, f))).toBe(true);
     const results = parseResults(JSON.parse(readFileSync(files.results, 'utf8')));
     expect(results.command).toBe('demo');

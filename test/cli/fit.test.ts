@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -89,22 +89,23 @@ describe('lawful fit and forecast', () => {
     expect(rows.every(([time, y]) => time > 20 && Number.isFinite(y))).toBe(true);
   }, 60_000);
 
-  it('when every fit fails, nothing but the last good states is written: an earlier report stays, the run is recorded as failed', () => {
+  it('when every fit fails, --out keeps the earlier run untouched; the last good states go beside it; the run is recorded as failed', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lawful-allfail-'));
     writeFileSync(join(dir, 'all.csv'), twoModeCsv(20));
     const out = join(dir, 'out');
     const store = join(dir, 'runs.db');
     const good = lawful(['fit', join(dir, 'all.csv'), '--model', 'fourier', '--train-until', '8', '--out', out, '--store', store]);
     expect(good.status).toBe(0);
-    const before = readFileSync(join(out, 'results.json'), 'utf8');
+    const before = readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]);
     const config = writeJson(dir, { lstm: { hidden: 8, window: 20, maxSteps: 50, lr: 1e200 } });
     const r = lawful(['fit', join(dir, 'all.csv'), '--model', 'lstm', '--train-until', '8', '--config', config, '--out', out, '--store', store]);
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`lstm: fit failed — DivergenceError`);
-    expect(r.stdout).toContain(`saved to ${join(out, 'model-lstm.last-good.json')}`);
+    const kept = join(`${out}.last-good`, 'model-lstm.last-good.json');
+    expect(r.stdout).toContain(`saved to ${kept}`);
     expect(r.stderr).toBe(`lawful: --model: every fit failed (see above); no report was written to ${out}\n`);
-    expect(readFileSync(join(out, 'results.json'), 'utf8')).toBe(before); // the earlier report is untouched
-    expect(existsSync(join(out, 'model-lstm.last-good.json'))).toBe(true);
+    expect(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')])).toEqual(before); // the earlier run's folder, whole
+    expect(existsSync(kept)).toBe(true);
     const runs = lawful(['runs', 'list', '--store', store]);
     expect(runs.stdout).toMatch(/failed/);
     expect(runs.stdout).toMatch(/completed/);
@@ -140,7 +141,7 @@ describe('lawful fit and forecast', () => {
       expect(r.stderr).toMatch(pattern);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
-  }, 60_000);
+  }, 180_000); // sixteen CLI processes, each a few seconds on a loaded machine
 });
 
 let configs = 0;

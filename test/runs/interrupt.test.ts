@@ -2,21 +2,18 @@
 // SIGKILL leaves it running in the file, reported as stale. Either way the store stays
 // intact and the output folder holds no half-written file.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { seriesToCsv } from '../../src/cli/simulate.js';
+import { seriesToCsv } from '../../src/data/csv-write.js';
 import { openDatabase } from '../../src/runs/sqlite.js';
 import { RunStore } from '../../src/runs/store.js';
 import type { RunRecord } from '../../src/runs/record.js';
 import { simulate } from '../../src/systems/simulate.js';
 
 const ENTRY = fileURLToPath(new URL('../cli/lawful.ts', import.meta.url));
-const FIT = fileURLToPath(new URL('../../src/cli/commands/fit.ts', import.meta.url));
-/** The test needs `lawful fit` to record its runs (withRun / RunStore in its command). */
-const fitRecordsRuns = existsSync(FIT) && /\b(withRun|RunStore)\b/.test(readFileSync(FIT, 'utf8'));
 
 function setup(): { dir: string; data: string; store: string; out: string } {
   const dir = mkdtempSync(join(tmpdir(), 'lawful-interrupt-'));
@@ -72,7 +69,7 @@ function expectIntact(paths: ReturnType<typeof setup>): void {
   expect(written).not.toContain('results.json'); // the report was never completed
 }
 
-describe.skipIf(!fitRecordsRuns)('lawful fit stopped mid-run (needs `lawful fit` to record runs in the store)', () => {
+describe('lawful fit stopped mid-run', () => {
   it('Ctrl-C (SIGINT): exit 130, one line, the run recorded as interrupted', async () => {
     const { run, code, stderr, paths } = await stopFit('SIGINT');
     expect(code).toBe(130);

@@ -8,6 +8,7 @@ import { renderPng, renderSvg } from '../../report/render.js';
 import { formatTable } from '../../report/table.js';
 import { comparable, commonUntil, compareFigureSpec, compareRows, compareWarnings } from '../../runs/compare.js';
 import { formatRunDetail, formatRunList, shortId } from '../../runs/format.js';
+import { checkRunOutput } from '../../runs/output-check.js';
 import { RUN_STATUSES } from '../../runs/record.js';
 import type { RunStatus } from '../../runs/record.js';
 import { RunStore, storePath } from '../../runs/store.js';
@@ -93,7 +94,15 @@ export function registerRuns(program: Command): void {
     .option('--store <path>', STORE_HELP)
     .action((id: string, o) => {
       const record = withStore(o.store, (store) => store.get(id));
-      process.stdout.write(o.json ? JSON.stringify(record, null, 2) + '\n' : formatRunDetail(record));
+      const check = checkRunOutput(record);
+      if (o.json) {
+        process.stdout.write(JSON.stringify(check ? { ...record, outputCheck: check } : record, null, 2) + '\n');
+        return;
+      }
+      process.stdout.write(formatRunDetail(record));
+      if (!check) return;
+      if (check.problems.length === 0) process.stdout.write(`\nOutput folder ${check.folder}: holds this run's files (${check.matching} checked against its id).\n`);
+      else process.stdout.write(`\nOutput folder ${check.folder} no longer holds this run's output alone:\n${check.problems.map((p) => `  ${p}\n`).join('')}`);
     });
 
   runs

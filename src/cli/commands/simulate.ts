@@ -3,7 +3,8 @@ import { ConfigError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../report/atomic.js';
 import { collect, parseCount, parseNumber, parseParams, parsePositive } from '../args.js';
 import { simulate } from '../../systems/simulate.js';
-import { listSystems, seriesToCsv } from '../simulate.js';
+import { seriesToCsv } from '../../data/csv-write.js';
+import { listSystems } from '../simulate.js';
 
 export function registerSimulate(program: Command): void {
   program
