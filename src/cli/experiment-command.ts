@@ -155,6 +155,7 @@ export async function runExperimentCommand<R extends ExperimentRun>(opts: Experi
             ...run.output,
             results,
             predictions: run.predictions,
+            freeRuns: run.freeRuns,
             saved: run.saved,
             lastGood: lastGoodOf(run),
           });

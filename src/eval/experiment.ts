@@ -117,6 +117,11 @@ export interface ExperimentResult {
   models: ScoredModel[];
   /** Per scored model, per channel: the prediction on the truth's clock (native in-window, then the forecast). */
   predictions: Float64Array[][];
+  /**
+   * Per scored model: one-step families' free-running in-window prediction, per channel on the
+   * truth's clock (evaluate's `freeRun`); undefined for the others.
+   */
+  freeRuns: (Float64Array[] | undefined)[];
   /** Saved form of each scored model, in `models` order. */
   saved: SavedModel[];
   /** Fits that failed, with the reason (absent from `models`). */
@@ -196,7 +201,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   const fitter = opts.fitter ?? inProcessFitter;
   const outcomes = await fitter.fitAll(schedule(opts.jobs), { signal: opts.signal, onProgress: opts.onProgress, onDone: opts.onDone });
   const byName = new Map(outcomes.map((o) => [o.name, o]));
-  const result: ExperimentResult = { models: [], predictions: [], saved: [], failures: [], interrupted: [] };
+  const result: ExperimentResult = { models: [], predictions: [], freeRuns: [], saved: [], failures: [], interrupted: [] };
   for (const job of opts.jobs) {
     const o = byName.get(job.name);
     if (!o || (!o.ok && o.interrupted)) {
@@ -214,7 +219,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       result.failures.push({ name: o.name, error: `DivergenceError: ${bad}` });
       continue;
     }
-    let scored: { entry: ScoredModel; prediction: Float64Array[] };
+    let scored: { entry: ScoredModel; prediction: Float64Array[]; freeRun?: Float64Array[] };
     try {
       scored = score(job, o.saved, o.fitSeconds, opts);
     } catch (err) {
@@ -225,12 +230,13 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     }
     result.models.push(scored.entry);
     result.predictions.push(scored.prediction);
+    result.freeRuns.push(scored.freeRun);
     result.saved.push(o.saved);
   }
   return result;
 }
 
-function score(job: FitJob, saved: SavedModel, fitSeconds: number, opts: ExperimentOptions): { entry: ScoredModel; prediction: Float64Array[] } {
+function score(job: FitJob, saved: SavedModel, fitSeconds: number, opts: ExperimentOptions): { entry: ScoredModel; prediction: Float64Array[]; freeRun?: Float64Array[] } {
   // Reloaded from its saved form: every model reported has survived the save/load round trip.
   const fitted = getFamily(saved.family).load(saved);
   const ev = evaluate(fitted, { observed: opts.observed, truth: opts.truth, split: opts.split, vptThreshold: opts.vptThreshold });
@@ -244,6 +250,7 @@ function score(job: FitJob, saved: SavedModel, fitSeconds: number, opts: Experim
       describe: opts.annotate ? opts.annotate(summary, job) : summary,
     },
     prediction: ev.prediction,
+    freeRun: ev.freeRun,
   };
 }
 

@@ -26,6 +26,8 @@ export interface RunOutput {
   split: Split;
   /** Per scored model, per channel, on the truth's clock. */
   predictions: Float64Array[][];
+  /** Per scored model, per channel: a one-step family's free-running in-window curve, drawn dashed. */
+  freeRuns?: (Float64Array[] | undefined)[];
   saved?: SavedModel[];
   /** Fits that diverged, each with the saved model of its last good state. */
   lastGood?: { name: string; saved: SavedModel }[];
@@ -58,7 +60,7 @@ async function figure(out: RunOutput, channel: number): Promise<{ svg: string; p
     truth: out.truth.y[channel],
     channel: out.truth.names[channel],
     split: out.split,
-    models: out.results.models.map((m, i) => ({ name: m.name, prediction: out.predictions[i][channel], nrmseOut: m.metrics.nrmseOut })),
+    models: out.results.models.map((m, i) => ({ name: m.name, prediction: out.predictions[i][channel], freeRun: out.freeRuns?.[i]?.[channel], nrmseOut: m.metrics.nrmseOut })),
     title: out.title,
   });
   const svg = await renderSvg(spec);
