@@ -88,7 +88,7 @@ export function checkSystem(syntax: SystemSyntax, positions: NamePositions): Che
   const stateSet = new Set(states);
 
   // Every name used is known; report the first unknown in text order.
-  const known = (n: string) => stateSet.has(n) || n in BUILTIN_NAMES || (declared.has(n) && declared.get(n)!.kind !== 'state');
+  const known = (n: string) => stateSet.has(n) || BUILTIN_NAMES.has(n) || (declared.has(n) && declared.get(n)!.kind !== 'state');
   const uses = [...equations.map((e) => e.rhs), ...observe.map((o) => o.expr), ...invariants.map((o) => o.expr)];
   const unknown: { n: string; pos: { line: number; column: number } }[] = [];
   const visit = (e: Expr) => {

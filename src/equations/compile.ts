@@ -143,7 +143,7 @@ export class CompiledSystem {
     if (u >= 0) return { op: 'u', i: u };
     const c = this.constants.find((q) => q.name === n);
     if (c) return { op: 'const', value: c.value };
-    const b = BUILTIN_NAMES[n];
+    const b = BUILTIN_NAMES.get(n);
     if (b === 'time') return { op: 't' };
     if (typeof b === 'number') return { op: 'const', value: b };
     throw new Error(`equations: internal: unresolved name ${n}`);

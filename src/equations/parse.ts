@@ -79,7 +79,7 @@ class Line {
 export function reservedReason(name: string): string | undefined {
   if (name.includes("'")) return 'cannot be declared with a prime';
   if (isFunctionName(name)) return 'is a function name';
-  if (name in BUILTIN_NAMES) return name === 't' ? 'is the time' : 'is the constant π';
+  if (BUILTIN_NAMES.has(name)) return name === 't' ? 'is the time' : 'is the constant π';
   if (KEYWORDS.includes(name) || MATHJS_WORDS.has(name) || name === 'inf') return 'is a reserved word';
   return undefined;
 }

@@ -64,5 +64,8 @@ export interface SystemSyntax {
 
 /** Words that start a statement. */
 export const KEYWORDS: readonly string[] = ['param', 'const', 'input', 'observe', 'invariant', 'init'];
-/** Names with a fixed meaning: the time and π. */
-export const BUILTIN_NAMES: Readonly<Record<string, number | 'time'>> = { t: 'time', pi: Math.PI };
+/** Names with a fixed meaning: the time and π. A Map, so `toString` or `__proto__` are never found in it. */
+export const BUILTIN_NAMES: ReadonlyMap<string, number | 'time'> = new Map<string, number | 'time'>([
+  ['t', 'time'],
+  ['pi', Math.PI],
+]);
