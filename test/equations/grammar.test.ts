@@ -141,3 +141,15 @@ describe('equation language: printing back', () => {
     expect(sameSyntax(compileSystem(PENDULUM).syntax, compileSystem(PENDULUM.replace('k*(y - x)', 'k*y - x')).syntax)).toBe(false);
   });
 });
+
+describe('equation language: the documented examples', () => {
+  it('the three complete examples of docs/equations.md compile', async () => {
+    const { readFileSync } = await import('node:fs');
+    const md = readFileSync(new URL('../../docs/equations.md', import.meta.url), 'utf8');
+    const blocks = [...md.matchAll(/### \d\.[^\n]*\n\n```\n([\s\S]*?)```/g)].map((m) => m[1]);
+    expect(blocks).toHaveLength(3);
+    const systems = blocks.map((b) => compileSystem(b));
+    expect(systems.map((s) => s.states)).toEqual([['prey', 'predator'], ['x', "x'"], ['S', 'I', 'R']]);
+    expect(systems[2].observation(['cases']).names).toEqual(['cases']);
+  });
+});
