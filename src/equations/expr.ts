@@ -74,7 +74,8 @@ export function parseExpression(lineText: string, line: number, eq: Token, token
   // mathjs would read ' as a transpose, and no user name can hold a "$".
   const chars = lineText.slice(0, end).split('');
   for (const t of tokens) if (t.kind === 'name') for (let k = t.text.indexOf("'"); k >= 0 && k < t.text.length; k++) chars[t.column - 1 + k] = '$';
-  const source = chars.join('').slice(first);
+  // A stray carriage return is blank to the tokenizer; make it so for mathjs too.
+  const source = chars.join('').slice(first).replace(/\r/g, ' ');
 
   let root: MathNode;
   try {
