@@ -1,9 +1,12 @@
 // The equation family: a user's system fitted to data recovers the parameters that made them.
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/core/errors.js';
+import { AbortError, ConfigError, DataError } from '../../src/core/errors.js';
+import { checkGradient } from '../../src/core/gradcheck.js';
+import { compileSystem } from '../../src/equations/index.js';
+import { misfit, toUnconstrained } from '../../src/models/equation-fit.js';
 import type { Series } from '../../src/data/series.js';
 import { equationFamily } from '../../src/models/equation.js';
-import { boundTransform } from '../../src/models/equation-problem.js';
+import { boundTransform, equationProblem } from '../../src/models/equation-problem.js';
 import { solve } from '../../src/ode/index.js';
 import { lotkaVolterra } from '../../src/systems/lotka-volterra.js';
 
@@ -62,5 +65,59 @@ describe('equation family', () => {
         expect(b.slope(z)).toBeCloseTo((b.toNatural(z + h) - b.toNatural(z - h)) / (2 * h), 7);
       }
     }
+  });
+
+  it('the misfit gradient (adjoint + observation vjp + bounds) matches central differences', () => {
+    const data = lotkaVolterraData(linspace(0, 3, 31));
+    data.y[1][5] = NaN; // a missing sample is skipped, not propagated
+    const text = LV_GUESS + 'observe prey = prey\nobserve predator = 2*predator - 0.1*gamma';
+    const p = equationProblem(compileSystem(text), data);
+    const fg = misfit(p, data, { solver: 'rk4', rtol: 1e-8, atol: 1e-10 });
+    const z = toUnconstrained(p, p.initialGuess).map((v, i) => v + 0.1 * Math.sin(i));
+    const r = checkGradient((x) => fg(x, new Float64Array(x.length)), (x) => {
+      const g = new Float64Array(x.length);
+      fg(x, g);
+      return g;
+    }, z);
+    expect(Number.isFinite(fg(z, new Float64Array(z.length)))).toBe(true);
+    expect(r.maxRelError).toBeLessThan(1e-6);
+  });
+
+  it("a driven, damped pendulum with an input, an observe line and a fixed x'(0) is recovered", async () => {
+    // Truth: w = 2, g = 0.3, k = 0.8, x(0) = 0.5, x'(0) = 0, pulled towards u(t) = 0.3 sin(1.3 t).
+    const truthText = "const w = 2\nconst g = 0.3\nconst k = 0.8\ninput u\nx'' = -w^2*sin(x) - g*x' + k*(u - x)";
+    const truth = compileSystem(truthText);
+    const t = linspace(0, 12, 241);
+    const u = t.map((ti) => 0.3 * Math.sin(1.3 * ti));
+    const term = truth.term((ti, out) => (out[0] = 0.3 * Math.sin(1.3 * ti)));
+    const sol = solve({ term, solver: 'dopri5', t0: 0, t1: 12, y0: Float64Array.of(0.5, 0), saveAt: t, rtol: 1e-12, atol: 1e-14 });
+    const angle = t.map((_, i) => sol.y[2 * i]);
+    const data: Series = { t, y: [angle, u], names: ['angle', 'u'] };
+    const text = "param w = 1.5 in [0, 10]\nparam g = 0.1 in [0, 5]\nparam k = 0.5 in [0, inf]\ninput u\nx'' = -w^2*sin(x) - g*x' + k*(u - x)\ninit x' = 0\nobserve angle = x";
+    const model = await equationFamily.fit({ family: 'equation', config: { ...equationFamily.defaults, equations: text } }, data, { seed: 0 });
+    const d = model.describe() as unknown as { values: { name: string; value: number }[] };
+    const want: Record<string, number> = { w: 2, g: 0.3, k: 0.8 };
+    for (const p of d.values) expect(Math.abs(p.value - want[p.name]) / want[p.name]).toBeLessThan(0.01);
+    expect(model.nParams).toBe(4); // w, g, k and x(0); x'(0) is fixed
+    // The forecast reads the input from the context, and echoes it as its channel.
+    const f = model.forecast(t.subarray(200), data);
+    expect(f.mean).toHaveLength(2);
+    expect(f.mean[1]).toEqual(u.subarray(200));
+    expect(Math.max(...f.mean[0].map((v, i) => Math.abs(v - angle[200 + i])))).toBeLessThan(0.01);
+    expect(() => model.forecast(t, { t, y: [angle], names: ['angle'] })).toThrow(DataError);
+  }, 60_000);
+
+  it('a fit stops with an AbortError when its signal fires', async () => {
+    const data = lotkaVolterraData(linspace(0, 10, 101));
+    const ctl = new AbortController();
+    ctl.abort('stop');
+    await expect(equationFamily.fit({ family: 'equation', config: { ...equationFamily.defaults, equations: LV_GUESS } }, data, { seed: 0, signal: ctl.signal })).rejects.toBeInstanceOf(AbortError);
+  });
+
+  it('a saved model whose parameters do not fit its equations is refused', async () => {
+    const data = lotkaVolterraData(linspace(0, 2, 21));
+    const model = await equationFamily.fit({ family: 'equation', config: { ...equationFamily.defaults, equations: LV_GUESS, maxIterations: 2 } }, data, { seed: 0 });
+    const saved = model.toJSON();
+    expect(() => equationFamily.load({ ...saved, params: saved.params.slice(1) })).toThrow(/has 5 parameters; its equations need 6/);
   });
 });
