@@ -23,26 +23,28 @@ export function derivative(e: Expr, x: string): Expr {
       return e.name === x ? ONE : ZERO;
     case 'neg':
       return neg(derivative(e.a, x));
-    case 'bin': {
-      const { a, b } = e;
-      const da = derivative(a, x);
-      const db = derivative(b, x);
-      switch (e.op) {
-        case '+':
-          return add(da, db);
-        case '-':
-          return sub(da, db);
-        case '*':
-          return add(mul(da, b), mul(a, db));
-        case '/':
-          return sub(div(da, b), div(mul(a, db), sq(b)));
-        case '^':
-          return powDerivative(a, b, da, db);
-      }
-    }
-    // falls through: every binary case returns
+    case 'bin':
+      return binaryDerivative(e, x);
     case 'call':
-      return callDerivative(e as Extract<Expr, { k: 'call' }>, x);
+      return callDerivative(e, x);
+  }
+}
+
+function binaryDerivative(e: Extract<Expr, { k: 'bin' }>, x: string): Expr {
+  const { a, b } = e;
+  const da = derivative(a, x);
+  const db = derivative(b, x);
+  switch (e.op) {
+    case '+':
+      return add(da, db);
+    case '-':
+      return sub(da, db);
+    case '*':
+      return add(mul(da, b), mul(a, db));
+    case '/':
+      return sub(div(da, b), div(mul(a, db), sq(b)));
+    case '^':
+      return powDerivative(a, b, da, db);
   }
 }
 
