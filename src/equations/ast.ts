@@ -130,6 +130,24 @@ export function namesIn(e: Expr, into = new Set<string>()): Set<string> {
   return into;
 }
 
+/** `e` with the names in `values` replaced by numbers (e.g. fitted parameters, for display). */
+export function substitute(e: Expr, values: ReadonlyMap<string, number>): Expr {
+  switch (e.k) {
+    case 'num':
+      return e;
+    case 'name': {
+      const v = values.get(e.name);
+      return v === undefined ? e : v < 0 ? { k: 'neg', a: num(-v) } : num(v);
+    }
+    case 'neg':
+      return { k: 'neg', a: substitute(e.a, values) };
+    case 'bin':
+      return { k: 'bin', op: e.op, a: substitute(e.a, values), b: substitute(e.b, values) };
+    case 'call':
+      return { k: 'call', fn: e.fn, args: e.args.map((a) => substitute(a, values)) };
+  }
+}
+
 /** True when `e` refers to `n`. */
 export function dependsOn(e: Expr, n: string): boolean {
   return namesIn(e).has(n);
@@ -167,11 +185,13 @@ export function printExpr(e: Expr): string {
       const pa = precedence(e.a);
       const pb = precedence(e.b);
       // A negation binds tighter than * and /, looser than ^: on the left it keeps its
-      // parentheses only under ^; on the right it always does (a - (-b), not a - -b).
+      // parentheses only under ^; a right operand that starts with "-" always has them
+      // (a - (-b), a - (-3*b), never a - -b).
       const leftOk = pa > p || (pa === p && !rightAssoc);
       const rightOk = pb > p || (pb === p && rightAssoc);
       const l = leftOk ? printExpr(e.a) : `(${printExpr(e.a)})`;
-      const r = rightOk && pb !== NEG_PRECEDENCE ? printExpr(e.b) : `(${printExpr(e.b)})`;
+      const rb = printExpr(e.b);
+      const r = rightOk && !rb.startsWith('-') ? rb : `(${rb})`;
       const sp = p === 1 ? ' ' : '';
       return `${l}${sp}${e.op}${sp}${r}`;
     }

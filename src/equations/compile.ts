@@ -7,7 +7,7 @@
  */
 import type { Term } from '../ode/term.js';
 import type { Expr } from './ast.js';
-import { ZERO, add, mul, name as nameNode } from './ast.js';
+import { ZERO, add, mul, name as nameNode, printExpr, substitute } from './ast.js';
 import type { CheckedSystem } from './check.js';
 import { checkSystem } from './check.js';
 import { derivative } from './derive.js';
@@ -266,9 +266,15 @@ export class CompiledSystem {
     return out;
   }
 
-  /** The equations as lines of the language, e.g. for a model's describe(). */
-  equations(): string[] {
-    return printSystem({ ...this.syntax, params: [], consts: [], inputs: [], inits: [], observe: [], invariants: [] }).trimEnd().split('\n');
+  /**
+   * The equations as lines of the language, e.g. for a model's describe(). Given θ, the
+   * parameters appear as their values, to `digits` significant digits (default 6):
+   * `prey' = 1.5*prey - 1*prey*predator`.
+   */
+  equations(theta?: Float64Array, digits = 6): string[] {
+    const values = new Map(this.params.map((p, k) => [p.name, theta ? Number(theta[k].toPrecision(digits)) : NaN]));
+    const show = (e: Expr) => printExpr(theta ? substitute(e, values) : e);
+    return this.syntax.equations.map((e) => `${e.state}${"'".repeat(e.order)} = ${show(e.rhs)}`);
   }
 
   /** The system in the equation language; parsing it gives this system back. */

@@ -111,7 +111,7 @@ function fitted(s: EquationState): Fitted {
     describe() {
       const parameters = system.params.map((p, k) => ({ name: p.name, value: natural[k], initial: p.initial, bounds: [p.lower, p.upper] }));
       const initialState = problem.freeStates.map((st, j) => ({ name: `${system.states[st]}(${s.t0})`, value: natural[np + j] }));
-      return { family: 'equation', parameters: natural.length, values: parameters, initialState, channels: [...problem.observation.names], equations: system.equations(), loss: s.loss };
+      return { family: 'equation', parameters: natural.length, values: parameters, initialState, channels: [...problem.observation.names], equations: system.equations(natural.subarray(0, np)), loss: s.loss };
     },
     toJSON(): SavedModel {
       return {

@@ -132,6 +132,12 @@ describe('equation language: printing back', () => {
     });
   }
 
+  it('equations() prints the equations, with fitted values in place of the parameters when given', () => {
+    const sys = compileSystem(LOTKA_VOLTERRA);
+    expect(sys.equations()).toEqual(["prey' = a*prey - b*prey*predator", "predator' = d*prey*predator - c*predator"]);
+    expect(sys.equations(Float64Array.of(1.4999999312, 1, -3, 1e-7))).toEqual(["prey' = 1.5*prey - 1*prey*predator", "predator' = 1e-7*prey*predator - (-3*predator)"]);
+  });
+
   it('the printout of the pendulum reads like the input', () => {
     expect(compileSystem(PENDULUM).toString()).toBe(PENDULUM);
   });
