@@ -137,7 +137,7 @@ export function substitute(e: Expr, values: ReadonlyMap<string, number>): Expr {
       return e;
     case 'name': {
       const v = values.get(e.name);
-      return v === undefined ? e : v < 0 ? { k: 'neg', a: num(-v) } : num(v);
+      return v === undefined ? e : num(v);
     }
     case 'neg':
       return { k: 'neg', a: substitute(e.a, values) };
@@ -155,27 +155,31 @@ export function dependsOn(e: Expr, n: string): boolean {
 
 const PRECEDENCE: Record<BinaryOp, number> = { '+': 1, '-': 1, '*': 2, '/': 2, '^': 4 };
 const NEG_PRECEDENCE = 3;
+const ATOM = 5;
 
 function precedence(e: Expr): number {
   if (e.k === 'bin') return PRECEDENCE[e.op];
-  if (e.k === 'neg' || (e.k === 'num' && (e.v < 0 || Object.is(e.v, -0)))) return NEG_PRECEDENCE;
-  return 5;
+  return e.k === 'neg' ? NEG_PRECEDENCE : ATOM;
 }
 
 /**
  * Prints a tree in the equation language with the fewest parentheses that parse back to
- * the same tree (mathjs precedence: + − < * / < unary − < ^, ^ right-associative).
- * A number prints as `Number.prototype.toString` gives it, which reads back to the same double.
+ * the same tree (mathjs precedence: + − < * / < unary − < ^, ^ right-associative), so a
+ * printout never nests deeper than what was parsed. A number prints as
+ * `Number.prototype.toString` gives it, which reads back to the same double; a negative
+ * number (only folding or substituted values make one) prints in parentheses, `(-3)`.
  */
 export function printExpr(e: Expr): string {
   switch (e.k) {
     case 'num':
-      return e.v < 0 || Object.is(e.v, -0) ? `-${String(-e.v)}` : String(e.v);
+      return e.v < 0 || Object.is(e.v, -0) ? `(-${String(-e.v)})` : String(e.v);
     case 'name':
       return e.name;
     case 'neg': {
       const inner = printExpr(e.a);
-      return `-${precedence(e.a) < NEG_PRECEDENCE + 1 ? `(${inner})` : inner}`;
+      // -(a*b) needs its parentheses; a double negation prints "- -x", as few signs and
+      // parentheses as any text that parses to it.
+      return `-${e.a.k === 'neg' ? ' ' : ''}${precedence(e.a) < NEG_PRECEDENCE ? `(${inner})` : inner}`;
     }
     case 'call':
       return `${e.fn}(${e.args.map(printExpr).join(', ')})`;
@@ -184,14 +188,13 @@ export function printExpr(e: Expr): string {
       const rightAssoc = e.op === '^';
       const pa = precedence(e.a);
       const pb = precedence(e.b);
-      // A negation binds tighter than * and /, looser than ^: on the left it keeps its
-      // parentheses only under ^; a right operand that starts with "-" always has them
-      // (a - (-b), a - (-3*b), never a - -b).
+      // A negation binds tighter than * and /, looser than ^: on the left it needs
+      // parentheses only under ^; on the right of any operator mathjs reads it as it is
+      // (a - -b, a*-b, a^-b^c = a^(-(b^c))).
       const leftOk = pa > p || (pa === p && !rightAssoc);
-      const rightOk = pb > p || (pb === p && rightAssoc);
+      const rightOk = pb > p || (pb === p && rightAssoc) || pb === NEG_PRECEDENCE;
       const l = leftOk ? printExpr(e.a) : `(${printExpr(e.a)})`;
-      const rb = printExpr(e.b);
-      const r = rightOk && !rb.startsWith('-') ? rb : `(${rb})`;
+      const r = rightOk ? printExpr(e.b) : `(${printExpr(e.b)})`;
       const sp = p === 1 ? ' ' : '';
       return `${l}${sp}${e.op}${sp}${r}`;
     }

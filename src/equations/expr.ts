@@ -21,6 +21,15 @@ export const MATHJS_WORDS: ReadonlySet<string> = new Set([
   'mod', 'to', 'in', 'and', 'or', 'xor', 'not', 'true', 'false', 'null', 'undefined', 'Infinity', 'NaN', 'end',
 ]);
 
+/**
+ * Tokens per right-hand side: far above any system written by hand or by a script, it keeps
+ * differentiation and code generation (recursive over the tree) well inside the stack.
+ * Parentheses nested deeper than mathjs's parser can follow end in a RangeError, which is
+ * reported as "nested too deeply". A printout never nests deeper than the text it came
+ * from (print.ts), so what parsed once parses again.
+ */
+export const MAX_TOKENS = 1000;
+
 const BINARY: Record<string, '+' | '-' | '*' | '/' | '^'> = { add: '+', subtract: '-', multiply: '*', divide: '/', pow: '^' };
 
 /** Positions of the name nodes of every parsed tree, for messages that point at a use. */
@@ -36,6 +45,7 @@ const startsOperand = (t: Token) => t.kind === 'number' || t.kind === 'name' || 
 
 /** Token-level checks; returns which name tokens are function calls. */
 function checkTokens(tokens: Token[], line: number): boolean[] {
+  if (tokens.length > MAX_TOKENS) fail(`right-hand side too long (${tokens.length} tokens; at most ${MAX_TOKENS})`, line, tokens[0], ': split it with an observe line or a const');
   const isCall = tokens.map((t, i) => t.kind === 'name' && tokens[i + 1]?.kind === '(');
   const parens: { call: boolean; tok: Token }[] = [];
   for (let i = 0; i < tokens.length; i++) {
@@ -84,6 +94,7 @@ export function parseExpression(lineText: string, line: number, eq: Token, token
     const char = (e as { char?: unknown }).char;
     const col = typeof char === 'number' ? first + Math.max(char, 1) : tokens[0].column;
     const tok = tokens.find((t) => t.column + t.text.length > col) ?? last;
+    if (e instanceof RangeError) fail('expression nested too deeply for the parser', line, tokens[0]);
     const why = e instanceof Error ? e.message.replace(/\s*\(char \d+\)\s*$/, '') : String(e);
     fail('cannot read the expression', line, tok, ` near "${tok.text}": ${why.charAt(0).toLowerCase()}${why.slice(1)}`);
   }

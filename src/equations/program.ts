@@ -40,6 +40,8 @@ export class ProgramBuilder {
   private readonly instrs: Instr[] = [];
   private readonly outputs: Output[] = [];
   private readonly seen = new Map<string, number>();
+  /** Register of each tree node already lowered: derivatives share subtrees by reference, so each is walked once. */
+  private readonly lowered = new WeakMap<Expr, number>();
   private usesInputs = false;
 
   constructor(private readonly resolve: Resolve) {}
@@ -54,6 +56,14 @@ export class ProgramBuilder {
 
   /** Lowers `e` and returns the register holding its value. */
   emit(e: Expr): number {
+    const known = this.lowered.get(e);
+    if (known !== undefined) return known;
+    const reg = this.lower(e);
+    this.lowered.set(e, reg);
+    return reg;
+  }
+
+  private lower(e: Expr): number {
     switch (e.k) {
       case 'num':
         return this.push(`c${Object.is(e.v, -0) ? '-0' : e.v}`, { op: 'const', value: e.v });

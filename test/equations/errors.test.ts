@@ -108,4 +108,10 @@ describe('equation language: messages', () => {
   it('the file name, when given, starts the message', () => {
     expect(error(OSC, 'osc.eq').message).toBe('osc.eq: unknown name "q" at 2:14 — states are x, v; parameters are w, g, k');
   });
+
+  it('size limits keep parsing and differentiation inside the stack, with a message', () => {
+    expect(error("x' = " + Array(501).fill('x').join(' + ')).message).toBe('right-hand side too long (1001 tokens; at most 1000) at 1:6: split it with an observe line or a const');
+    expect(error("x' = " + '('.repeat(450) + 'x' + ')'.repeat(450)).message).toBe('expression nested too deeply for the parser at 1:6');
+    expect(error("x' = " + 'sin('.repeat(330) + 'x' + ')'.repeat(330)).message).toBe('expression nested too deeply for the parser at 1:6');
+  });
 });

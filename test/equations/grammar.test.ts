@@ -135,7 +135,21 @@ describe('equation language: printing back', () => {
   it('equations() prints the equations, with fitted values in place of the parameters when given', () => {
     const sys = compileSystem(LOTKA_VOLTERRA);
     expect(sys.equations()).toEqual(["prey' = a*prey - b*prey*predator", "predator' = d*prey*predator - c*predator"]);
-    expect(sys.equations(Float64Array.of(1.4999999312, 1, -3, 1e-7))).toEqual(["prey' = 1.5*prey - 1*prey*predator", "predator' = 1e-7*prey*predator - (-3*predator)"]);
+    expect(sys.equations(Float64Array.of(1.4999999312, 1, -3, 1e-7))).toEqual(["prey' = 1.5*prey - 1*prey*predator", "predator' = 1e-7*prey*predator - (-3)*predator"]);
+  });
+
+  it('systems at the size limits compile, and their printout parses back to them', () => {
+    for (const rhs of [
+      '(-'.repeat(150) + 'x' + ')'.repeat(150),
+      'sin(-'.repeat(100) + 'x' + ')'.repeat(100),
+      '-+'.repeat(400) + 'x',
+      Array(500).fill('x').join(' - '),
+      Array(334).fill('x').join('^-'),
+      Array(500).fill('x').join(' * '),
+    ]) {
+      const sys = compileSystem(`x' = ${rhs}`);
+      expect(sameSyntax(compileSystem(sys.toString()).syntax, sys.syntax)).toBe(true);
+    }
   });
 
   it('the printout of the pendulum reads like the input', () => {
