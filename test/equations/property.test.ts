@@ -150,8 +150,14 @@ describe('equation language: any input compiles or throws an EquationError, and 
     );
   });
 
-  it('over all 10,500 inputs: both outcomes occur, and the canary was never touched', () => {
-    expect(counts.compiled + counts.refused).toBeGreaterThanOrEqual(10_000);
+  it('deep nestings (100: parentheses, signs, calls and powers up to the token limit) compile or are refused, never a RangeError', () => {
+    const wrap = fc.constantFrom<[string, string]>(['(', ')'], ['-', ''], ['(-', ')'], ['sin(', ')'], ['max(x, ', ')'], ['x^', ''], ['x^-', ''], ['-x*(', ')'], ['+', '']);
+    const deep = fc.array(wrap, { minLength: 50, maxLength: 600 }).map((ws) => "x' = " + ws.map((w) => w[0]).join('') + 'x' + ws.map((w) => w[1]).reverse().join(''));
+    fc.assert(fc.property(deep, outcome), { numRuns: 100, seed: 5 });
+  });
+
+  it('over all 10,600 inputs: both outcomes occur, and the canary was never touched', () => {
+    expect(counts.compiled + counts.refused).toBeGreaterThanOrEqual(10_600);
     expect(counts.compiled).toBeGreaterThan(500);
     expect(counts.refused).toBeGreaterThan(5_000);
     expect(tripped).toBe(0);
