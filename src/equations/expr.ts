@@ -7,8 +7,8 @@
  * the order of the text, so a depth-first, left-to-right walk of its tree meets the names,
  * numbers and calls in the order the tokens hold them, and each node takes the next token.
  */
-import { parse as mathParse } from 'mathjs';
-import type { MathNode } from 'mathjs';
+import { parse as mathParse } from 'mathjs/number';
+import type { MathNode } from 'mathjs/number';
 import type { Expr } from './ast.js';
 import { name as nameNode, num } from './ast.js';
 import type { SourcePos } from './errors.js';
