@@ -26,7 +26,7 @@ export const MATHJS_WORDS: ReadonlySet<string> = new Set([
  * differentiation and code generation (recursive over the tree) well inside the stack.
  * Parentheses nested deeper than mathjs's parser can follow end in a RangeError, which is
  * reported as "nested too deeply". A printout never nests deeper than the text it came
- * from (print.ts), so what parsed once parses again.
+ * from (printExpr in ast.ts), so what parsed once parses again.
  */
 export const MAX_TOKENS = 1000;
 
