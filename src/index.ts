@@ -6,6 +6,7 @@
 export * from './core/index.js';
 export { LAWFUL_VERSION } from './core/version.js';
 export * from './ode/index.js';
+export * from './equations/index.js';
 export * from './systems/index.js';
 export { simulate } from './systems/simulate.js';
 export type { SimulateOptions, Simulation } from './systems/simulate.js';

@@ -1,0 +1,160 @@
+/**
+ * The equation family: a system the user writes in the equation language
+ * (docs/equations.md), with its declared parameters and free initial states fitted to the
+ * data through the discrete adjoint and L-BFGS. The most interpretable family: what it
+ * reports are the user's own parameters.
+ *
+ * Its parts: equation-problem.ts (term, observation, layout, bounds, initial guess) and
+ * equation-fit.ts (the loss loop). Not yet registered in models/index.ts.
+ */
+import { ConfigError, DataError, LawfulError } from '../core/errors.js';
+import { LAWFUL_VERSION } from '../core/version.js';
+import type { Series } from '../data/series.js';
+import { compileSystem } from '../equations/index.js';
+import type { CompiledSystem } from '../equations/index.js';
+import { getSolver } from '../ode/solvers/index.js';
+import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
+import type { IntegrationOptions } from './equation-fit.js';
+import { fitProblem, simulateObserved } from './equation-fit.js';
+import type { EquationProblem } from './equation-problem.js';
+import { equationProblem, interpolatedInputs } from './equation-problem.js';
+
+export interface EquationConfig {
+  /**
+   * The system, in the equation language. Required.
+   * @example "param k = 0.1 in [0, 1]\nx' = -k*x"
+   */
+  equations: string;
+  /** ODE solver by registry name. Default 'dopri5'. */
+  solver: string;
+  /** Relative tolerance of adaptive solvers. Default 1e-8. */
+  rtol: number;
+  /** Absolute tolerance of adaptive solvers. Default 1e-10. */
+  atol: number;
+  /** Largest number of L-BFGS iterations. Default 200. */
+  maxIterations: number;
+}
+
+const DEFAULTS: EquationConfig = { equations: '', solver: 'dopri5', rtol: 1e-8, atol: 1e-10, maxIterations: 200 };
+
+/** Compiles the configured equations; a mistake in them is a ConfigError on `equations` that keeps line:column. */
+function compileConfigured(config: EquationConfig): CompiledSystem {
+  if (typeof config.equations !== 'string' || config.equations.trim() === '') {
+    throw new ConfigError('the system to fit, in the equation language (docs/equations.md), is required', 'equations');
+  }
+  try {
+    return compileSystem(config.equations);
+  } catch (e) {
+    if (e instanceof LawfulError) throw new ConfigError(e.message, 'equations');
+    throw e;
+  }
+}
+
+function checkConfig(config: EquationConfig): CompiledSystem {
+  const system = compileConfigured(config);
+  try {
+    getSolver(config.solver);
+  } catch (e) {
+    throw new ConfigError(e instanceof Error ? e.message : String(e), 'solver');
+  }
+  for (const key of ['rtol', 'atol'] as const) {
+    if (!(config[key] > 0)) throw new ConfigError(`must be a positive number, got ${config[key]}`, key);
+  }
+  if (!(Number.isInteger(config.maxIterations) && config.maxIterations >= 1)) throw new ConfigError(`must be a positive integer, got ${config.maxIterations}`, 'maxIterations');
+  return system;
+}
+
+interface EquationState {
+  config: EquationConfig;
+  problem: EquationProblem;
+  /** [θ, free initial states], natural units. */
+  natural: Float64Array;
+  t0: number;
+  training: { from: number; until: number; channels: string[] };
+  loss?: number;
+}
+
+const integration = (c: EquationConfig): IntegrationOptions => ({ solver: c.solver, rtol: c.rtol, atol: c.atol });
+
+function fitted(s: EquationState): Fitted {
+  const { problem, natural } = s;
+  const system = problem.system;
+  const np = system.nParams;
+  return {
+    family: 'equation',
+    nParams: natural.length,
+    inWindowMode: 'simulated',
+    forecast(times: Float64Array, context: Series) {
+      if (times.length && times[0] < s.t0) throw new DataError(`the equation model simulates from its fitted initial state at t = ${s.t0}; it cannot forecast at t = ${times[0]}`);
+      const channels = s.training.channels;
+      // Inputs are known signals: at forecast time they come from the context series.
+      let p = problem;
+      if (system.inputs.length) {
+        for (const u of system.inputs) if (!context.names.includes(u)) throw new DataError(`forecasting needs the input "${u}" in the data (columns: ${context.names.join(', ')})`);
+        p = equationProblem(system, { t: context.t, y: channels.map((c) => context.y[context.names.indexOf(c)] ?? new Float64Array(context.t.length)), names: channels });
+      }
+      const simulated = simulateObserved(p, natural, s.t0, times, integration(s.config));
+      // One array per training channel: the observed ones simulated, inputs echoed from the context, others NaN.
+      const mean = channels.map((c) => {
+        const k = p.observation.names.indexOf(c);
+        if (k >= 0) return simulated[k];
+        const col = context.names.indexOf(c);
+        if (system.inputs.includes(c) && col >= 0) {
+          const inp = interpolatedInputs(context.t, [context.y[col]]);
+          const one = new Float64Array(1);
+          return times.map((t) => (inp(t, one), one[0]));
+        }
+        return new Float64Array(times.length).fill(NaN);
+      });
+      return { t: times, mean };
+    },
+    describe() {
+      const parameters = system.params.map((p, k) => ({ name: p.name, value: natural[k], initial: p.initial, bounds: [p.lower, p.upper] }));
+      const initialState = problem.freeStates.map((st, j) => ({ name: `${system.states[st]}(${s.t0})`, value: natural[np + j] }));
+      return { family: 'equation', parameters: natural.length, values: parameters, initialState, channels: [...problem.observation.names], equations: system.equations(natural.subarray(0, np)), loss: s.loss };
+    },
+    toJSON(): SavedModel {
+      return {
+        format: 'lawful-model',
+        version: 1,
+        lawful: LAWFUL_VERSION,
+        family: 'equation',
+        config: { ...s.config },
+        layout: problem.layout.map((b) => ({ ...b, shape: [...b.shape] })),
+        params: [...natural],
+        extra: { t0: s.t0 },
+        training: { ...s.training, channels: [...s.training.channels] },
+      };
+    },
+  };
+}
+
+export const equationFamily: ModelFamily<EquationConfig> = {
+  family: 'equation',
+  description: 'A system written in the equation language; its declared parameters and free initial states fitted through the adjoint and L-BFGS.',
+  defaults: DEFAULTS,
+  check(config: EquationConfig): void {
+    checkConfig({ ...DEFAULTS, ...config });
+  },
+  async fit(spec: ModelSpec<EquationConfig>, train: Series, opts: FitOptions): Promise<Fitted> {
+    const config = { ...DEFAULTS, ...spec.config };
+    const system = checkConfig(config);
+    if (train.t.length < 2) throw new DataError(`the equation model needs at least 2 samples, got ${train.t.length}`);
+    const problem = equationProblem(system, train);
+    const r = fitProblem(problem, train, integration(config), { maxIterations: config.maxIterations, signal: opts.signal, onProgress: opts.onProgress });
+    const n = train.t.length;
+    return fitted({ config, problem, natural: r.natural, t0: train.t[0], training: { from: train.t[0], until: train.t[n - 1], channels: [...train.names] }, loss: r.loss });
+  },
+  load(saved: SavedModel): Fitted {
+    const config = { ...DEFAULTS, ...(saved.config as Partial<EquationConfig>) };
+    const system = checkConfig(config);
+    const channels = saved.training?.channels ?? system.states.slice();
+    // The problem needs the channel names (the observation) and the input columns; inputs are
+    // not saved with the model, so a system with inputs reloads with them held at 0.
+    const stub: Series = { t: Float64Array.of(0), y: channels.map(() => new Float64Array(1)), names: channels };
+    const problem = equationProblem(system, stub);
+    if (saved.params.length !== problem.size) throw new DataError(`saved equation model has ${saved.params.length} parameters; its equations need ${problem.size}`);
+    const t0 = Number((saved.extra as { t0?: unknown } | undefined)?.t0 ?? saved.training?.from ?? 0);
+    return fitted({ config, problem, natural: Float64Array.from(saved.params), t0, training: { from: saved.training?.from ?? t0, until: saved.training?.until ?? t0, channels } });
+  },
+};
