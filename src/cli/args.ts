@@ -112,3 +112,31 @@ export async function asFlags<T>(flags: Record<string, string>, work: () => Prom
     throw new ConfigError((err as ConfigError).message.slice((err as ConfigError).parameter!.length + 2), flag);
   }
 }
+
+/**
+ * `--equation`: a file in the equation language (docs/equations.md), or the system itself
+ * inline (`--equation "x' = -k*x"`). A path that exists is read; text with an `=` is taken
+ * as the system; anything else is a file that could not be read.
+ */
+export function readEquationOption(fileOrText: string): string {
+  try {
+    return readFileSync(fileOrText, 'utf8');
+  } catch (e) {
+    if (fileOrText.includes('=')) return fileOrText;
+    throw new ConfigError(`cannot read ${fileOrText}: ${fileProblem(e)} (give a .eq file or the equations themselves, e.g. "x' = -k*x")`, '--equation');
+  }
+}
+
+/**
+ * Puts `--equation`'s system into the equation family's config, adding the family when no
+ * family was named; refuses it beside a list of families that leaves the equation model out.
+ */
+export function withEquation(models: string[], configs: Record<string, Record<string, unknown>> | undefined, equations: string | undefined, family = 'equation') {
+  if (equations === undefined) return { models, configs };
+  if (models.length > 0 && !models.includes(family)) {
+    throw new ConfigError(`gives a system to fit, but --model names ${models.join(', ')}; add --model ${family}`, '--equation');
+  }
+  const own = configs?.[family] ?? {};
+  if ('equations' in own) throw new ConfigError(`gives the system twice: in --equation and in --config's "${family}".equations`, '--equation');
+  return { models: models.length ? models : [family], configs: { ...configs, [family]: { ...own, equations } } };
+}

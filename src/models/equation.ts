@@ -5,10 +5,10 @@
  * reports are the user's own parameters.
  *
  * Its parts: equation-problem.ts (term, observation, layout, bounds, initial guess) and
- * equation-fit.ts (the loss loop). Not yet registered in models/index.ts.
+ * equation-fit.ts (the loss loop).
  */
 import { ConfigError, DataError, LawfulError } from '../core/errors.js';
-import { LAWFUL_VERSION } from '../core/version.js';
+import { z } from 'zod';
 import type { Series } from '../data/series.js';
 import { compileSystem } from '../equations/index.js';
 import type { CompiledSystem } from '../equations/index.js';
@@ -18,6 +18,7 @@ import type { IntegrationOptions } from './equation-fit.js';
 import { fitProblem, simulateObserved } from './equation-fit.js';
 import type { EquationProblem } from './equation-problem.js';
 import { equationProblem, interpolatedInputs } from './equation-problem.js';
+import { finite, param, savedHeader, trainingSchema, validateSaved } from './saved.js';
 
 export interface EquationConfig {
   /**
@@ -115,24 +116,42 @@ function fitted(s: EquationState): Fitted {
     },
     toJSON(): SavedModel {
       return {
-        format: 'lawful-model',
-        version: 1,
-        lawful: LAWFUL_VERSION,
-        family: 'equation',
+        ...savedHeader('equation'),
         config: { ...s.config },
         layout: problem.layout.map((b) => ({ ...b, shape: [...b.shape] })),
         params: [...natural],
-        extra: { t0: s.t0 },
+        extra: { t0: s.t0, ...(s.loss !== undefined ? { loss: s.loss } : {}) },
         training: { ...s.training, channels: [...s.training.channels] },
       };
     },
   };
 }
 
+/** The saved form: the configuration (the system's text), the fitted values, t0 and the training block. */
+const equationSavedSchema = z
+  .object({
+    family: z.literal('equation'),
+    config: z.strictObject({
+      equations: z.string().min(1),
+      solver: z.string(),
+      rtol: z.number().positive(),
+      atol: z.number().positive(),
+      maxIterations: z.number().int().nonnegative(),
+    }),
+    layout: z.array(z.object({ name: z.string(), offset: z.number().int(), shape: z.array(z.number().int()) })),
+    params: z.array(param),
+    extra: z.object({ t0: finite, loss: z.number().nonnegative().optional() }).loose(),
+    training: trainingSchema,
+  })
+  .loose();
+
 export const equationFamily: ModelFamily<EquationConfig> = {
   family: 'equation',
+  capabilities: { uniformGrid: false, relativeCost: 1, inReferenceExperiment: false },
   description: 'A system written in the equation language; its declared parameters and free initial states fitted through the adjoint and L-BFGS.',
   defaults: DEFAULTS,
+  // A damped oscillator seen with an offset: what the contract test's two-mode series can be fitted with.
+  quick: { equations: "param w = 1 in [0.1, 5]\nparam g = 0.2 in [0, 2]\nparam c = 0\nx'' = -w^2*x - g*x'\nobserve y = x + c", maxIterations: 20 },
   check(config: EquationConfig): void {
     checkConfig({ ...DEFAULTS, ...config });
   },
@@ -145,16 +164,33 @@ export const equationFamily: ModelFamily<EquationConfig> = {
     const n = train.t.length;
     return fitted({ config, problem, natural: r.natural, t0: train.t[0], training: { from: train.t[0], until: train.t[n - 1], channels: [...train.names] }, loss: r.loss });
   },
-  load(saved: SavedModel): Fitted {
-    const config = { ...DEFAULTS, ...(saved.config as Partial<EquationConfig>) };
-    const system = checkConfig(config);
-    const channels = saved.training?.channels ?? system.states.slice();
+  load(saved: SavedModel, source?: string): Fitted {
+    const m = validateSaved(equationSavedSchema, saved, source);
+    const config = { ...DEFAULTS, ...m.config };
+    let system: CompiledSystem;
+    try {
+      system = checkConfig(config);
+    } catch (e) {
+      if (e instanceof LawfulError) throw new DataError(`config.${e.message}`, { file: source ?? 'saved model' });
+      throw e;
+    }
+    const channels = m.training.channels;
     // The problem needs the channel names (the observation) and the input columns; inputs are
-    // not saved with the model, so a system with inputs reloads with them held at 0.
+    // not saved with the model: forecasts read them from the context series.
     const stub: Series = { t: Float64Array.of(0), y: channels.map(() => new Float64Array(1)), names: channels };
-    const problem = equationProblem(system, stub);
-    if (saved.params.length !== problem.size) throw new DataError(`saved equation model has ${saved.params.length} parameters; its equations need ${problem.size}`);
-    const t0 = Number((saved.extra as { t0?: unknown } | undefined)?.t0 ?? saved.training?.from ?? 0);
-    return fitted({ config, problem, natural: Float64Array.from(saved.params), t0, training: { from: saved.training?.from ?? t0, until: saved.training?.until ?? t0, channels } });
+    let problem: EquationProblem;
+    try {
+      problem = equationProblem(system, stub);
+    } catch (e) {
+      if (e instanceof LawfulError) throw new DataError(`training.channels: ${e.message}`, { file: source ?? 'saved model' });
+      throw e;
+    }
+    const file = { file: source ?? 'saved model' };
+    const names = problem.layout.map((b) => b.name).join(', ');
+    if (m.layout.length !== problem.layout.length || m.layout.some((b, i) => b.name !== problem.layout[i].name || b.offset !== problem.layout[i].offset || b.shape.join() !== problem.layout[i].shape.join())) {
+      throw new DataError(`layout: does not match these equations (blocks ${names})`, file);
+    }
+    if (m.params.length !== problem.size) throw new DataError(`params: has ${m.params.length} values; these equations need ${problem.size}`, file);
+    return fitted({ config, problem, natural: Float64Array.from(m.params), t0: m.extra.t0, loss: m.extra.loss, training: { from: m.training.from, until: m.training.until, channels } });
   },
 };

@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../core/errors.js';
 import type { ModelFamily } from './base.js';
+import { equationFamily } from './equation.js';
 import { fourierFamily } from './fourier.js';
 import { lstmFamily } from './lstm.js';
 import { oscillatorBankFamily } from './oscillator-bank.js';
@@ -16,6 +17,8 @@ export type { OscillatorBankConfig, OscillatorBankOptions } from './oscillator-b
 export { fourierFamily } from './fourier.js';
 export type { FourierConfig } from './fourier.js';
 export { persistenceFamily } from './persistence.js';
+export { equationFamily } from './equation.js';
+export type { EquationConfig } from './equation.js';
 export { lstmFamily } from './lstm.js';
 export type { LstmConfig } from './lstm.js';
 export * from './trajectory/index.js';
@@ -23,7 +26,7 @@ export { esprit, fitModeAmplitudes } from './spectral/esprit.js';
 export type { DampedMode, EspritOptions, EspritResult } from './spectral/esprit.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each family has its own config type
-export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, fourierFamily, persistenceFamily];
+export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, fourierFamily, persistenceFamily, equationFamily];
 
 /** The family called `name`; a ConfigError lists the known names otherwise. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -118,6 +118,6 @@ describe('equation family', () => {
     const data = lotkaVolterraData(linspace(0, 2, 21));
     const model = await equationFamily.fit({ family: 'equation', config: { ...equationFamily.defaults, equations: LV_GUESS, maxIterations: 2 } }, data, { seed: 0 });
     const saved = model.toJSON();
-    expect(() => equationFamily.load({ ...saved, params: saved.params.slice(1) })).toThrow(/has 5 parameters; its equations need 6/);
+    expect(() => equationFamily.load({ ...saved, params: saved.params.slice(1) })).toThrow(/params: has 5 values; these equations need 6/);
   });
 });

@@ -5,7 +5,7 @@ import { familyConfigs } from '../../eval/family-config.js';
 import { fitExperiment } from '../../eval/fit-experiment.js';
 import { families } from '../../models/index.js';
 import { readDataset } from '../../data/read.js';
-import { asFlags, collect, modelList, parseCount, parseNumber, parsePositive, readFamilyConfigs } from '../args.js';
+import { asFlags, collect, modelList, parseCount, parseNumber, parsePositive, readEquationOption, readFamilyConfigs, withEquation } from '../args.js';
 import { formatTime, runExperimentCommand } from '../experiment-command.js';
 import { workerPoolFitter } from '../fit-pool.js';
 
@@ -18,6 +18,7 @@ export function registerFit(program: Command): void {
     .option('--model <family>', `family to fit (repeatable, or comma-separated): ${families.map((f) => f.family).join(', ')}; oscillator-bank chooses its K ≤ 8 from the data unless --config sets "oscillators"`, collect)
     .option('--models <a,b,...>', 'the same, as one comma-separated list')
     .option('--config <json|file.json>', 'per-family config overrides, inline or in a file, e.g. \'{"oscillator-bank": {"oscillators": 2}}\'')
+    .option('--equation <file.eq|text>', 'the system for --model equation, in the equation language: a .eq file or the equations inline (docs/equations.md)')
     .option('--train-until <t>', 'end of the training window, on the data\'s clock')
     .option('--train-fraction <f>', 'or: the training window as a fraction of the time span (default 0.7)')
     .option('--channels <a,b>', 'channels to use (default: every numeric column)')
@@ -40,9 +41,16 @@ export function registerFit(program: Command): void {
         throw new ConfigError('give --train-until or --train-fraction, not both', '--train-until');
       }
       if (!['error', 'interpolate', 'drop'].includes(o.fill)) throw new ConfigError(`expected error, interpolate or drop, got "${o.fill}"`, '--fill');
-      const models = modelList(o.model, o.models) ?? [];
-      const configs = o.config !== undefined ? readFamilyConfigs(o.config) : undefined;
-      familyConfigs(models, configs); // every option is checked before the data is read
+      const eq = o.equation !== undefined ? readEquationOption(String(o.equation)) : undefined;
+      const { models, configs } = withEquation(modelList(o.model, o.models) ?? [], o.config !== undefined ? readFamilyConfigs(o.config) : undefined, eq);
+      try {
+        familyConfigs(models, configs); // every option is checked before the data is read
+      } catch (e) {
+        // A mistake in --equation's system is reported against the flag the user typed.
+        const own = '--config: equation.equations: ';
+        if (eq !== undefined && e instanceof ConfigError && e.message.startsWith(own)) throw new ConfigError(e.message.slice(own.length), '--equation');
+        throw e;
+      }
       const options = {
         data,
         models,
