@@ -229,9 +229,14 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
   const team = new Team(lstmKernel, { shape, steps: T, burnIn: cfg.burnIn }, B, cfg.shares, opts.workers);
   const valWs = valTargets.length ? new LstmWorkspace(shape, Math.min(B, valTargets.length), T) : null;
   const finalPass = valTargets.length > 0 ? cfg.finalPass : 'early-stopped';
-  // Share of the progress bar the first pass takes.
+  // Share of the progress bar the first pass would take if it ran all maxSteps. Early stopping
+  // ends it sooner; the final pass then continues from where the bar stands (f0), so the bar
+  // never jumps ahead when the whole-window pass starts.
   const first = finalPass === 'retrain' ? 0.5 : finalPass === 'continue' ? 1 / (1 + cfg.continueFraction) : 1;
-  const progress = (pass: number, fraction: number) => (pass === 0 ? first * fraction : first + (1 - first) * fraction);
+  let f0 = first;
+  const progress = (pass: number, fraction: number) => (pass === 0 ? first * fraction : f0 + (1 - f0) * fraction);
+  const stageOf = (pass: number, step: number, steps: number) =>
+    pass === 0 ? `step ${step}/${steps}${finalPass === 'early-stopped' ? '' : ', tail held out'}` : `whole window${finalPass === 'retrain' ? ' (retrain)' : ''}: step ${step}/${steps}`;
 
   /**
    * One training run: `steps` Adam steps on windows starting before `starts`, from the seed's
@@ -283,7 +288,7 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
       progressEvery: cfg.evalEvery,
       signal: opts.signal,
       name: 'lstm',
-      onProgress: (p) => opts.onProgress?.({ fraction: progress(pass, p.fraction), stage: `${pass ? 'retrain ' : ''}step ${p.step}/${steps}`, loss: p.score ?? p.loss }),
+      onProgress: (p) => opts.onProgress?.({ fraction: progress(pass, p.fraction), stage: stageOf(pass, p.step, steps), loss: p.score ?? p.loss }),
     });
     return { theta: r.best, bestStep: r.bestStep, bestVal: r.bestScore, lastLoss: r.lastLoss, stepsRun: r.steps };
   };
@@ -293,6 +298,7 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
   let stepsBefore = 0; // steps of the passes already finished, for a divergence's report
   try {
     const stopped = await trainPass(0, nStarts, cfg.maxSteps, valTargets.length > 0);
+    f0 = (first * stopped.stepsRun) / cfg.maxSteps;
     const bestValLoss = stopped.bestVal;
     let theta = stopped.theta;
     let stepsTrained = stopped.bestStep;

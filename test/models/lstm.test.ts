@@ -131,6 +131,23 @@ describe('lstm family', () => {
     await expect(lstmFamily.fit(spec({ ...cfg, continueFraction: 0 }), series, { seed: 3 })).rejects.toThrow(/continueFraction/);
   });
 
+  it('progress does not jump ahead when early stopping cuts the first pass short, and names the whole-window pass', async () => {
+    // A wandering validation loss stops the first pass early; the whole-window pass used to
+    // start at its fixed share of the bar (1/2 here) whatever the first pass had done.
+    const seen: { fraction: number; stage?: string }[] = [];
+    const cfg = { ...tiny, maxSteps: 400, evalEvery: 2, patience: 3, lr: 0.3, continueFraction: 1 };
+    await lstmFamily.fit(spec({ ...cfg, finalPass: 'continue' }), series, { seed: 3, onProgress: (p) => seen.push(p) });
+    const at = seen.findIndex((p) => /^whole window/.test(p.stage ?? ''));
+    expect(at).toBeGreaterThan(0);
+    const [, k, n] = /step (\d+)\/(\d+)/.exec(seen[at].stage!)!.map(Number);
+    expect(Number(/step (\d+)/.exec(seen[at - 1].stage!)![1])).toBeLessThan(200); // it did stop early
+    // From the last first-pass report, the bar moves only by the whole-window pass's own share.
+    const before = seen[at - 1].fraction;
+    expect(seen[at].fraction - before).toBeLessThanOrEqual((1 - before) * (k / n) + 1e-12);
+    for (let i = 1; i < seen.length; i++) expect(seen[i].fraction).toBeGreaterThanOrEqual(seen[i - 1].fraction);
+    expect(seen.at(-1)!.fraction).toBe(1);
+  });
+
   // The reference task: y = Σ of 4 damped oscillators (normal modes of bench/bank/task.py), dt 0.01, t ≤ 10.
   // Persistence (y_j ≈ y_{j−1}) scores NRMSE ≈ 0.024 here; the LSTM must beat it five-fold one step ahead,
   // over the whole training window (the held-out last 20 % included), every sample with ≥ burnIn + 1 of history.
