@@ -26,7 +26,7 @@ export function familyConfig(family: string, configs: FamilyConfigs | undefined,
     throw new ConfigError(`"${family}" must map to an object of options`, '--config');
   }
   for (const key of Object.keys(overrides)) {
-    if (!(key in defaults)) throw new ConfigError(`${family} has no option "${key}"; it has ${Object.keys(defaults).join(', ')}`, '--config');
+    if (!Object.hasOwn(defaults, key)) throw new ConfigError(`${family} has no option "${key}"; it has ${Object.keys(defaults).join(', ')}`, '--config');
   }
   const config = { ...defaults, ...overrides };
   try {

@@ -59,3 +59,13 @@ describe('esprit', () => {
     expect(() => esprit(t, [new Float64Array(10)], { order: 1 })).toThrow(DataError);
   });
 });
+
+describe('esprit on values it cannot square', () => {
+  it('refuses 1e308 with a DataError naming the channel and time, not a failure inside the eigen-solver', () => {
+    const t = Float64Array.from({ length: 200 }, (_, i) => i * 0.05);
+    const y = Float64Array.from(t, (x) => Math.cos(1.3 * x));
+    y[57] = 1e308;
+    expect(() => esprit(t, [y], { order: 2 })).toThrow(DataError);
+    expect(() => esprit(t, [y], { order: 2 })).toThrow(/channel 1 has the value 1e\+308 at t = 2\.85/);
+  });
+});

@@ -4,6 +4,7 @@ import { ConfigError } from '../../core/errors.js';
 import { familyConfigs } from '../../eval/family-config.js';
 import { fitExperiment } from '../../eval/fit-experiment.js';
 import { families } from '../../models/index.js';
+import { resolveDataPath } from '../../data/datasets.js';
 import { readDataset } from '../../data/read.js';
 import { asFlags, collect, modelList, parseCount, parseNumber, parsePositive, readEquationOption, readFamilyConfigs, withEquation } from '../args.js';
 import { formatTime, runExperimentCommand } from '../experiment-command.js';
@@ -67,7 +68,7 @@ export function registerFit(program: Command): void {
         seed: parseCount('--seed', o.seed),
       };
       await runExperimentCommand({
-        info: { command: 'fit', config: options, argv: process.argv.slice(2), dataSource: resolve(data) },
+        info: { command: 'fit', config: options, argv: process.argv.slice(2), dataSource: resolve(resolveDataPath(data)) },
         out: o.out,
         store: o.store,
         run: async (hooks) => {

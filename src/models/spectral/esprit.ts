@@ -74,6 +74,16 @@ export function esprit(t: Float64Array, y: Float64Array[], opts: EspritOptions):
   const K = opts.order;
   if (!Number.isInteger(K) || K < 1) throw new ConfigError(`must be a positive integer, got ${K}`, 'order');
   if (y.length === 0) throw new DataError('ESPRIT needs at least one channel');
+  // Its Gram matrix holds sums of squares: a non-finite value, or one whose square overflows
+  // (1e308), would reach the eigen-solver as Infinity/NaN and fail there without a word.
+  y.forEach((yc, c) => {
+    let energy = 0;
+    for (let i = 0; i < yc.length; i++) energy += yc[i] * yc[i];
+    if (!Number.isFinite(energy)) {
+      const i = yc.findIndex((v) => !Number.isFinite(v * v));
+      throw new DataError(`ESPRIT: channel ${c + 1} has ${i >= 0 ? `the value ${yc[i]} at t = ${t[i]}, whose square is not finite` : 'an energy beyond the floating-point range'}; rescale the data`);
+    }
+  });
   const dt = uniformStep(t);
   const n = t.length;
   const withOffset = opts.offset ?? true;
