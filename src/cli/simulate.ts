@@ -1,7 +1,7 @@
 /** Formatting for `lawful simulate`. */
 import { systems } from '../systems/index.js';
 
-/** A path into a source tree (`shared/peers/task.py`, `src/x.ts`): meaningless to a user of the command. */
+/** A path into a source tree (`src/systems/lorenz.ts`, `bench/bank/task.py`): meaningless to a user of the command. */
 const SOURCE_PATH = /\b[\w.-]+\/[\w./-]*\.(?:py|ts|mjs|js|md|json)\b/;
 
 /** `text` without the sentences that cite a source file (developer notes, not help). */

@@ -3,7 +3,7 @@
  * browser page): fit each job, reload each saved model, score it inside and beyond the
  * window, and collect the results.json entries. Browser-safe: how the fits run is a
  * `Fitter` strategy — in-process `family.fit` by default; the CLI passes its worker-thread
- * pool. The options travel down once and the results come back up once (DESIGN.md).
+ * pool. The options travel down once and the results come back up once (docs/architecture.md).
  */
 import { AbortError, DataError } from '../core/errors.js';
 import type { Series } from '../data/series.js';

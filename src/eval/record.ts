@@ -1,5 +1,5 @@
 /**
- * The results.json record an experiment produces (DESIGN.md "results.json"). The shape is
+ * The results.json record an experiment produces (docs/architecture.md, "results.json"). The shape is
  * defined and validated by report/results.ts (`Results`), one layer up; this is the same
  * shape as the browser-safe library builds it, and the CLI's call of `writeRunOutput`
  * checks at compile time that the two agree.

@@ -1,5 +1,5 @@
 /**
- * `lawful demo` as a library call: the reference experiment (DESIGN.md) simulated, every
+ * `lawful demo` as a library call: the reference experiment (docs/architecture.md) simulated, every
  * requested family fitted on t ≤ trainUntil — each in the variants it declares for this
  * experiment (`capabilities.referenceVariants`, e.g. banks of K = N and K = 2 oscillators) —
  * scored against the clean signal, and assembled into results.json. Browser-safe.

@@ -121,7 +121,7 @@ export interface ModelFamily<C = Record<string, unknown>> {
 }
 
 /**
- * What differs between families (DESIGN.md "Models"): the experiment, the CLI and the sweep
+ * What differs between families (docs/architecture.md, "Model families"): the experiment, the CLI and the sweep
  * read these instead of switching on family names, so a new family needs no edit outside
  * its own file and the registry line.
  */

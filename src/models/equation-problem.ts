@@ -1,5 +1,5 @@
 /**
- * The parts of the equation family that say what is fitted, apart from how (DESIGN.md,
+ * The parts of the equation family that say what is fitted, apart from how (docs/architecture.md,
  * "Trajectory models": a family supplies its term, its observation, its parameter layout
  * and its initial guess; the loss loop is written once). Here: the compiled system bound to
  * a Series — its term with the inputs interpolated from data columns, its observation

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lawfulInProcess } from './in-process.js';
 import { lawful } from './run.js';
 
 function parseCsv(text: string): { header: string[]; rows: number[][] } {
@@ -48,14 +49,14 @@ describe('lawful simulate', () => {
     for (const o of ['--param', '--until', '--dt', '--noise', '--seed', '--out', '--list']) expect(help.stdout).toContain(o);
   }, 30_000);
 
-  it('names the mistake in one line and exits 1, without a stack trace', () => {
+  it('names the mistake in one line and exits 1, without a stack trace', async () => {
     for (const [args, pattern] of [
       [['simulate', 'nosuch'], /unknown system "nosuch" \(known: coupled-pendulums/],
       [['simulate', 'lorenz', '--param', 'rho=abc'], /--param rho: expected a number/],
       [['simulate', 'coupled-pendulums', '--param', 'w=1,2'], /w/],
       [['simulate', 'lorenz', '--dt', '-1'], /--dt: must be positive/],
     ] as [string[], RegExp][]) {
-      const r = lawful(args);
+      const r = await lawfulInProcess(args); // refused before any work: no process start-up per case
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(pattern);
       expect(r.stderr).not.toMatch(/\n\s+at /);
