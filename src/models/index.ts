@@ -8,6 +8,8 @@ import { fourierFamily } from './fourier.js';
 import { lstmFamily } from './lstm.js';
 import { oscillatorBankFamily } from './oscillator-bank.js';
 import { persistenceFamily } from './persistence.js';
+import { esnFamily } from './esn.js';
+import { nvarFamily } from './nvar.js';
 
 export type { Fitted, FitOptions, FitProgress, Forecast, ModelFamily, ModelSpec, ModelSummary, SavedModel } from './base.js';
 export { FitDivergedError } from './base.js';
@@ -17,13 +19,15 @@ export { fourierFamily } from './fourier.js';
 export type { FourierConfig } from './fourier.js';
 export { persistenceFamily } from './persistence.js';
 export { lstmFamily } from './lstm.js';
+export { esnFamily, type EsnConfig } from './esn.js';
+export { nvarFamily, type NvarConfig } from './nvar.js';
 export type { LstmConfig } from './lstm.js';
 export * from './trajectory/index.js';
 export { esprit, fitModeAmplitudes } from './spectral/esprit.js';
 export type { DampedMode, EspritOptions, EspritResult } from './spectral/esprit.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each family has its own config type
-export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, fourierFamily, persistenceFamily];
+export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, fourierFamily, persistenceFamily, esnFamily, nvarFamily];
 
 /** The family called `name`; a ConfigError lists the known names otherwise. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
