@@ -1,7 +1,7 @@
 // The Lorenz-63 data of the reservoir families' sanity gate (issue 13): the full state
 // observed, dt as given, trained on t ∈ [0, 50], scored on (50, 70] against the clean truth.
 import type { Series } from '../../src/data/series.js';
-import { std, validPredictionTime } from '../../src/eval/metrics.js';
+import { evaluate } from '../../src/eval/evaluate.js';
 import type { Fitted } from '../../src/models/base.js';
 import { simulate } from '../../src/systems/simulate.js';
 
@@ -10,11 +10,11 @@ export const LYAPUNOV = 0.906;
 export const TRAIN_UNTIL = 50;
 
 export interface Gate {
+  /** The whole series on [0, 70]. */
+  full: Series;
   train: Series;
   times: Float64Array;
   truth: Float64Array[];
-  /** Per-channel std over the training window (lawful's NRMSE scale). */
-  scale: number[];
   /** RMS of ‖u‖ over the training window (the literature's normalisation, Pathak et al. 2018). */
   rms: number;
 }
@@ -25,22 +25,24 @@ export function lorenzGate(dt: number): Gate {
   let rms = 0;
   for (let i = 0; i < n; i++) for (const c of s.y) rms += c[i] ** 2;
   return {
+    full: s,
     train: { t: s.t.slice(0, n), y: s.y.map((c) => c.slice(0, n)), names: s.names },
     times: s.t.slice(n),
     truth: s.y.map((c) => c.slice(n)),
-    scale: s.y.map((c) => std(c, 0, n)),
     rms: Math.sqrt(rms / n),
   };
 }
 
 /**
- * Valid prediction time beyond the window in Lyapunov times, by lawful's definition
- * (running NRMSE 0.2) and by the literature's (first time ‖u − û‖ / RMS‖u‖ exceeds 0.4).
+ * Valid prediction time beyond the window in Lyapunov times, by lawful's definition (the
+ * evaluator's: running NRMSE 0.2) and by the literature's (Pathak et al. 2018: the first
+ * time ‖u − û‖ / RMS‖u‖ exceeds 0.4), with the evaluator's other metrics.
  */
-export function gateVpt(f: Fitted, g: Gate): { lawful: number; literature: number } {
+export function gateVpt(f: Fitted, g: Gate): { lawful: number; literature: number; nrmseIn: number; nrmseInFreeRun: number } {
+  const { metrics } = evaluate(f, { observed: g.full, truth: g.full, split: { trainFrom: 0, trainUntil: TRAIN_UNTIL, until: g.full.t[g.full.t.length - 1] } });
   const pred = f.forecast(g.times, g.train).mean;
   const last = g.times.length - 1;
-  const lawful = validPredictionTime(g.times, g.truth, pred, g.scale, 0, g.times.length, 0.2);
+  const lawful = metrics.validPredictionTime;
   let literature = g.times[last];
   for (let i = 0; i < g.times.length; i++) {
     let e = 0;
@@ -50,5 +52,5 @@ export function gateVpt(f: Fitted, g: Gate): { lawful: number; literature: numbe
       break;
     }
   }
-  return { lawful: (lawful - TRAIN_UNTIL) * LYAPUNOV, literature: (literature - TRAIN_UNTIL) * LYAPUNOV };
+  return { lawful: (lawful - TRAIN_UNTIL) * LYAPUNOV, literature: (literature - TRAIN_UNTIL) * LYAPUNOV, nrmseIn: metrics.nrmseIn, nrmseInFreeRun: metrics.nrmseInFreeRun };
 }
