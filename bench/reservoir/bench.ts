@@ -40,8 +40,8 @@ const train = simulate('lorenz', { until: 50, dt: 0.01 }).clean;
 const n = train.t.length;
 console.log(`# reservoir: ESN (N = ${ESN_DEFAULTS.size}, degree ${ESN_DEFAULTS.degree}) and NVAR (${NVAR_DEFAULTS.delays} delays, order ${NVAR_DEFAULTS.order}) fits on Lorenz-63, ${n} samples, dt 0.01`);
 
-const fitEsn = () => esnFamily.fit({ family: 'esn', config: {} }, train, { seed });
-const fitNvar = () => nvarFamily.fit({ family: 'nvar', config: {} }, train, { seed });
+const fitEsn = () => esnFamily.fit({ family: 'esn', config: esnFamily.defaults }, train, { seed });
+const fitNvar = () => nvarFamily.fit({ family: 'nvar', config: nvarFamily.defaults }, train, { seed });
 const esnBuild = await timeRuns(() => buildReservoir(ESN_DEFAULTS, 3, seed), reps, 1);
 const esnFit = await timeRuns(fitEsn, reps, 1);
 const nvarFit = await timeRuns(fitNvar, Math.max(reps, 9), 2);

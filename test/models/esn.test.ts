@@ -120,7 +120,7 @@ describe('the esn family', () => {
   it('saves the readout only (the reservoir comes back from its seed), and forecasts the same bits after loading', async () => {
     const g = lorenzGate(0.02);
     const train = { ...g.train, t: g.train.t.slice(0, 600), y: g.train.y.map((c) => c.slice(0, 600)) };
-    const f = await esnFamily.fit({ family: 'esn', config: { size: 60, warmup: 50 } }, train, { seed: 9 });
+    const f = await esnFamily.fit({ family: 'esn', config: { ...esnFamily.defaults, size: 60, warmup: 50 } }, train, { seed: 9 });
     const saved = f.toJSON();
     expect(saved.params).toHaveLength(3 * (1 + 3 + 60));
     const times = Float64Array.from({ length: 50 }, (_, i) => train.t[599] + (i + 1) * 0.02);
@@ -138,14 +138,14 @@ describe('the esn family', () => {
     const early = f.forecast(Float64Array.of(train.t[10], train.t[11]), short).mean;
     expect(early.every((c) => c.every(Number.isFinite))).toBe(true);
     // Another seed draws another reservoir, hence another readout.
-    const other = await esnFamily.fit({ family: 'esn', config: { size: 60, warmup: 50 } }, train, { seed: 10 });
+    const other = await esnFamily.fit({ family: 'esn', config: { ...esnFamily.defaults, size: 60, warmup: 50 } }, train, { seed: 10 });
     expect(other.toJSON().params).not.toEqual(saved.params);
   });
 
   it('passes the Lorenz-63 gate: ≥ 5 Lyapunov times beyond t = 50 at running NRMSE 0.2 (dt 0.01, defaults, seeds 0–4)', async () => {
     const g = lorenzGate(0.01);
     for (let seed = 0; seed < 5; seed++) {
-      const f = await esnFamily.fit({ family: 'esn', config: {} }, g.train, { seed });
+      const f = await esnFamily.fit({ family: 'esn', config: esnFamily.defaults }, g.train, { seed });
       const vpt = gateVpt(f, g);
       console.log(`ESN Lorenz gate (N = 500, seed ${seed}): VPT ${vpt.lawful.toFixed(2)} Lyapunov times at running NRMSE 0.2; ${vpt.literature.toFixed(2)} at normalised error 0.4; in-window NRMSE one-step ${vpt.nrmseIn.toExponential(2)}, free-running ${vpt.nrmseInFreeRun.toFixed(3)}`);
       expect(vpt.lawful).toBeGreaterThanOrEqual(5);

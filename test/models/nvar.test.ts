@@ -26,7 +26,7 @@ describe('the nvar family', () => {
   it('recovers a quadratic map with one delay exactly: x_{k+1} = 3.7 x_k (1 − x_k) − 0.2 x_{k−1}²', async () => {
     const f = (x: number, xp: number) => 3.7 * x * (1 - x) - 0.2 * xp * xp;
     const s = mapSeries(400, f, 0.3, 0.4);
-    const fitted = await nvarFamily.fit({ family: 'nvar', config: { delays: 2, order: 2, ridge: 0, increment: false } }, s, { seed: 0 });
+    const fitted = await nvarFamily.fit({ family: 'nvar', config: { ...nvarFamily.defaults, delays: 2, order: 2, ridge: 0, increment: false } }, s, { seed: 0 });
     expect(fitted.nParams).toBe(1 * nvarFeatureCount({ delays: 2, order: 2 }, 1));
     const one = fitted.predictOneStep!(s)[0];
     expect(Number.isNaN(one[1])).toBe(true); // needs x_k and x_{k−1}
@@ -43,7 +43,7 @@ describe('the nvar family', () => {
 
   it('with one delay it cannot see the earlier sample: the same map is fitted worse', async () => {
     const s = mapSeries(400, (x, xp) => 3.7 * x * (1 - x) - 0.2 * xp * xp, 0.3, 0.4);
-    const fitted = await nvarFamily.fit({ family: 'nvar', config: { delays: 1, order: 2, ridge: 0, increment: false } }, s, { seed: 0 });
+    const fitted = await nvarFamily.fit({ family: 'nvar', config: { ...nvarFamily.defaults, delays: 1, order: 2, ridge: 0, increment: false } }, s, { seed: 0 });
     const one = fitted.predictOneStep!(s)[0];
     let worst = 0;
     for (let k = 2; k < 400; k++) worst = Math.max(worst, Math.abs(one[k] - s.y[0][k]));
@@ -55,15 +55,15 @@ describe('the nvar family', () => {
     expect(() => nvarFamily.check!({ ...nvarFamily.defaults, order: 7 })).toThrow(/^order: /);
     expect(() => nvarFamily.check!({ ...nvarFamily.defaults, delays: 200, order: 3 })).toThrow(/^order: .*features/);
     const s = mapSeries(5, (x) => x / 2, 1, 0.5);
-    await expect(nvarFamily.fit({ family: 'nvar', config: { delays: 3, spacing: 2 } }, s, { seed: 0 })).rejects.toThrow(ConfigError);
-    const fitted = await nvarFamily.fit({ family: 'nvar', config: { delays: 2, spacing: 2 } }, mapSeries(50, (x) => x / 2 + 0.1, 1, 0.5), { seed: 0 });
+    await expect(nvarFamily.fit({ family: 'nvar', config: { ...nvarFamily.defaults, delays: 3, spacing: 2 } }, s, { seed: 0 })).rejects.toThrow(ConfigError);
+    const fitted = await nvarFamily.fit({ family: 'nvar', config: { ...nvarFamily.defaults, delays: 2, spacing: 2 } }, mapSeries(50, (x) => x / 2 + 0.1, 1, 0.5), { seed: 0 });
     const short = { t: Float64Array.of(0, 0.1), y: [Float64Array.of(1, 2)], names: ['x'] };
     expect(() => fitted.forecast(Float64Array.of(0.2), short)).toThrow(/^forecast context: has 2 samples; .* 3/);
   });
 
   it('forecasts Lorenz-63 (Gauthier\'s setup: 2 delays, quadratic, increment; dt 0.01, trained on [0, 50]) for ≥ 5 Lyapunov times', async () => {
     const g = lorenzGate(0.01);
-    const f = await nvarFamily.fit({ family: 'nvar', config: {} }, g.train, { seed: 0 });
+    const f = await nvarFamily.fit({ family: 'nvar', config: nvarFamily.defaults }, g.train, { seed: 0 });
     expect(f.nParams).toBe(3 * 28);
     const vpt = gateVpt(f, g);
     console.log(`NVAR Lorenz gate (dt 0.01): VPT ${vpt.lawful.toFixed(2)} Lyapunov times at running NRMSE 0.2; ${vpt.literature.toFixed(2)} at normalised error 0.4; in-window NRMSE one-step ${vpt.nrmseIn.toExponential(2)}, free-running ${vpt.nrmseInFreeRun.toFixed(3)}`);
