@@ -66,7 +66,7 @@ row('ESN reservoir build', lawful.esnBuild, peer.esn.build.median_s);
 console.log(`${'ESN run + readout'.padEnd(28)} ${fmtS(lawful.esnFit - lawful.esnBuild).padStart(9)} ${fmtS(peer.esn.run.median_s + peer.esn.readout.median_s).padStart(10)}    (numpy: run ${fmtS(peer.esn.run.median_s)}, readout ${fmtS(peer.esn.readout.median_s)})`);
 row('ESN fit (whole)', lawful.esnFit, peer.esn.fit.median_s);
 row('NVAR fit (whole)', lawful.nvarFit, peer.nvar.fit.median_s);
-console.log(`same mathematics: the readouts agree to a relative ${fmtE(peer.esn.readout_max_rel_diff)} (ESN) and ${fmtE(peer.nvar.readout_max_rel_diff)} (NVAR); numpy's dense eigenvalues give lawful's W a spectral radius of ${peer.esn.spectral_radius_of_lawful_W.toFixed(4)} (asked ${ESN_DEFAULTS.spectralRadius})`);
+console.log(`same mathematics: the readouts agree to a relative ${fmtE(peer.esn.readout_max_rel_diff)} (ESN) and ${fmtE(peer.nvar.readout_max_rel_diff)} (NVAR); numpy's dense eigenvalues give lawful's W a spectral radius of ${peer.esn.spectral_radius_of_lawful_W.toPrecision(8)} (asked ${ESN_DEFAULTS.spectralRadius})`);
 console.log(`(medians of ${reps} lawful runs after a warm-up, NVAR ${Math.max(reps, 9)}; numpy ${peer.numpy}, scipy ${peer.scipy}, 1 BLAS thread)`);
 
 const note = 'float64 both; same data, same reservoir, same readout; numpy 1 thread';
