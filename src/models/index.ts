@@ -9,6 +9,8 @@ import { fourierFamily } from './fourier.js';
 import { lstmFamily } from './lstm.js';
 import { oscillatorBankFamily } from './oscillator-bank.js';
 import { persistenceFamily } from './persistence.js';
+import { esnFamily } from './esn.js';
+import { nvarFamily } from './nvar.js';
 
 export type { Fitted, FitOptions, FitProgress, Forecast, ModelFamily, ModelSpec, ModelSummary, SavedModel } from './base.js';
 export { FitDivergedError } from './base.js';
@@ -20,13 +22,15 @@ export { persistenceFamily } from './persistence.js';
 export { equationFamily } from './equation.js';
 export type { EquationConfig } from './equation.js';
 export { lstmFamily } from './lstm.js';
+export { esnFamily, type EsnConfig } from './esn.js';
+export { nvarFamily, type NvarConfig } from './nvar.js';
 export type { LstmConfig } from './lstm.js';
 export * from './trajectory/index.js';
 export { esprit, fitModeAmplitudes } from './spectral/esprit.js';
 export type { DampedMode, EspritOptions, EspritResult } from './spectral/esprit.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each family has its own config type
-export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, fourierFamily, persistenceFamily, equationFamily];
+export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, esnFamily, nvarFamily, fourierFamily, persistenceFamily, equationFamily];
 
 /** The family called `name`; a ConfigError lists the known names otherwise. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
