@@ -8,6 +8,7 @@ import { fourierFamily } from './fourier.js';
 import { lstmFamily } from './lstm.js';
 import { oscillatorBankFamily } from './oscillator-bank.js';
 import { persistenceFamily } from './persistence.js';
+import { sindyFamily } from './sindy.js';
 
 export type { Fitted, FitOptions, FitProgress, Forecast, ModelFamily, ModelSpec, ModelSummary, SavedModel } from './base.js';
 export { FitDivergedError } from './base.js';
@@ -23,7 +24,7 @@ export { esprit, fitModeAmplitudes } from './spectral/esprit.js';
 export type { DampedMode, EspritOptions, EspritResult } from './spectral/esprit.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each family has its own config type
-export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, fourierFamily, persistenceFamily];
+export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, fourierFamily, persistenceFamily, sindyFamily];
 
 /** The family called `name`; a ConfigError lists the known names otherwise. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
