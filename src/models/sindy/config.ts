@@ -58,6 +58,7 @@ const differentiationSchema = z.discriminatedUnion('method', [
     window: z.number().int().min(3).max(1001).refine((w) => w % 2 === 1, { message: 'must be odd' }).optional(),
     degree: count(20).optional(),
   }),
+  z.strictObject({ method: z.literal('total-variation'), alpha: z.number().positive().optional(), iterations: count(1000).optional(), cgIterations: count(100000).optional() }),
 ]);
 
 const stlsqFields = {

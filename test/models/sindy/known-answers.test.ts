@@ -33,7 +33,7 @@ describe('SINDy known answers', () => {
 
   it('the equations read in the equation language, products with *, signs folded', async () => {
     const { series } = simulate('lorenz', { params: { x0: [-8, 8, 27] }, until: 10, dt: 0.002 });
-    const eq = (await sindyFamily.fit({ family: 'sindy', config: {} }, series, { seed: 0 })).describe().equations!;
+    const eq = (await sindyFamily.fit({ family: 'sindy', config: sindyFamily.defaults }, series, { seed: 0 })).describe().equations!;
     // A coefficient (a bare term when it rounds to 1 at 5 significant digits).
     const N = String.raw`(\d+(?:\.\d+)?)\*`;
     const shapes = [`^x' = -${N}x \\+ ${N}y$`, `^y' = ${N}x - ${N}y - (?:${N})?x\\*z$`, `^z' = -${N}z \\+ (?:${N})?x\\*y$`];
@@ -48,7 +48,7 @@ describe('SINDy known answers', () => {
 
   it("`lawful simulate lorenz`'s data (x0 = (1, 1, 1), dt = 0.01, t ∈ [0, 25]) with the default config gives the seven terms", async () => {
     const { series } = simulate('lorenz');
-    const f = await sindyFamily.fit({ family: 'sindy', config: {} }, series, { seed: 0 });
+    const f = await sindyFamily.fit({ family: 'sindy', config: sindyFamily.defaults }, series, { seed: 0 });
     const s = fitSindy([series], {});
     expectLorenz(support(s.coef, series.names), 0.002);
     expect(f.describe().activeTerms).toBe(7);

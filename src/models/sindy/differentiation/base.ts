@@ -21,6 +21,36 @@ export interface Differentiator {
 }
 
 /**
+ * Weights of the derivative at 0 of the polynomial interpolating the points at `offsets`
+ * (Fornberg 1988, "Generation of finite difference formulas on arbitrarily spaced grids"):
+ * a recurrence over the points, free of the ill-conditioned Vandermonde system.
+ */
+function interpolationWeights(offsets: readonly number[]): Float64Array {
+  const n = offsets.length;
+  const C = Array.from({ length: n }, () => [0, 0]);
+  C[0][0] = 1;
+  let c1 = 1;
+  let c4 = offsets[0];
+  for (let i = 1; i < n; i++) {
+    let c2 = 1;
+    const c5 = c4;
+    c4 = offsets[i];
+    for (let j = 0; j < i; j++) {
+      const c3 = offsets[i] - offsets[j];
+      c2 *= c3;
+      if (j === i - 1) {
+        C[i][1] = (c1 * (C[i - 1][0] - c5 * C[i - 1][1])) / c2;
+        C[i][0] = (-c1 * c5 * C[i - 1][0]) / c2;
+      }
+      C[j][1] = (c4 * C[j][1] - C[j][0]) / c3;
+      C[j][0] = (c4 * C[j][0]) / c3;
+    }
+    c1 = c2;
+  }
+  return Float64Array.from(C, (c) => c[1]);
+}
+
+/**
  * Weights w with Σ_j w_j f(s_j) = p'(0), p the least-squares polynomial of `degree` through
  * the points (s_j, f(s_j)); offsets s_j in steps. Exact for every polynomial of that degree.
  */
@@ -28,9 +58,11 @@ export function stencilWeights(offsets: readonly number[], degree: number): Floa
   const m = offsets.length;
   const q = degree + 1;
   if (m < q) throw new ConfigError(`a stencil of ${m} points cannot fit a polynomial of degree ${degree}`, 'degree');
-  // Vandermonde V (m × q), V_jk = s_j^k; weights w = V (VᵀV)⁻¹ e₁.
+  if (m === q) return interpolationWeights(offsets);
+  // Offsets scaled to [−1, 1] keep the Vandermonde V (m × q) well conditioned; w = V (VᵀV)⁻¹ e₁ / h.
+  const h = Math.max(...offsets.map(Math.abs));
   const V = new Float64Array(m * q);
-  for (let j = 0; j < m; j++) for (let k = 0; k < q; k++) V[j * q + k] = offsets[j] ** k;
+  for (let j = 0; j < m; j++) for (let k = 0; k < q; k++) V[j * q + k] = (offsets[j] / h) ** k;
   const G = new Float64Array(q * q);
   for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) {
     let s = 0;
@@ -44,7 +76,7 @@ export function stencilWeights(offsets: readonly number[], degree: number): Floa
   for (let j = 0; j < m; j++) {
     let s = 0;
     for (let k = 0; k < q; k++) s += V[j * q + k] * a[k];
-    w[j] = s;
+    w[j] = s / h;
   }
   return w;
 }
