@@ -69,8 +69,9 @@ export function polynomialLibrary(degree = 2, bias = true): FeatureLibrary {
     point(x, out) {
       const t = terms(x.length);
       for (let k = 0; k < t.length; k++) {
+        // Repeated products in the order of `columns`, so a point and a column agree bit for bit.
         let v = 1;
-        for (let j = 0; j < x.length; j++) if (t[k][j]) v *= x[j] ** t[k][j];
+        for (let j = 0; j < x.length; j++) for (let p = 0; p < t[k][j]; p++) v *= x[j];
         out[k] = v;
       }
     },
