@@ -71,7 +71,7 @@ describe('the sindy family', () => {
   it('an ensemble fit keeps its inclusion probabilities through the saved form', async () => {
     const { series } = simulate('lorenz', { params: { x0: [-8, 8, 27] }, until: 2, dt: 0.002 });
     const f = await fitSeries(series, { optimizer: { method: 'ensemble', models: 10, threshold: 0.1 } });
-    const d = f.describe() as { inclusion: Record<string, Record<string, number>> };
+    const d = f.describe() as unknown as { inclusion: Record<string, Record<string, number>> };
     expect(d.inclusion.x.y).toBe(1);
     expect(d.inclusion.z['x*y']).toBe(1);
     expect(d.inclusion.x['y*z']).toBeLessThan(0.5);

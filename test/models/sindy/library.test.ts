@@ -2,7 +2,7 @@
 // (concat a + b, tensor a * b), values at a point equal to the columns, and analytic
 // gradients against central finite differences.
 import { describe, expect, it } from 'vitest';
-import { buildLibrary, concat, fourierLibrary, polynomialLibrary, tensor, type FeatureLibrary } from '../../../src/models/sindy/library/index.js';
+import { buildLibrary, concat, fourierLibrary, polynomialLibrary, tensor, type FeatureLibrary, type LibrarySpec } from '../../../src/models/sindy/library/index.js';
 
 const libraries: [string, FeatureLibrary][] = [
   ['polynomial 3', polynomialLibrary(3)],
@@ -28,7 +28,7 @@ describe('feature libraries', () => {
     expect(concat([a, b]).names(['x'])).toEqual(['1', 'x', 'sin(x)', 'cos(x)']);
     expect(tensor([a, b]).names(['x'])).toEqual(['sin(x)', 'cos(x)', 'x*sin(x)', 'x*cos(x)']);
     // The JSON spec builds the same library.
-    const spec = { kind: 'tensor', parts: [{ kind: 'polynomial', degree: 1 }, { kind: 'fourier', frequencies: 1 }] } as const;
+    const spec: LibrarySpec = { kind: 'tensor', parts: [{ kind: 'polynomial', degree: 1 }, { kind: 'fourier', frequencies: 1 }] };
     expect(buildLibrary(spec).names(['u', 'v'])).toEqual(tensor([a, b]).names(['u', 'v']));
   });
 
