@@ -49,6 +49,12 @@ function stack(parts: Float64Array[][], C: number): Float64Array[] {
   });
 }
 
+/** Index of the first NaN or ±Infinity, −1 if none (a plain loop: this runs over every sample). */
+function firstNonFinite(v: Float64Array): number {
+  for (let i = 0; i < v.length; i++) if (!Number.isFinite(v[i])) return i;
+  return -1;
+}
+
 /** Fits Ξ to `trajectories` (same channels, each uniformly sampled). */
 export function fitSindy(trajectories: readonly Series[], partial: Partial<SindyConfig> = {}, opts: SindyFitOptions = {}): SindyState {
   const config = resolveConfig(partial);
@@ -72,7 +78,7 @@ export function fitSindy(trajectories: readonly Series[], partial: Partial<Sindy
     const dt = uniformStep(tr.t, what);
     if (j === 0) step = dt;
     for (const [c, y] of tr.y.entries()) {
-      const bad = y.findIndex((v) => !Number.isFinite(v));
+      const bad = firstNonFinite(y);
       if (bad >= 0) throw new DataError(`${what}: channel ${tr.names[c]} is ${y[bad]} at t = ${tr.t[bad]}; fill or drop missing values first`);
     }
     if (config.discrete) {
@@ -88,7 +94,7 @@ export function fitSindy(trajectories: readonly Series[], partial: Partial<Sindy
   throwIfAborted(opts.signal);
   const theta = library.columns(X);
   for (const [k, col] of theta.entries()) {
-    if (!col.every(Number.isFinite)) throw new DataError(`the library term ${library.names(vars)[k]} overflows on the data; scale the data or lower the degree`);
+    if (firstNonFinite(col) >= 0) throw new DataError(`the library term ${library.names(vars)[k]} overflows on the data; scale the data or lower the degree`);
   }
   const { coef, inclusion } = buildOptimizer(config.optimizer).fit(theta, Xdot, { rng: new Rng(opts.seed ?? 0), signal: opts.signal });
   return {
