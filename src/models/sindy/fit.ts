@@ -37,6 +37,7 @@ export interface SindyFitOptions {
 
 /** Stacks the rows [from, to) of every trajectory's channels into one column per channel. */
 function stack(parts: Float64Array[][], C: number): Float64Array[] {
+  if (parts.length === 1) return parts[0];
   const n = parts.reduce((s, p) => s + p[0].length, 0);
   return Array.from({ length: C }, (_, c) => {
     const col = new Float64Array(n);
@@ -93,10 +94,13 @@ export function fitSindy(trajectories: readonly Series[], partial: Partial<Sindy
   const Xdot = stack(targets, C);
   throwIfAborted(opts.signal);
   const theta = library.columns(X);
-  for (const [k, col] of theta.entries()) {
-    if (firstNonFinite(col) >= 0) throw new DataError(`the library term ${library.names(vars)[k]} overflows on the data; scale the data or lower the degree`);
-  }
   const { coef, inclusion } = buildOptimizer(config.optimizer).fit(theta, Xdot, { rng: new Rng(opts.seed ?? 0), signal: opts.signal });
+  // Finite data can still overflow in a high power; Ξ then holds NaN. Name the term.
+  if (coef.some((row) => firstNonFinite(row) >= 0)) {
+    const k = theta.findIndex((col) => firstNonFinite(col) >= 0);
+    if (k >= 0) throw new DataError(`the library term ${library.names(vars)[k]} overflows on the data; scale the data or lower the degree`);
+    throw new DataError('the sparse regression gave non-finite coefficients; scale the data or raise the ridge');
+  }
   return {
     config,
     coef,

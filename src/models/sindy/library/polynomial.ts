@@ -51,6 +51,23 @@ export function polynomialLibrary(degree = 2, bias = true): FeatureLibrary {
     }
     return t;
   };
+  /** Term k is the product of x[factor[f]] for f in [start[k], start[k + 1]): the ODE's hot path. */
+  const flat = new Map<number, { start: Int32Array; factor: Int32Array }>();
+  const factorsOf = (nVars: number) => {
+    let fl = flat.get(nVars);
+    if (!fl) {
+      const t = terms(nVars);
+      const factor: number[] = [];
+      const start = new Int32Array(t.length + 1);
+      t.forEach((e, k) => {
+        for (let j = 0; j < nVars; j++) for (let p = 0; p < e[j]; p++) factor.push(j);
+        start[k + 1] = factor.length;
+      });
+      fl = { start, factor: Int32Array.from(factor) };
+      flat.set(nVars, fl);
+    }
+    return fl;
+  };
   return {
     spec: { kind: 'polynomial', degree, bias },
     size: (nVars) => polynomialSize(nVars, degree, bias),
@@ -58,20 +75,29 @@ export function polynomialLibrary(degree = 2, bias = true): FeatureLibrary {
     columns(x) {
       const n = x[0]?.length ?? 0;
       return terms(x.length).map((e) => {
-        const col = new Float64Array(n).fill(1);
-        for (let j = 0; j < e.length; j++) {
-          const xj = x[j];
-          for (let p = 0; p < e[j]; p++) for (let i = 0; i < n; i++) col[i] *= xj[i];
+        const factors: Float64Array[] = [];
+        for (let j = 0; j < e.length; j++) for (let p = 0; p < e[j]; p++) factors.push(x[j]);
+        // A degree-1 term is the variable itself (columns are read-only), a product is
+        // formed in one pass per factor beyond the first two: at 10⁶ samples, allocation
+        // and passes over memory are the cost.
+        if (factors.length === 0) return new Float64Array(n).fill(1);
+        if (factors.length === 1) return factors[0];
+        const col = new Float64Array(n);
+        const [a, b] = factors;
+        for (let i = 0; i < n; i++) col[i] = a[i] * b[i];
+        for (let f = 2; f < factors.length; f++) {
+          const c = factors[f];
+          for (let i = 0; i < n; i++) col[i] *= c[i];
         }
         return col;
       });
     },
     point(x, out) {
-      const t = terms(x.length);
-      for (let k = 0; k < t.length; k++) {
-        // Repeated products in the order of `columns`, so a point and a column agree bit for bit.
+      // Repeated products in the order of `columns`, so a point and a column agree bit for bit.
+      const { start, factor } = factorsOf(x.length);
+      for (let k = 0; k + 1 < start.length; k++) {
         let v = 1;
-        for (let j = 0; j < x.length; j++) for (let p = 0; p < t[k][j]; p++) v *= x[j];
+        for (let f = start[k]; f < start[k + 1]; f++) v *= x[factor[f]];
         out[k] = v;
       }
     },
