@@ -8,7 +8,7 @@
  * equation language (`x' = -9.9992*x + 9.9992*y`).
  */
 import { z } from 'zod';
-import { throwIfAborted } from '../core/errors.js';
+import { ConfigError, throwIfAborted } from '../core/errors.js';
 import type { Series } from '../data/series.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
 import { checkLayout, checkParamCount, param, positive, savedHeader, trainingSchema, validateSaved } from './saved.js';
@@ -23,10 +23,10 @@ export { fitSindy } from './sindy/fit.js';
 export type { SindyState, SindyFitOptions } from './sindy/fit.js';
 
 function fitted(s: SindyState): Fitted {
-  const library = buildLibrary(s.config.library);
+  const vars = variableNames(s.channels);
+  const library = buildLibrary(s.config.library, vars);
   const C = s.channels.length;
   const P = library.size(C);
-  const vars = variableNames(s.channels);
   const features = library.names(vars);
   const theta = new Float64Array(C * P);
   s.coef.forEach((row, c) => theta.set(row, c * P));
@@ -88,7 +88,14 @@ const sindySavedSchema = z
   .loose()
   .superRefine((m, ctx) => {
     const C = m.training.channels.length;
-    const P = buildLibrary(m.config.library).size(C);
+    let P: number;
+    try {
+      P = buildLibrary(m.config.library, variableNames(m.training.channels)).size(C);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      ctx.addIssue({ code: 'custom', path: ['config', 'library'], message: e.message });
+      return;
+    }
     if (P > MAX_FEATURES) {
       ctx.addIssue({ code: 'custom', path: ['config', 'library'], message: `makes more than ${MAX_FEATURES} terms for ${C} channels` });
       return;

@@ -46,6 +46,7 @@ export const librarySchema: z.ZodType<LibrarySpec> = z.lazy(() =>
   z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('polynomial'), degree: count(12), bias: z.boolean().optional() }),
     z.strictObject({ kind: z.literal('fourier'), frequencies: count(50) }),
+    z.strictObject({ kind: z.literal('custom'), terms: z.array(z.string().min(1).max(200)).min(1).max(100) }),
     z.strictObject({ kind: z.literal('concat'), parts: z.array(librarySchema).min(1).max(8) }),
     z.strictObject({ kind: z.literal('tensor'), parts: z.array(librarySchema).length(2) }),
   ]),

@@ -63,9 +63,9 @@ export function fitSindy(trajectories: readonly Series[], partial: Partial<Sindy
   const first = trajectories[0];
   const C = first.y.length;
   if (C === 0) throw new DataError('SINDy needs at least one channel');
-  const library = buildLibrary(config.library);
-  const differentiator = buildDifferentiator(config.differentiation);
   const vars = variableNames(first.names);
+  const library = buildLibrary(config.library, vars);
+  const differentiator = buildDifferentiator(config.differentiation);
   const need = config.discrete ? 2 : differentiator.minSamples;
   const states: Float64Array[][] = [];
   const targets: Float64Array[][] = [];

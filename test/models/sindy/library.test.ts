@@ -2,13 +2,16 @@
 // (concat a + b, tensor a * b), values at a point equal to the columns, and analytic
 // gradients against central finite differences.
 import { describe, expect, it } from 'vitest';
-import { buildLibrary, concat, fourierLibrary, polynomialLibrary, tensor, type FeatureLibrary, type LibrarySpec } from '../../../src/models/sindy/library/index.js';
+import { ConfigError } from '../../../src/core/errors.js';
+import { fitSindy } from '../../../src/models/sindy/fit.js';
+import { buildLibrary, concat, customLibrary, fourierLibrary, parseTerm, polynomialLibrary, tensor, type FeatureLibrary, type LibrarySpec } from '../../../src/models/sindy/library/index.js';
 
 const libraries: [string, FeatureLibrary][] = [
   ['polynomial 3', polynomialLibrary(3)],
   ['fourier 2', fourierLibrary(2)],
   ['poly 1 + fourier 1', concat([polynomialLibrary(1), fourierLibrary(1)])],
   ['poly 1 * fourier 1', tensor([polynomialLibrary(1, false), fourierLibrary(1)])],
+  ['custom', customLibrary(['x*y/(1 + x^2)', 'cos(y)^2', 'tanh(x - y)'], ['x', 'y'])],
 ];
 
 describe('feature libraries', () => {
@@ -55,4 +58,60 @@ describe('feature libraries', () => {
       }
     });
   }
+});
+
+describe('custom terms (the safe subset of the equation language)', () => {
+  const lib = customLibrary(['x*y/(1 + x^2)', 'exp(-y)', 'sin(2*x) - y', 'sqrt(x)^3'], ['x', 'y']);
+
+  it('evaluate as written, sums keep their parentheses in names', () => {
+    expect(lib.names(['x', 'y'])).toEqual(['x*y/(1+x^2)', 'exp(-y)', '(sin(2*x)-y)', 'sqrt(x)^3']);
+    const v = new Float64Array(4);
+    lib.point(Float64Array.of(0.5, -2), v);
+    expect(Array.from(v)).toEqual([(0.5 * -2) / (1 + 0.25), Math.exp(2), Math.sin(1) + 2, Math.sqrt(0.5) ** 3]);
+  });
+
+  it('gradients by forward mode match central differences', () => {
+    const x = Float64Array.of(0.7, 0.4);
+    const J = new Float64Array(8);
+    lib.gradient(x, J);
+    const h = 1e-6;
+    for (let j = 0; j < 2; j++) {
+      const [up, down] = [Float64Array.from(x), Float64Array.from(x)];
+      up[j] += h;
+      down[j] -= h;
+      const [vu, vd] = [new Float64Array(4), new Float64Array(4)];
+      lib.point(up, vu);
+      lib.point(down, vd);
+      for (let k = 0; k < 4; k++) expect(J[k * 2 + j]).toBeCloseTo((vu[k] - vd[k]) / (2 * h), 6);
+    }
+  });
+
+  it('refuse anything outside the subset with a ConfigError naming the term', () => {
+    expect(() => parseTerm('x + z', ['x', 'y'])).toThrow(/custom term "x \+ z": "z" is neither a variable \(x, y\)/);
+    expect(() => parseTerm('process.exit(1)', ['x'])).toThrow(ConfigError);
+    expect(() => parseTerm('x^y', ['x', 'y'])).toThrow(/exponent must be a number/);
+    expect(() => parseTerm('sin(x', ['x'])).toThrow(/expected "\)"/);
+    expect(() => parseTerm('x y', ['x', 'y'])).toThrow(/unexpected "y" after the expression/);
+  });
+
+  it('fit a model whose true term is custom: x\' = −x/(1 + x²) recovered exactly', () => {
+    const n = 2001;
+    const dt = 0.005;
+    // Solve x' = −x/(1 + x²) by RK4 on a fine grid, then sample.
+    const x = new Float64Array(n);
+    x[0] = 2;
+    const f = (u: number) => -u / (1 + u * u);
+    for (let i = 1; i < n; i++) {
+      let u = x[i - 1];
+      const h = dt / 10;
+      for (let s = 0; s < 10; s++) {
+        const k1 = f(u), k2 = f(u + (h / 2) * k1), k3 = f(u + (h / 2) * k2), k4 = f(u + h * k3);
+        u += (h / 6) * (k1 + 2 * k2 + 2 * k3 + k4);
+      }
+      x[i] = u;
+    }
+    const series = { t: Float64Array.from({ length: n }, (_, i) => i * dt), y: [x], names: ['x'] };
+    const s = fitSindy([series], { library: { kind: 'concat', parts: [{ kind: 'polynomial', degree: 2 }, { kind: 'custom', terms: ['x/(1 + x^2)'] }] }, optimizer: { method: 'stlsq', threshold: 0.05, ridge: 0 } });
+    expect(Array.from(s.coef[0]).map((v) => (v === 0 ? 0 : Math.round(v * 1e4) / 1e4))).toEqual([0, 0, 0, -1]);
+  });
 });

@@ -11,6 +11,8 @@
 export type LibrarySpec =
   | { kind: 'polynomial'; degree: number; bias?: boolean }
   | { kind: 'fourier'; frequencies: number }
+  /** Expressions of the variables (their identifiers, see equations.ts), e.g. `["x*y/(1 + x^2)", "exp(-x)"]`. */
+  | { kind: 'custom'; terms: string[] }
   | { kind: 'concat'; parts: LibrarySpec[] }
   | { kind: 'tensor'; parts: LibrarySpec[] };
 
