@@ -17,6 +17,7 @@ export type { OscillatorBankConfig, OscillatorBankOptions } from './oscillator-b
 export { fourierFamily } from './fourier.js';
 export type { FourierConfig } from './fourier.js';
 export { persistenceFamily } from './persistence.js';
+export { sindyFamily, fitSindy, type SindyConfig } from './sindy.js';
 export { lstmFamily } from './lstm.js';
 export type { LstmConfig } from './lstm.js';
 export * from './trajectory/index.js';
