@@ -30,13 +30,16 @@ export function sindyTerm(library: FeatureLibrary, C: number, support?: readonly
   // Channel and feature of each entry, worked out once: f runs ~10⁵ times per forecast.
   const channel = idx.map((e) => Math.floor(e / P));
   const feature = idx.map((e) => e % P);
+  /** The features some entry of the support uses: f evaluates only these. */
+  const used = Int32Array.from(new Set(feature)).sort();
   const feat = new Float64Array(P);
   const J = new Float64Array(P * C);
   return {
     dim: C,
     nParams: C * P,
     f(_t, y, theta, dy) {
-      library.point(y, feat);
+      if (library.pointAt) library.pointAt(y, used, feat);
+      else library.point(y, feat);
       dy.fill(0);
       for (let a = 0; a < idx.length; a++) dy[channel[a]] += theta[idx[a]] * feat[feature[a]];
       if (sign < 0) for (let c = 0; c < C; c++) dy[c] = -dy[c];

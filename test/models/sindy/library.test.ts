@@ -115,3 +115,16 @@ describe('custom terms (the safe subset of the equation language)', () => {
     expect(Array.from(s.coef[0]).map((v) => (v === 0 ? 0 : Math.round(v * 1e4) / 1e4))).toEqual([0, 0, 0, -1]);
   });
 });
+
+describe('evaluating a subset of features', () => {
+  it('pointAt gives the same bits as point on the listed features and leaves the rest alone', () => {
+    const lib = polynomialLibrary(3);
+    const x = Float64Array.of(0.3, -1.7, 2.2);
+    const all = new Float64Array(lib.size(3));
+    lib.point(x, all);
+    const which = Int32Array.of(0, 5, 9, 19);
+    const some = new Float64Array(lib.size(3)).fill(-42);
+    lib.pointAt!(x, which, some);
+    for (let k = 0; k < all.length; k++) expect(some[k]).toBe(which.includes(k) ? all[k] : -42);
+  });
+});

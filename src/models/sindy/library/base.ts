@@ -26,6 +26,12 @@ export interface FeatureLibrary {
   columns(x: readonly Float64Array[]): Float64Array[];
   /** Θ at one state: out[k] = θ_k(x). */
   point(x: Float64Array, out: Float64Array): void;
+  /**
+   * Optional: only the features listed in `which` at one state, out[k] = θ_k(x) for k in
+   * `which` (other entries untouched), equal bit for bit to `point`. The ODE of a sparse
+   * model evaluates just its active terms with it.
+   */
+  pointAt?(x: Float64Array, which: Int32Array, out: Float64Array): void;
   /** ∂θ_k/∂x_j at one state, overwriting J (row-major size × nVars). */
   gradient(x: Float64Array, J: Float64Array): void;
 }

@@ -101,6 +101,15 @@ export function polynomialLibrary(degree = 2, bias = true): FeatureLibrary {
         out[k] = v;
       }
     },
+    pointAt(x, which, out) {
+      const { start, factor } = factorsOf(x.length);
+      for (let a = 0; a < which.length; a++) {
+        const k = which[a];
+        let v = 1;
+        for (let f = start[k]; f < start[k + 1]; f++) v *= x[factor[f]];
+        out[k] = v;
+      }
+    },
     gradient(x, J) {
       const t = terms(x.length);
       const d = x.length;
