@@ -29,7 +29,7 @@ describe('the sindy family', () => {
     expect(Object.keys(found[1]).sort()).toEqual([x, y, `${x}^2*${y}`].sort());
     expect(found[0][y]).toBeCloseTo(1, 3);
     expect(found[1][`${x}^2*${y}`]).toBeCloseTo(-1, 2);
-    // The seam between two runs is never differenced: the stacked fit equals no fit across it.
+    // Forecasts start from the first sample of the first run.
     expect(s.x0).toEqual(Float64Array.from(runs[0].y, (c) => c[0]));
   });
 
