@@ -11,6 +11,7 @@ import { oscillatorBankFamily } from './oscillator-bank.js';
 import { persistenceFamily } from './persistence.js';
 import { esnFamily } from './esn.js';
 import { nvarFamily } from './nvar.js';
+import { sindyFamily } from './sindy.js';
 
 export type { Fitted, FitOptions, FitProgress, Forecast, ModelFamily, ModelSpec, ModelSummary, SavedModel } from './base.js';
 export { FitDivergedError } from './base.js';
@@ -21,6 +22,7 @@ export type { FourierConfig } from './fourier.js';
 export { persistenceFamily } from './persistence.js';
 export { equationFamily } from './equation.js';
 export type { EquationConfig } from './equation.js';
+export { sindyFamily, fitSindy, type SindyConfig } from './sindy.js';
 export { lstmFamily } from './lstm.js';
 export { esnFamily, type EsnConfig } from './esn.js';
 export { nvarFamily, type NvarConfig } from './nvar.js';
@@ -30,7 +32,7 @@ export { esprit, fitModeAmplitudes } from './spectral/esprit.js';
 export type { DampedMode, EspritOptions, EspritResult } from './spectral/esprit.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each family has its own config type
-export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, esnFamily, nvarFamily, fourierFamily, persistenceFamily, equationFamily];
+export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, esnFamily, nvarFamily, fourierFamily, persistenceFamily, equationFamily, sindyFamily];
 
 /** The family called `name`; a ConfigError lists the known names otherwise. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
