@@ -34,6 +34,7 @@ import { LM_FROM, fitOne, full } from './optimise.js';
 import type { OneFit, Validator } from './optimise.js';
 import type { OscillatorBankConfig } from './config.js';
 import { BankLayout, EXACT_START_COUPLING, startFromModes } from './params.js';
+import { fitPendulumBank } from './pendulum-fit.js';
 import { bankFastPath } from './trajectory.js';
 
 /** The bank's configuration as the fit reads it (see OscillatorBankConfig for the docs). */
@@ -132,6 +133,17 @@ export async function fitBank(t: Float64Array, y: Float64Array[], dt: number, s:
   let totals = { adamSteps: 0, iterations: 0, evaluations: 0 };
   const project = s.observation === 'projected';
   const loss = lossOn(N);
+  if (useHoldout && s.nonlinear) {
+    // The pendulum bank has its own global strategy (several coupled starts, Gauss–Newton).
+    const r = await fitPendulumBank(lossOn(nHead), loss, t, y, s, opts);
+    opts.onProgress?.({ fraction: 1, stage: 'done', loss: r.loss });
+    return {
+      lay,
+      theta: r.theta,
+      loss: r.loss,
+      info: { tailNrmse: r.tailNrmse, chosen: r.chosen, adamSteps: 0, lbfgsIterations: r.iterations, lbfgsEvaluations: r.evaluations, reason: r.reason },
+    };
+  }
   if (useHoldout) {
     const head = lossOn(nHead);
     const whole = lossOn(N);
