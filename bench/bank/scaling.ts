@@ -9,7 +9,10 @@
  * wall time and its beyond-window NRMSE and valid prediction time; then the log-log slope of
  * the evaluation time against N. Not a test: the machine is shared, compare slopes.
  *
- *   npx tsx bench/bank/scaling.ts [--reps 20] [--observe all|sum] [--fit-max-linear 16] [--fit-max-nonlinear 8]
+ * First, the nonlinear demo's own bank fits (`lawful demo --nonlinear`: N = 4 pendulums seen
+ * as y = Σ θᵢ, banks of K = 4 and 2 pendulums), with their fit times.
+ *
+ *   npx tsx bench/bank/scaling.ts [--reps 20] [--observe all|sum] [--fit-max-linear 16] [--fit-max-nonlinear 8] [--no-demo]
  */
 import { evaluate } from '../../src/eval/evaluate.js';
 import { referenceData } from '../../src/eval/reference-experiment.js';
@@ -52,6 +55,24 @@ interface Row {
   vpt: number;
 }
 
+/** Fits a bank of K oscillators on the reference data's window; fit time and evaluate()'s metrics. */
+async function fitAndScore(data: ReturnType<typeof referenceData>, K: number, nonlinear: boolean) {
+  const b = data.observed.t.findIndex((x) => x > data.split.trainUntil + 1e-9);
+  const train: Series = { t: data.observed.t.slice(0, b), y: data.observed.y.map((c) => c.slice(0, b)), names: data.observed.names };
+  const t0 = performance.now();
+  const fitted = await oscillatorBankFamily.fit({ family: 'oscillator-bank', config: { ...oscillatorBankFamily.defaults, oscillators: K, nonlinear } }, train, { seed: 0 });
+  const fitS = (performance.now() - t0) / 1e3;
+  return { fitS, ...evaluate(fitted, { observed: data.observed, truth: data.truth, split: data.split }).metrics };
+}
+
+if (!args.includes('--no-demo')) {
+  const demo = referenceData({ nonlinear: true });
+  for (const K of [4, 2]) {
+    const m = await fitAndScore(demo, K, true);
+    console.log(`demo --nonlinear  bank K=${K}  fit ${m.fitS.toPrecision(3)} s  NRMSE in ${m.nrmseIn.toPrecision(3)} beyond ${m.nrmseOut.toPrecision(3)}  VPT ${m.validPredictionTime.toPrecision(3)}`);
+  }
+}
+
 const rows: Row[] = [];
 for (const nonlinear of [false, true]) {
   const kind = nonlinear ? 'pendulum' : 'linear';
@@ -69,10 +90,8 @@ for (const nonlinear of [false, true]) {
     const evalS = median(await timeRuns(() => loss.evaluate(theta, grad, true), reps, 3));
     const row: Row = { N, kind, evalMs: 1e3 * evalS, perStepUs: (1e6 * evalS) / (train.t.length - 1), fitS: NaN, nrmseIn: NaN, nrmseOut: NaN, vpt: NaN };
     if (N <= fitMax[nonlinear ? 'nonlinear' : 'linear']) {
-      const t0 = performance.now();
-      const fitted = await oscillatorBankFamily.fit({ family: 'oscillator-bank', config: { ...oscillatorBankFamily.defaults, oscillators: N, nonlinear } }, train, { seed: 0 });
-      row.fitS = (performance.now() - t0) / 1e3;
-      const m = evaluate(fitted, { observed: data.observed, truth: data.truth, split: data.split }).metrics;
+      const m = await fitAndScore(data, N, nonlinear);
+      row.fitS = m.fitS;
       row.nrmseIn = m.nrmseIn;
       row.nrmseOut = m.nrmseOut;
       row.vpt = m.validPredictionTime;

@@ -1,6 +1,6 @@
 /**
  * The reference experiment of `lawful demo` (DESIGN.md): N coupled damped pendulums observed
- * as one signal y = Σ θᵢ, sampled on [0, until], trained on t ≤ trainUntil.
+ * as one signal y = Σ θᵢ (or every angle, `observe: 'all'`), sampled on [0, until], trained on t ≤ trainUntil.
  *
  * The initial state is built from the system's damped normal modes so that the observed
  * signal carries each mode with a chosen amplitude: by default two strong modes hold over
