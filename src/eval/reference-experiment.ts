@@ -1,6 +1,6 @@
 /**
  * The reference experiment of `lawful demo` (docs/architecture.md): N coupled damped pendulums observed
- * as one signal y = Σ θᵢ, sampled on [0, until], trained on t ≤ trainUntil.
+ * as one signal y = Σ θᵢ (or every angle, `observe: 'all'`), sampled on [0, until], trained on t ≤ trainUntil.
  *
  * The initial state is built from the system's damped normal modes so that the observed
  * signal carries each mode with a chosen amplitude: by default two strong modes hold over
@@ -10,6 +10,7 @@
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { ConfigError } from '../core/errors.js';
+import { Rng } from '../core/rng.js';
 import type { Series } from '../data/series.js';
 import { getSystem } from '../systems/index.js';
 import type { ParamValue } from '../systems/base.js';
@@ -33,6 +34,13 @@ export interface ReferenceConfig {
   /** Standard deviation of Gaussian noise on y (relative to nothing: absolute units of y). Default 0. */
   noise: number;
   seed: number;
+  /**
+   * What is observed: 'sum' the one channel y = Σ θᵢ (the talk's setting), 'all' one channel
+   * per pendulum (x1 … xN, each with its own noise; the initial state is the same, its modes
+   * still chosen by their amplitudes in the sum). Default 'sum'. Example: 'all' for
+   * `lawful demo --oscillators 16 --observe all`.
+   */
+  observe: 'sum' | 'all';
 }
 
 export const referenceDefaults: ReferenceConfig = {
@@ -45,6 +53,7 @@ export const referenceDefaults: ReferenceConfig = {
   until: 30,
   noise: 0,
   seed: 0,
+  observe: 'sum',
 };
 
 export interface TrueMode {
@@ -95,17 +104,29 @@ export function referenceData(partial: Partial<ReferenceConfig> = {}): Reference
   params.x0 = Array.from(y0.subarray(0, n));
   params.v0 = Array.from(y0.subarray(n));
   if (config.nonlinear) params.smallAngle = 0;
-  const sim = simulate('coupled-pendulums', { params, until: config.until, dt: config.dt, noise: config.noise, seed: config.seed });
+  if (config.observe !== 'sum' && config.observe !== 'all') throw new ConfigError(`must be 'sum' or 'all', got ${String(config.observe)}`, 'observe');
+  const all = config.observe === 'all';
+  const sim = simulate('coupled-pendulums', { params, until: config.until, dt: config.dt, noise: config.noise, seed: config.seed, state: all });
+  const { series, clean } = all ? everyPendulum(sim.clean, n, config.noise, config.seed) : { series: sim.series, clean: sim.clean };
   const split: Split = { trainFrom: 0, trainUntil: config.trainUntil, until: config.until };
   // Each mode's share of the window's variance: its own variance over the sum of all modes'
   // (modes are not orthogonal over a short window, so shares of var(y) would not add up).
-  const t = sim.clean.t;
+  const t = clean.t;
   const end = t.findIndex((x) => x > config.trainUntil + 1e-9);
   const window = t.subarray(0, end < 0 ? t.length : end);
   const variances = modes.map((m, k) => std(Float64Array.from(window, (x) => m.amplitude * Math.exp(-m.decay * x) * Math.cos(m.frequency * x + phases[k]))) ** 2);
   const total = variances.reduce((a, b) => a + b, 0);
   modes.forEach((m, k) => (m.varianceShare = variances[k] / total));
-  return { config, observed: sim.series, truth: sim.clean, split, modes, params };
+  return { config, observed: series, truth: clean, split, modes, params };
+}
+
+/** The angles x1 … xN of a simulation run with `state` as channels, with seeded Gaussian noise of sd `noise`. */
+function everyPendulum(states: Series, n: number, noise: number, seed: number): { series: Series; clean: Series } {
+  const names = Array.from({ length: n }, (_, i) => `x${i + 1}`);
+  const y = names.map((name) => states.y[states.names.indexOf(name)]);
+  const rng = new Rng(seed);
+  const noisy = y.map((c) => (noise > 0 ? c.map((v) => v + noise * rng.normal()) : c.slice()));
+  return { series: { t: states.t, y: noisy, names }, clean: { t: states.t, y, names } };
 }
 
 /**

@@ -65,6 +65,13 @@ export interface OscillatorBankConfig {
    * 3–6; 0.01–0.03 keeps every seed's amplitudes bounded); 0 turns it off.
    */
   cancellationPenalty: number;
+  /**
+   * Pendulum bank only (with restarts > 1): coupling strengths of its coupled starts, one
+   * start per value, besides the uncoupled ESPRIT start (pendulum-fit.ts). Unit: 1/s², like
+   * ω². Default [0.03, 0.1, 0.2] (the size of the demo's springs, 0.05–0.19; the fits from
+   * these end at beyond-window NRMSE 0.2–0.5 where the uncoupled start ends at 0.7–1.5).
+   */
+  startCouplings: number[];
 }
 
 /**
@@ -94,6 +101,7 @@ export const DEFAULTS: OscillatorBankOptions = {
   adamStop: 1e-3,
   relTol: 1e-4,
   cancellationPenalty: 0.03,
+  startCouplings: [0.03, 0.1, 0.2],
 };
 
 /**

@@ -34,6 +34,8 @@ import { LM_FROM, fitOne, full } from './optimise.js';
 import type { OneFit, Validator } from './optimise.js';
 import type { OscillatorBankConfig } from './config.js';
 import { BankLayout, EXACT_START_COUPLING, startFromModes } from './params.js';
+import { fitPendulumBank } from './pendulum-fit.js';
+import { longSpanEsprit } from './long-span-esprit.js';
 import { bankFastPath } from './trajectory.js';
 
 /** The bank's configuration as the fit reads it (see OscillatorBankConfig for the docs). */
@@ -64,6 +66,25 @@ function espritOf(lay: BankLayout, t: Float64Array, y: Float64Array[], n: number
   );
 }
 
+/**
+ * The default ESPRIT estimate on the first `n` samples, or the long-span one where its start
+ * fits those samples (projected W, b) at less than half the default's ℓ — so windows the
+ * default already fits keep their start bit for bit.
+ */
+function bestEsprit(loss: BankLoss, t: Float64Array, y: Float64Array[], pendulum: boolean, project: boolean): { est: EspritResult; long: boolean; nrmse: number } {
+  const lay = loss.lay;
+  const n = loss.N;
+  const est = espritOf(lay, t, y, n);
+  const alt = longSpanEsprit(t, y, n, lay.K, loss.dt);
+  const score = (e: EspritResult) => {
+    const th = startOf(lay, e, pendulum);
+    return loss.evaluate(project ? th.slice(0, lay.nDynamic) : th, null, project);
+  };
+  const l = score(est);
+  const lAlt = alt ? score(alt) : Infinity;
+  return alt && lAlt < 0.5 * l ? { est: alt, long: true, nrmse: Math.sqrt(lAlt) } : { est, long: false, nrmse: Math.sqrt(l) };
+}
+
 /** The bank that reproduces an ESPRIT estimate (remaining oscillators weak; startFromModes). */
 function startOf(lay: BankLayout, est: EspritResult, pendulum: boolean, coupling?: number): Float64Array {
   return startFromModes(lay, est.modes, est.offset, undefined, pendulum, coupling);
@@ -77,7 +98,7 @@ function startOf(lay: BankLayout, est: EspritResult, pendulum: boolean, coupling
  */
 function wholeStart(loss: BankLoss, t: Float64Array, y: Float64Array[], pendulum: boolean, project: boolean): Float64Array {
   const lay = loss.lay;
-  const est = espritOf(lay, t, y, t.length);
+  const est = bestEsprit(loss, t, y, pendulum, project).est;
   const exact = startOf(lay, est, pendulum, EXACT_START_COUPLING);
   const l = loss.evaluate(project ? exact.slice(0, lay.nDynamic) : exact, null, project);
   return Math.sqrt(l) < LM_FROM ? exact : startOf(lay, est, pendulum);
@@ -132,6 +153,17 @@ export async function fitBank(t: Float64Array, y: Float64Array[], dt: number, s:
   let totals = { adamSteps: 0, iterations: 0, evaluations: 0 };
   const project = s.observation === 'projected';
   const loss = lossOn(N);
+  if (useHoldout && s.nonlinear) {
+    // The pendulum bank has its own global strategy (several coupled starts, Gauss–Newton).
+    const r = await fitPendulumBank(lossOn, nHead, loss, t, y, s, opts);
+    opts.onProgress?.({ fraction: 1, stage: 'done', loss: r.loss });
+    return {
+      lay,
+      theta: r.theta,
+      loss: r.loss,
+      info: { tailNrmse: r.tailNrmse, chosen: r.chosen, adamSteps: 0, lbfgsIterations: r.iterations, lbfgsEvaluations: r.evaluations, reason: r.reason },
+    };
+  }
   if (useHoldout) {
     const head = lossOn(nHead);
     const whole = lossOn(N);
@@ -142,14 +174,21 @@ export async function fitBank(t: Float64Array, y: Float64Array[], dt: number, s:
       const sc = tailError(whole, theta, nHead);
       return whole.contributionRatio(nHead) > CANCELLING_RATIO ? Infinity : sc;
     };
-    const headEst = espritOf(lay, t, y, nHead);
+    const headEst = bestEsprit(head, t, y, s.nonlinear, project).est;
     const pure = startOf(lay, headEst, s.nonlinear);
     const pureExact = startOf(lay, headEst, s.nonlinear, EXACT_START_COUPLING);
     const pureFull = full(head, project ? pureExact.slice(0, lay.nDynamic) : pureExact, project);
     const pureHead = Math.sqrt(head.evaluate(pureFull, null, false));
     const pureTail = validate(pureFull);
     const fits: OneFit[] = [];
-    if (pureHead < EXACT_FIT && pureTail < EXACT_TAIL) {
+    // Close modes the head is too short to resolve: the whole window's long-span estimate
+    // already fits (long-span-esprit.ts); restarts from the head's poorer start could only lose.
+    const wholeEst = bestEsprit(whole, t, y, s.nonlinear, project);
+    if (wholeEst.long && wholeEst.nrmse < LM_FROM) {
+      tailNrmse.push(pureTail);
+      start = wholeStart(whole, t, y, s.nonlinear, project);
+      stage = s.restarts;
+    } else if (pureHead < EXACT_FIT && pureTail < EXACT_TAIL) {
       // The ESPRIT start already reproduces the head and forecasts the tail: restarts could
       // only tie, so the whole window is fitted from its own ESPRIT start, as with restarts: 1
       // (starting from the head's estimate instead saves one ESPRIT but ends at beyond-window
