@@ -129,6 +129,10 @@ export function checkConfig(c: OscillatorBankOptions): void {
   num('adamStop', (v) => v > 0, 'a positive number');
   num('relTol', (v) => v > 0 && v < 1, 'in (0, 1)');
   num('cancellationPenalty', (v) => v >= 0, 'a number ≥ 0 (0 turns the penalty off)');
+  const sc = c.startCouplings as unknown;
+  if (!Array.isArray(sc) || sc.length > 16 || !sc.every((v) => typeof v === 'number' && Number.isFinite(v) && v > 0)) {
+    throw new ConfigError(`must be a list of at most 16 positive numbers, got ${JSON.stringify(sc)}`, 'startCouplings');
+  }
   if (typeof c.nonlinear !== 'boolean') throw new ConfigError(`must be true or false, got ${JSON.stringify(c.nonlinear)}`, 'nonlinear');
   if (c.observation !== 'projected' && c.observation !== 'learned') {
     throw new ConfigError(`must be 'projected' or 'learned', got ${JSON.stringify(c.observation)}`, 'observation');

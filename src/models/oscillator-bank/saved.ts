@@ -42,6 +42,8 @@ const configSchema = z.strictObject({
   adamStop: finite,
   relTol: finite,
   cancellationPenalty: finite,
+  // Absent from models saved before the pendulum bank had coupled starts.
+  startCouplings: z.array(finite).max(16).default(DEFAULTS.startCouplings),
 });
 
 const kChoiceSchema = z.strictObject({
