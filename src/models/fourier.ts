@@ -8,10 +8,12 @@
 import { z } from 'zod';
 import { ConfigError, DataError, throwIfAborted } from '../core/errors.js';
 import { leastSquares } from '../core/linalg.js';
+import { gaussianQuantiles } from '../core/normal.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
 import { uniformStep, type Series } from '../data/series.js';
 import { checkLayout, checkParamCount, param, savedHeader, trainingSchema, validateSaved } from './saved.js';
 import { periodogram, periodogramPeaks } from './spectral/periodogram.js';
+import { pseudoInverseCovariance, quadraticForm, transformedEstimate, type ParameterEstimate, type Unidentified } from './uncertainty.js';
 
 /** Most sinusoids a Fourier model may have: a saved `terms` beyond it is damage. */
 const MAX_TERMS = 1000;
@@ -29,6 +31,21 @@ interface FourierState {
   names: string[];
   config: FourierConfig;
   training: { from: number; until: number };
+  /**
+   * The regression's classical uncertainty (absent in models saved before it existed): the
+   * coefficients are N(ĉ, σ_c² (BᵀB)⁺) with B the basis at the training times and the
+   * frequencies held fixed at the periodogram's (their own uncertainty is not propagated).
+   */
+  uncertainty?: FourierUncertainty;
+}
+
+interface FourierUncertainty {
+  /** (BᵀB)⁺, P×P row-major (P = 1 + 2n), shared by the channels. */
+  unscaled: number[];
+  /** Residual standard deviation per channel, RSS/(N − P). */
+  noiseSd: number[];
+  undetermined: number[];
+  unidentified: Unidentified[];
 }
 
 function basisRow(omega: number[], t: number, row: Float64Array, at: number): void {
@@ -56,7 +73,17 @@ function fitted(s: FourierState): Fitted {
           mean[c][i] = v;
         }
       }
-      return { t: times, mean };
+      const u = s.uncertainty;
+      if (!u) return { t: times, mean };
+      const M = Float64Array.from(u.unscaled);
+      const signalSd = s.coef.map((_, c) =>
+        times.map((t) => {
+          basisRow(s.omega, t, row, 0);
+          return u.noiseSd[c] * Math.sqrt(quadraticForm(M, row, P));
+        }),
+      );
+      const total = signalSd.map((sd, c) => sd.map((v) => Math.hypot(v, u.noiseSd[c])));
+      return { t: times, mean, quantiles: gaussianQuantiles(mean, total), gaussian: { signalSd, noiseSd: [...u.noiseSd] } };
     },
     describe() {
       const sinusoids = s.omega.map((w, k) => ({
@@ -69,6 +96,7 @@ function fitted(s: FourierState): Fitted {
         parameters: s.omega.length + s.coef.length * P,
         sinusoids,
         offset: s.coef.map((cf) => cf[0]),
+        ...(s.uncertainty ? fourierParameters(s, s.uncertainty) : {}),
         equations: s.names.map((name, c) => `${name}(t) = ${fmt(s.coef[c][0])}${s.omega.map((w, k) => ` + ${fmt(Math.hypot(s.coef[c][1 + 2 * k], s.coef[c][2 + 2 * k]))}·cos(${fmt(w)}·t + ${fmt(Math.atan2(-s.coef[c][2 + 2 * k], s.coef[c][1 + 2 * k]))})`).join('')}`),
       };
     },
@@ -82,9 +110,73 @@ function fitted(s: FourierState): Fitted {
         ],
         params: [...s.omega, ...s.coef.flat()],
         training: { ...s.training, channels: [...s.names] },
+        ...(s.uncertainty ? { extra: { uncertainty: structuredClone(s.uncertainty) } } : {}),
       };
     },
   };
+}
+
+/**
+ * describe().estimates: the parameters with standard errors and 95% intervals: per channel the offset
+ * and each sinusoid's amplitude √(a² + b²) (delta method from the coefficients' covariance;
+ * interval on the amplitude, clipped at 0); frequencies come from the periodogram and carry none.
+ */
+function fourierParameters(s: FourierState, u: FourierUncertainty): { estimates: ParameterEstimate[]; unidentified: Unidentified[]; estimatesNote: string } {
+  const P = 1 + 2 * s.omega.length;
+  const M = u.unscaled;
+  const undetermined = new Set(u.undetermined);
+  const id = (x: number) => x;
+  const one = () => 1;
+  const parameters: ParameterEstimate[] = s.omega.map((w, k) => ({ name: `ω${k + 1}`, value: w, stderr: null, interval: null }));
+  s.coef.forEach((cf, c) => {
+    const v = u.noiseSd[c] ** 2;
+    const ch = s.names[c];
+    parameters.push(transformedEstimate(`${ch} offset`, cf[0], undetermined.has(0) ? null : v * M[0], id, one));
+    s.omega.forEach((_, k) => {
+      const ia = 1 + 2 * k;
+      const ib = ia + 1;
+      const a = cf[ia];
+      const b = cf[ib];
+      const A = Math.hypot(a, b);
+      if (undetermined.has(ia) || undetermined.has(ib) || !(A > 0)) {
+        parameters.push({ name: `${ch} amplitude ${k + 1}`, value: A, stderr: null, interval: null });
+        return;
+      }
+      const ga = a / A;
+      const gb = b / A;
+      const se = Math.sqrt(Math.max(0, v * (ga * ga * M[ia * P + ia] + 2 * ga * gb * M[ia * P + ib] + gb * gb * M[ib * P + ib])));
+      parameters.push({ name: `${ch} amplitude ${k + 1}`, value: A, stderr: se, interval: [Math.max(0, A - 1.959964 * se), A + 1.959964 * se] });
+    });
+  });
+  return {
+    estimates: parameters,
+    unidentified: u.unidentified,
+    estimatesNote: 'linear-regression standard errors with the frequencies held at their periodogram values (their uncertainty is not propagated); 95% intervals',
+  };
+}
+
+/** The regression's uncertainty from the basis B (n×P) and the fitted coefficients. */
+function regressionUncertainty(B: Float64Array, n: number, P: number, y: Float64Array[], coef: number[][], omega: number[]): FourierUncertainty {
+  const A = new Float64Array(P * P);
+  for (let i = 0; i < n; i++) {
+    for (let a = 0; a < P; a++) {
+      const ba = B[i * P + a];
+      for (let b = 0; b < P; b++) A[a * P + b] += ba * B[i * P + b];
+    }
+  }
+  const names = ['offset', ...omega.flatMap((_, k) => [`cos ${k + 1}`, `sin ${k + 1}`])];
+  const cov = pseudoInverseCovariance(A, P, names);
+  const dof = Math.max(1, n - (P - cov.unidentified.length));
+  const noiseSd = y.map((yc, c) => {
+    let rss = 0;
+    for (let i = 0; i < n; i++) {
+      let f = 0;
+      for (let j = 0; j < P; j++) f += B[i * P + j] * coef[c][j];
+      rss += (yc[i] - f) ** 2;
+    }
+    return Math.sqrt(rss / dof);
+  });
+  return { unscaled: Array.from(cov.covariance), noiseSd, undetermined: cov.undetermined, unidentified: cov.unidentified };
 }
 
 /**
@@ -98,6 +190,16 @@ const fourierSavedSchema = z
     layout: z.array(z.object({ name: z.string(), offset: z.number().int(), shape: z.array(z.number().int()) })),
     params: z.array(param),
     training: trainingSchema,
+    extra: z
+      .strictObject({
+        uncertainty: z.strictObject({
+          unscaled: z.array(param),
+          noiseSd: z.array(z.number().nonnegative()),
+          undetermined: z.array(z.number().int().nonnegative()),
+          unidentified: z.array(z.strictObject({ combination: z.string(), relativeEigenvalue: z.number().nonnegative() })),
+        }),
+      })
+      .optional(),
   })
   .loose()
   .superRefine((m, ctx) => {
@@ -116,6 +218,14 @@ const fourierSavedSchema = z
     checkParamCount(m.params, nw + C * (1 + 2 * nw), ctx, what);
     for (let k = 0; k < nw && k < m.params.length; k++) {
       if (!(m.params[k] > 0)) ctx.addIssue({ code: 'custom', path: ['params', k], message: `frequency ${m.params[k]} is not positive` });
+    }
+    const u = m.extra?.uncertainty;
+    if (u) {
+      const P = 1 + 2 * nw;
+      if (u.unscaled.length !== P * P) ctx.addIssue({ code: 'custom', path: ['extra', 'uncertainty', 'unscaled'], message: `must hold ${P}×${P} = ${P * P} numbers for ${what}, got ${u.unscaled.length}` });
+      if (u.noiseSd.length !== C) ctx.addIssue({ code: 'custom', path: ['extra', 'uncertainty', 'noiseSd'], message: `must hold one number per channel (${C}), got ${u.noiseSd.length}` });
+      const bad = u.undetermined.findIndex((i) => i >= P);
+      if (bad >= 0) ctx.addIssue({ code: 'custom', path: ['extra', 'uncertainty', 'undetermined', bad], message: `${u.undetermined[bad]} is not a coefficient index below ${P}` });
     }
   });
 
@@ -145,7 +255,8 @@ export const fourierFamily: ModelFamily<FourierConfig> = {
     const B = new Float64Array(n * P);
     for (let i = 0; i < n; i++) basisRow(omega, train.t[i], B, i * P);
     const coef = train.y.map((yc) => Array.from(leastSquares(B, n, P, yc, { ridge: 1e-12 * n })));
-    return fitted({ omega, coef, names: [...train.names], config, training: { from: train.t[0], until: train.t[n - 1] } });
+    const uncertainty = regressionUncertainty(B, n, P, train.y, coef, omega);
+    return fitted({ omega, coef, names: [...train.names], config, training: { from: train.t[0], until: train.t[n - 1] }, uncertainty });
   },
   load(saved: SavedModel, source?: string): Fitted {
     const m = validateSaved(fourierSavedSchema, saved, source);
@@ -157,6 +268,7 @@ export const fourierFamily: ModelFamily<FourierConfig> = {
       names: [...m.training.channels],
       config: { terms: m.config.terms },
       training: { from: m.training.from, until: m.training.until },
+      ...(m.extra?.uncertainty ? { uncertainty: structuredClone(m.extra.uncertainty) } : {}),
     });
   },
 };
