@@ -13,7 +13,8 @@ import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './b
 import { uniformStep, type Series } from '../data/series.js';
 import { checkLayout, checkParamCount, param, savedHeader, trainingSchema, validateSaved } from './saved.js';
 import { periodogram, periodogramPeaks } from './spectral/periodogram.js';
-import { pseudoInverseCovariance, quadraticForm, transformedEstimate, type ParameterEstimate, type Unidentified } from './uncertainty.js';
+import { quadraticForm, transformedEstimate, type ParameterEstimate, type Unidentified } from './uncertainty.js';
+import { basisRow, fitUncertainty, gradient, refineFrequencies, type FourierUncertainty } from './fourier-least-squares.js';
 
 /** Most sinusoids a Fourier model may have: a saved `terms` beyond it is damage. */
 const MAX_TERMS = 1000;
@@ -32,28 +33,12 @@ interface FourierState {
   config: FourierConfig;
   training: { from: number; until: number };
   /**
-   * The regression's classical uncertainty (absent in models saved before it existed): the
-   * coefficients are N(ĉ, σ_c² (BᵀB)⁺) with B the basis at the training times and the
-   * frequencies held fixed at the periodogram's (their own uncertainty is not propagated).
+   * The fit's Gauss–Newton uncertainty (absent in models saved before it existed): θ =
+   * [ω, coef] (the saved params' order) is N(θ̂, (Σ_c J_cᵀJ_c/σ_c²)⁺) with J_c the Jacobian of
+   * channel c's fit at the training times — the regression covariance of the coefficients
+   * widened by the frequencies' own uncertainty, which dominates far beyond the window.
    */
   uncertainty?: FourierUncertainty;
-}
-
-interface FourierUncertainty {
-  /** (BᵀB)⁺, P×P row-major (P = 1 + 2n), shared by the channels. */
-  unscaled: number[];
-  /** Residual standard deviation per channel, RSS/(N − P). */
-  noiseSd: number[];
-  undetermined: number[];
-  unidentified: Unidentified[];
-}
-
-function basisRow(omega: number[], t: number, row: Float64Array, at: number): void {
-  row[at] = 1;
-  for (let k = 0; k < omega.length; k++) {
-    row[at + 1 + 2 * k] = Math.cos(omega[k] * t);
-    row[at + 2 + 2 * k] = Math.sin(omega[k] * t);
-  }
 }
 
 function fitted(s: FourierState): Fitted {
@@ -75,11 +60,13 @@ function fitted(s: FourierState): Fitted {
       }
       const u = s.uncertainty;
       if (!u) return { t: times, mean };
-      const M = Float64Array.from(u.unscaled);
+      const M = Float64Array.from(u.covariance);
+      const Q = s.omega.length + s.coef.length * P;
+      const g = new Float64Array(Q);
       const signalSd = s.coef.map((_, c) =>
         times.map((t) => {
-          basisRow(s.omega, t, row, 0);
-          return u.noiseSd[c] * Math.sqrt(quadraticForm(M, row, P));
+          gradient(s, c, t, g);
+          return Math.sqrt(quadraticForm(M, g, Q));
         }),
       );
       const total = signalSd.map((sd, c) => sd.map((v) => Math.hypot(v, u.noiseSd[c])));
@@ -122,21 +109,23 @@ function fitted(s: FourierState): Fitted {
  * interval on the amplitude, clipped at 0); frequencies come from the periodogram and carry none.
  */
 function fourierParameters(s: FourierState, u: FourierUncertainty): { estimates: ParameterEstimate[]; unidentified: Unidentified[]; estimatesNote: string } {
-  const P = 1 + 2 * s.omega.length;
-  const M = u.unscaled;
+  const nw = s.omega.length;
+  const P = 1 + 2 * nw;
+  const Q = nw + s.coef.length * P;
+  const M = u.covariance;
   const undetermined = new Set(u.undetermined);
   const id = (x: number) => x;
   const one = () => 1;
-  const parameters: ParameterEstimate[] = s.omega.map((w, k) => ({ name: `ω${k + 1}`, value: w, stderr: null, interval: null }));
+  const parameters: ParameterEstimate[] = s.omega.map((w, k) => transformedEstimate(`ω${k + 1}`, w, undetermined.has(k) ? null : M[k * Q + k], id, one));
   s.coef.forEach((cf, c) => {
-    const v = u.noiseSd[c] ** 2;
     const ch = s.names[c];
-    parameters.push(transformedEstimate(`${ch} offset`, cf[0], undetermined.has(0) ? null : v * M[0], id, one));
+    const at = nw + c * P;
+    parameters.push(transformedEstimate(`${ch} offset`, cf[0], undetermined.has(at) ? null : M[at * Q + at], id, one));
     s.omega.forEach((_, k) => {
-      const ia = 1 + 2 * k;
+      const ia = at + 1 + 2 * k;
       const ib = ia + 1;
-      const a = cf[ia];
-      const b = cf[ib];
+      const a = cf[1 + 2 * k];
+      const b = cf[2 + 2 * k];
       const A = Math.hypot(a, b);
       if (undetermined.has(ia) || undetermined.has(ib) || !(A > 0)) {
         parameters.push({ name: `${ch} amplitude ${k + 1}`, value: A, stderr: null, interval: null });
@@ -144,39 +133,15 @@ function fourierParameters(s: FourierState, u: FourierUncertainty): { estimates:
       }
       const ga = a / A;
       const gb = b / A;
-      const se = Math.sqrt(Math.max(0, v * (ga * ga * M[ia * P + ia] + 2 * ga * gb * M[ia * P + ib] + gb * gb * M[ib * P + ib])));
+      const se = Math.sqrt(Math.max(0, ga * ga * M[ia * Q + ia] + 2 * ga * gb * M[ia * Q + ib] + gb * gb * M[ib * Q + ib]));
       parameters.push({ name: `${ch} amplitude ${k + 1}`, value: A, stderr: se, interval: [Math.max(0, A - 1.959964 * se), A + 1.959964 * se] });
     });
   });
   return {
     estimates: parameters,
     unidentified: u.unidentified,
-    estimatesNote: 'linear-regression standard errors with the frequencies held at their periodogram values (their uncertainty is not propagated); 95% intervals',
+    estimatesNote: 'Gauss–Newton standard errors of the frequencies and coefficients jointly, σ from the residuals; 95% intervals (amplitudes clipped at 0)',
   };
-}
-
-/** The regression's uncertainty from the basis B (n×P) and the fitted coefficients. */
-function regressionUncertainty(B: Float64Array, n: number, P: number, y: Float64Array[], coef: number[][], omega: number[]): FourierUncertainty {
-  const A = new Float64Array(P * P);
-  for (let i = 0; i < n; i++) {
-    for (let a = 0; a < P; a++) {
-      const ba = B[i * P + a];
-      for (let b = 0; b < P; b++) A[a * P + b] += ba * B[i * P + b];
-    }
-  }
-  const names = ['offset', ...omega.flatMap((_, k) => [`cos ${k + 1}`, `sin ${k + 1}`])];
-  const cov = pseudoInverseCovariance(A, P, names);
-  const dof = Math.max(1, n - (P - cov.unidentified.length));
-  const noiseSd = y.map((yc, c) => {
-    let rss = 0;
-    for (let i = 0; i < n; i++) {
-      let f = 0;
-      for (let j = 0; j < P; j++) f += B[i * P + j] * coef[c][j];
-      rss += (yc[i] - f) ** 2;
-    }
-    return Math.sqrt(rss / dof);
-  });
-  return { unscaled: Array.from(cov.covariance), noiseSd, undetermined: cov.undetermined, unidentified: cov.unidentified };
 }
 
 /**
@@ -193,7 +158,7 @@ const fourierSavedSchema = z
     extra: z
       .strictObject({
         uncertainty: z.strictObject({
-          unscaled: z.array(param),
+          covariance: z.array(param),
           noiseSd: z.array(z.number().nonnegative()),
           undetermined: z.array(z.number().int().nonnegative()),
           unidentified: z.array(z.strictObject({ combination: z.string(), relativeEigenvalue: z.number().nonnegative() })),
@@ -221,11 +186,11 @@ const fourierSavedSchema = z
     }
     const u = m.extra?.uncertainty;
     if (u) {
-      const P = 1 + 2 * nw;
-      if (u.unscaled.length !== P * P) ctx.addIssue({ code: 'custom', path: ['extra', 'uncertainty', 'unscaled'], message: `must hold ${P}×${P} = ${P * P} numbers for ${what}, got ${u.unscaled.length}` });
+      const P = nw + C * (1 + 2 * nw);
+      if (u.covariance.length !== P * P) ctx.addIssue({ code: 'custom', path: ['extra', 'uncertainty', 'covariance'], message: `must hold ${P}×${P} = ${P * P} numbers for ${what}, got ${u.covariance.length}` });
       if (u.noiseSd.length !== C) ctx.addIssue({ code: 'custom', path: ['extra', 'uncertainty', 'noiseSd'], message: `must hold one number per channel (${C}), got ${u.noiseSd.length}` });
       const bad = u.undetermined.findIndex((i) => i >= P);
-      if (bad >= 0) ctx.addIssue({ code: 'custom', path: ['extra', 'uncertainty', 'undetermined', bad], message: `${u.undetermined[bad]} is not a coefficient index below ${P}` });
+      if (bad >= 0) ctx.addIssue({ code: 'custom', path: ['extra', 'uncertainty', 'undetermined', bad], message: `${u.undetermined[bad]} is not a parameter index below ${P}` });
     }
   });
 
@@ -255,8 +220,16 @@ export const fourierFamily: ModelFamily<FourierConfig> = {
     const B = new Float64Array(n * P);
     for (let i = 0; i < n; i++) basisRow(omega, train.t[i], B, i * P);
     const coef = train.y.map((yc) => Array.from(leastSquares(B, n, P, yc, { ridge: 1e-12 * n })));
-    const uncertainty = regressionUncertainty(B, n, P, train.y, coef, omega);
-    return fitted({ omega, coef, names: [...train.names], config, training: { from: train.t[0], until: train.t[n - 1] }, uncertainty });
+    // The periodogram's peaks are near the least-squares frequencies, not at them: polish both jointly.
+    const refined = refineFrequencies({ omega, coef, names: [...train.names] }, train.t, train.y);
+    const order = refined.omega.map((_, k) => k).sort((a, b) => refined.omega[a] - refined.omega[b]);
+    const st = {
+      omega: order.map((k) => refined.omega[k]),
+      coef: refined.coef.map((cf) => [cf[0], ...order.flatMap((k) => [cf[1 + 2 * k], cf[2 + 2 * k]])]),
+      names: refined.names,
+    };
+    for (let i = 0; i < n; i++) basisRow(st.omega, train.t[i], B, i * P);
+    return fitted({ ...st, config, training: { from: train.t[0], until: train.t[n - 1] }, uncertainty: fitUncertainty(st, train.t, B, train.y) });
   },
   load(saved: SavedModel, source?: string): Fitted {
     const m = validateSaved(fourierSavedSchema, saved, source);
