@@ -19,7 +19,7 @@ describe('calibration of the bank on the noisy reference experiment', () => {
   it('K = 4 at noise 0.05: predicted VPT within 4 time units of the measured one; 80% coverage measured (bar 70–90% not met: ≈ 98%)', async () => {
     const d = referenceData({ noise: 0.05 });
     const train = sliceSeries(d.observed, d.split.trainFrom, d.split.trainUntil);
-    const f = await oscillatorBankFamily.fit({ family: 'oscillator-bank', config: { oscillators: 4 } }, train, { seed: 0 });
+    const f = await oscillatorBankFamily.fit({ family: 'oscillator-bank', config: { ...oscillatorBankFamily.defaults, oscillators: 4 } }, train, { seed: 0 });
     const m = evaluate(f, { observed: d.observed, truth: d.truth, split: d.split }).metrics;
     expect(m.noiseIncluded).toBe(false);
     expect(Math.abs(m.predictedVpt!.time - m.validPredictionTime)).toBeLessThan(4);
@@ -40,7 +40,7 @@ describe('calibration of the bank on the noisy reference experiment', () => {
   it('the clean experiment: the intervals collapse to the arithmetic floor and the predicted VPT is the horizon, as measured', async () => {
     const d = referenceData({ noise: 0 });
     const train = sliceSeries(d.observed, d.split.trainFrom, d.split.trainUntil);
-    const f = await oscillatorBankFamily.fit({ family: 'oscillator-bank', config: { oscillators: 4 } }, train, { seed: 0 });
+    const f = await oscillatorBankFamily.fit({ family: 'oscillator-bank', config: { ...oscillatorBankFamily.defaults, oscillators: 4 } }, train, { seed: 0 });
     const m = evaluate(f, { observed: d.observed, truth: d.truth, split: d.split }).metrics;
     expect(m.validPredictionTime).toBe(d.split.until);
     expect(m.predictedVpt!.time).toBe(d.split.until);
