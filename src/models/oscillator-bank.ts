@@ -24,7 +24,7 @@ import { checkConfig, DEFAULTS, type OscillatorBankConfig, type OscillatorBankOp
 import { savedHeader } from './saved.js';
 import { fitModeAmplitudes } from './spectral/esprit.js';
 import { gaussianQuantiles } from '../core/normal.js';
-import { bankEstimates, bankSignalSpread, bankUncertainty, type BankSimulate } from './oscillator-bank/uncertainty.js';
+import { bankEstimates, bankSignalSpread, bankUncertainty, modeEstimates, type BankSimulate } from './oscillator-bank/uncertainty.js';
 
 export type { OscillatorBankConfig, OscillatorBankOptions } from './oscillator-bank/config.js';
 
@@ -107,7 +107,7 @@ function bank(s: BankState): Fitted {
         ...(s.kChoice ? { oscillatorChoice: structuredClone(s.kChoice) } : {}),
         ...(s.uncertainty
           ? {
-              estimates: bankEstimates(lay, theta, s.uncertainty),
+              estimates: [...modeEstimates(lay, theta, s.uncertainty), ...bankEstimates(lay, theta, s.uncertainty)],
               estimatesNote: 'Gauss–Newton (Laplace) standard errors at the optimum with σ from the residuals; 95% intervals; null where the data do not determine the parameter (see unidentified)',
               unidentified: structuredClone(s.uncertainty.unidentified),
             }

@@ -4,6 +4,7 @@ import { normalQuantile } from '../../src/core/normal.js';
 import type { Series } from '../../src/data/series.js';
 import { evaluate } from '../../src/eval/evaluate.js';
 import { fourierFamily } from '../../src/models/fourier.js';
+import { oscillatorBankFamily } from '../../src/models/oscillator-bank.js';
 import { persistenceFamily } from '../../src/models/persistence.js';
 import { pseudoInverseCovariance } from '../../src/models/uncertainty.js';
 
@@ -117,4 +118,37 @@ describe('classical intervals on data from their own model class', () => {
     }
     expect(Math.abs(inside / draws - 0.8)).toBeLessThan(tol(0.8, draws));
   });
+});
+
+describe('the bank’s Gauss–Newton uncertainty', () => {
+  it('on a noisy two-mode signal (K = 2): the true modes lie in their 95% intervals, σ is recovered, undetermined per-oscillator parameters are flagged', async () => {
+    const rng = new Rng(11);
+    const dt = 0.02;
+    const t = Float64Array.from({ length: 1001 }, (_, i) => i * dt);
+    const modes = [
+      { frequency: 1.3, decay: 0.05 },
+      { frequency: 2.1, decay: 0.1 },
+    ];
+    const y = t.map((s) => Math.exp(-0.05 * s) * Math.cos(1.3 * s) + 0.6 * Math.exp(-0.1 * s) * Math.cos(2.1 * s + 1) + 0.05 * rng.normal());
+    const train: Series = { t, y: [y], names: ['y'] };
+    const f = await oscillatorBankFamily.fit({ family: 'oscillator-bank', config: { ...oscillatorBankFamily.defaults, oscillators: 2 } }, train, { seed: 0 });
+    const d = f.describe() as unknown as { estimates: { name: string; value: number; stderr: number | null; interval: [number, number] | null }[]; unidentified: { combination: string }[] };
+    modes.forEach((m, k) => {
+      for (const [what, truth] of [['frequency', m.frequency], ['decay', m.decay]] as const) {
+        const e = d.estimates.find((x) => x.name === `mode ${k + 1} ${what}`)!;
+        expect(e.stderr).toBeGreaterThan(0);
+        expect(e.interval![0]).toBeLessThan(truth);
+        expect(e.interval![1]).toBeGreaterThan(truth);
+      }
+    });
+    // One channel cannot tell W's scale from z0's: that combination is named.
+    expect(d.unidentified.length).toBeGreaterThan(0);
+    expect(d.unidentified.some((u) => /W y·x\d/.test(u.combination) && /z0 x\d/.test(u.combination))).toBe(true);
+    const u = (f.toJSON().extra as { uncertainty: { noiseSd: number[] } }).uncertainty;
+    expect(u.noiseSd[0] / 0.05).toBeCloseTo(1, 1);
+    // Inside the window the fitted signal is known far better than one noisy sample (≈ σ·√(P/N)).
+    const fc = f.forecast(Float64Array.of(10, 20, 40), train);
+    expect(fc.gaussian!.signalSd[0][0]).toBeGreaterThan(0);
+    expect(fc.gaussian!.signalSd[0][0]).toBeLessThan(0.05 / 3);
+  }, 60_000);
 });

@@ -6,6 +6,7 @@
  * directions dropped and named (models/uncertainty.ts), and the forecast's spread by linear
  * propagation, Var ŷ_c(t) = g_c(t)ᵀ Cov g_c(t). Linearised only: no sampling.
  */
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { Series } from '../../data/series.js';
 import { pseudoInverseCovariance, quadraticForm, transformedEstimate, type ParameterEstimate, type Unidentified } from '../uncertainty.js';
 import { BankLevenbergMarquardt } from './levenberg-marquardt.js';
@@ -136,4 +137,55 @@ export function bankEstimates(lay: BankLayout, theta: Float64Array, u: BankUncer
     out.push(transformedEstimate(`coupling ${lay.pairI[p] + 1}–${lay.pairJ[p] + 1}`, theta[lay.coupling + p], variance(lay.coupling + p), softplus, sigmoid));
   }
   return out;
+}
+
+/** Damped normal modes of the bank at θ: frequency = Im λ, decay = −Re λ, by increasing frequency. */
+function modesOf(lay: BankLayout, theta: Float64Array): { frequency: number; decay: number }[] {
+  const n = 2 * lay.K;
+  const A = new Float64Array(n * n);
+  lay.matrix(theta, A, new Float64Array(lay.K * lay.K));
+  const evd = new EigenvalueDecomposition(new Matrix(Array.from({ length: n }, (_, i) => Array.from(A.subarray(i * n, (i + 1) * n)))));
+  return evd.realEigenvalues
+    .map((re, k) => ({ frequency: evd.imaginaryEigenvalues[k], decay: -re }))
+    .filter((m) => m.frequency > 1e-12)
+    .sort((a, b) => a.frequency - b.frequency);
+}
+
+/**
+ * Standard errors and 95% intervals of the bank's normal modes (the quantities one channel
+ * does identify): the modes' gradients over the dynamic parameters by central differences,
+ * then gᵀ Cov g. A mode whose count or order changes under the perturbation gets none.
+ */
+export function modeEstimates(lay: BankLayout, theta: Float64Array, u: BankUncertainty): ParameterEstimate[] {
+  const P = lay.size;
+  const base = modesOf(lay, theta);
+  const grads = base.map(() => ({ f: new Float64Array(P), d: new Float64Array(P), ok: true }));
+  const th = Float64Array.from(theta);
+  for (let j = 0; j < lay.z0; j++) {
+    const keep = th[j];
+    const h = step(keep);
+    th[j] = keep + h;
+    const up = modesOf(lay, th);
+    th[j] = keep - h;
+    const down = modesOf(lay, th);
+    th[j] = keep;
+    base.forEach((_, k) => {
+      if (up.length !== base.length || down.length !== base.length) grads[k].ok = false;
+      else {
+        grads[k].f[j] = (up[k].frequency - down[k].frequency) / (2 * h);
+        grads[k].d[j] = (up[k].decay - down[k].decay) / (2 * h);
+      }
+    });
+  }
+  const cov = Float64Array.from(u.covariance);
+  const id = (x: number) => x;
+  const one = () => 1;
+  return base.flatMap((m, k) => {
+    const g = grads[k];
+    const vf = g.ok ? quadraticForm(cov, g.f, P) : null;
+    const vd = g.ok ? quadraticForm(cov, g.d, P) : null;
+    const fe = transformedEstimate(`mode ${k + 1} frequency`, m.frequency, vf, id, one);
+    const de = transformedEstimate(`mode ${k + 1} decay`, m.decay, vd, id, one);
+    return [fe, de];
+  });
 }
