@@ -5,6 +5,7 @@
  */
 import type { Series } from '../data/series.js';
 import type { Fitted } from '../models/base.js';
+import { forecastCalibration, type ForecastCalibration } from './calibration.js';
 import { channelErrors, std, validPredictionTime } from './metrics.js';
 
 /** A training window and a forecast horizon, on the data's clock. */
@@ -23,6 +24,19 @@ export interface ModelMetrics {
   nrmseOut: number;
   validPredictionTime: number;
   fitSeconds: number;
+  /** Beyond the window, for forecasts with quantiles: fraction of the truth inside the central 50/80/95% intervals. */
+  coverage?: Record<string, number>;
+  /** Mean CRPS beyond the window, on the data's scale (`crpsMethod` says how). */
+  crps?: number;
+  crpsMethod?: ForecastCalibration['crpsMethod'];
+  /** PIT histogram beyond the window (eval/calibration.ts). */
+  pit?: ForecastCalibration['pit'];
+  /** Reliability-diagram data beyond the window: observed fraction below each quantile level. */
+  reliability?: ForecastCalibration['reliability'];
+  /** The valid prediction time the forecast's own spread predicts, with an interval. */
+  predictedVpt?: ForecastCalibration['predictedVpt'];
+  /** Whether the scored distribution included the model's observation noise (not against a clean truth). */
+  noiseIncluded?: boolean;
 }
 
 export interface EvaluateOptions {
@@ -35,6 +49,12 @@ export interface EvaluateOptions {
   vptThreshold?: number;
   /** Fraction of the window a sequence family may read before its free-running in-window run. Default 0.1. */
   warmupFraction?: number;
+  /**
+   * Whether `truth` is the clean signal rather than the observations (then the observation
+   * noise a model estimated is left out of its scored forecast distribution). Default:
+   * `truth !== observed`.
+   */
+  cleanTruth?: boolean;
 }
 
 export interface Evaluation {
@@ -47,6 +67,8 @@ export interface Evaluation {
    * Figures draw it beside the one-step curve, so one step ahead is not mistaken for a fit.
    */
   freeRun?: Float64Array[];
+  /** Beyond the window, for forecasts with quantiles: the scored quantiles on the truth's samples (b, e], for bands in figures. */
+  quantiles?: { from: number; levels: number[]; values: Float64Array[][] };
 }
 
 /** Index of the first sample with t > x (binary search). */
@@ -77,7 +99,10 @@ export function evaluate(fitted: Fitted, opts: EvaluateOptions): Evaluation {
   const train = take(observed, upperBound(observed.t, split.trainFrom - 1e-12), upperBound(observed.t, split.trainUntil + 1e-12));
 
   // Beyond the window: forecast from the end of the training data.
-  const out = fitted.forecast(t.slice(b, e), train).mean;
+  const outForecast = fitted.forecast(t.slice(b, e), train);
+  const out = outForecast.mean;
+  const vptThreshold = opts.vptThreshold ?? 0.2;
+  const cal = forecastCalibration(outForecast, truth.y, b, e, scale, { cleanTruth: opts.cleanTruth ?? truth !== observed, threshold: vptThreshold });
   // Inside, free-running: state-space families simulate the whole window; sequence
   // families read a short warm-up and then run on their own predictions.
   const w = fitted.inWindowMode === 'one-step' ? Math.max(1, Math.floor((opts.warmupFraction ?? 0.1) * (b - a))) : 0;
@@ -101,7 +126,7 @@ export function evaluate(fitted: Fitted, opts: EvaluateOptions): Evaluation {
 
   const inErr = channelErrors(truth.y, prediction, scale, a, b);
   const outErr = channelErrors(truth.y, prediction, scale, b, e);
-  const vpt = validPredictionTime(t, truth.y, prediction, scale, b, e, opts.vptThreshold ?? 0.2);
+  const vpt = validPredictionTime(t, truth.y, prediction, scale, b, e, vptThreshold);
   return {
     metrics: {
       rmseIn: inErr.rmse,
@@ -112,8 +137,20 @@ export function evaluate(fitted: Fitted, opts: EvaluateOptions): Evaluation {
       nrmseOut: outErr.nrmse,
       // A forecast whose error is not finite never was valid: it breaks down at the first step, whatever the running sum says.
       validPredictionTime: Number.isFinite(outErr.nrmse) || b >= e ? vpt : t[b],
+      ...(cal
+        ? {
+            coverage: cal.coverage,
+            crps: cal.crps,
+            crpsMethod: cal.crpsMethod,
+            pit: cal.pit,
+            reliability: cal.reliability,
+            predictedVpt: cal.predictedVpt,
+            noiseIncluded: cal.noiseIncluded,
+          }
+        : {}),
     },
     prediction,
+    ...(cal ? { quantiles: { from: b, levels: [...cal.levels], values: cal.values } } : {}),
     ...(nativeIn ? { freeRun: freeFull } : {}),
   };
 }

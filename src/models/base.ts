@@ -41,6 +41,13 @@ export interface Forecast {
   t: Float64Array;
   mean: Float64Array[];
   quantiles?: { level: number; values: Float64Array[] }[];
+  /**
+   * Where the quantiles come from a Gaussian (eval/calibration.ts): per channel, the standard
+   * deviation of the predicted signal (parameter uncertainty propagated, per time) and of the
+   * observation noise; the quantiles are those of signal + noise. Scoring against a clean
+   * signal uses `signalSd` alone.
+   */
+  gaussian?: { signalSd: Float64Array[]; noiseSd: number[] };
 }
 
 /** What a fitted model's parameters mean, for tables, reports and results.json. */

@@ -8,10 +8,13 @@
 import { z } from 'zod';
 import { ConfigError, DataError, throwIfAborted } from '../core/errors.js';
 import { leastSquares } from '../core/linalg.js';
+import { gaussianQuantiles } from '../core/normal.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
 import { uniformStep, type Series } from '../data/series.js';
 import { checkLayout, checkParamCount, param, savedHeader, trainingSchema, validateSaved } from './saved.js';
 import { periodogram, periodogramPeaks } from './spectral/periodogram.js';
+import { quadraticForm, transformedEstimate, type ParameterEstimate, type Unidentified } from './uncertainty.js';
+import { basisRow, fitUncertainty, gradient, refineFrequencies, type FourierUncertainty } from './fourier-least-squares.js';
 
 /** Most sinusoids a Fourier model may have: a saved `terms` beyond it is damage. */
 const MAX_TERMS = 1000;
@@ -29,14 +32,13 @@ interface FourierState {
   names: string[];
   config: FourierConfig;
   training: { from: number; until: number };
-}
-
-function basisRow(omega: number[], t: number, row: Float64Array, at: number): void {
-  row[at] = 1;
-  for (let k = 0; k < omega.length; k++) {
-    row[at + 1 + 2 * k] = Math.cos(omega[k] * t);
-    row[at + 2 + 2 * k] = Math.sin(omega[k] * t);
-  }
+  /**
+   * The fit's Gauss–Newton uncertainty (absent in models saved before it existed): θ =
+   * [ω, coef] (the saved params' order) is N(θ̂, (Σ_c J_cᵀJ_c/σ_c²)⁺) with J_c the Jacobian of
+   * channel c's fit at the training times — the regression covariance of the coefficients
+   * widened by the frequencies' own uncertainty, which dominates far beyond the window.
+   */
+  uncertainty?: FourierUncertainty;
 }
 
 function fitted(s: FourierState): Fitted {
@@ -56,7 +58,19 @@ function fitted(s: FourierState): Fitted {
           mean[c][i] = v;
         }
       }
-      return { t: times, mean };
+      const u = s.uncertainty;
+      if (!u) return { t: times, mean };
+      const M = Float64Array.from(u.covariance);
+      const Q = s.omega.length + s.coef.length * P;
+      const g = new Float64Array(Q);
+      const signalSd = s.coef.map((_, c) =>
+        times.map((t) => {
+          gradient(s, c, t, g);
+          return Math.sqrt(quadraticForm(M, g, Q));
+        }),
+      );
+      const total = signalSd.map((sd, c) => sd.map((v) => Math.hypot(v, u.noiseSd[c])));
+      return { t: times, mean, quantiles: gaussianQuantiles(mean, total), gaussian: { signalSd, noiseSd: [...u.noiseSd] } };
     },
     describe() {
       const sinusoids = s.omega.map((w, k) => ({
@@ -69,6 +83,7 @@ function fitted(s: FourierState): Fitted {
         parameters: s.omega.length + s.coef.length * P,
         sinusoids,
         offset: s.coef.map((cf) => cf[0]),
+        ...(s.uncertainty ? fourierParameters(s, s.uncertainty) : {}),
         equations: s.names.map((name, c) => `${name}(t) = ${fmt(s.coef[c][0])}${s.omega.map((w, k) => ` + ${fmt(Math.hypot(s.coef[c][1 + 2 * k], s.coef[c][2 + 2 * k]))}·cos(${fmt(w)}·t + ${fmt(Math.atan2(-s.coef[c][2 + 2 * k], s.coef[c][1 + 2 * k]))})`).join('')}`),
       };
     },
@@ -82,8 +97,50 @@ function fitted(s: FourierState): Fitted {
         ],
         params: [...s.omega, ...s.coef.flat()],
         training: { ...s.training, channels: [...s.names] },
+        ...(s.uncertainty ? { extra: { uncertainty: structuredClone(s.uncertainty) } } : {}),
       };
     },
+  };
+}
+
+/**
+ * describe().estimates: the parameters with standard errors and 95% intervals: per channel the offset
+ * and each sinusoid's amplitude √(a² + b²) (delta method from the coefficients' covariance;
+ * interval on the amplitude, clipped at 0); frequencies come from the periodogram and carry none.
+ */
+function fourierParameters(s: FourierState, u: FourierUncertainty): { estimates: ParameterEstimate[]; unidentified: Unidentified[]; estimatesNote: string } {
+  const nw = s.omega.length;
+  const P = 1 + 2 * nw;
+  const Q = nw + s.coef.length * P;
+  const M = u.covariance;
+  const undetermined = new Set(u.undetermined);
+  const id = (x: number) => x;
+  const one = () => 1;
+  const parameters: ParameterEstimate[] = s.omega.map((w, k) => transformedEstimate(`ω${k + 1}`, w, undetermined.has(k) ? null : M[k * Q + k], id, one));
+  s.coef.forEach((cf, c) => {
+    const ch = s.names[c];
+    const at = nw + c * P;
+    parameters.push(transformedEstimate(`${ch} offset`, cf[0], undetermined.has(at) ? null : M[at * Q + at], id, one));
+    s.omega.forEach((_, k) => {
+      const ia = at + 1 + 2 * k;
+      const ib = ia + 1;
+      const a = cf[1 + 2 * k];
+      const b = cf[2 + 2 * k];
+      const A = Math.hypot(a, b);
+      if (undetermined.has(ia) || undetermined.has(ib) || !(A > 0)) {
+        parameters.push({ name: `${ch} amplitude ${k + 1}`, value: A, stderr: null, interval: null });
+        return;
+      }
+      const ga = a / A;
+      const gb = b / A;
+      const se = Math.sqrt(Math.max(0, ga * ga * M[ia * Q + ia] + 2 * ga * gb * M[ia * Q + ib] + gb * gb * M[ib * Q + ib]));
+      parameters.push({ name: `${ch} amplitude ${k + 1}`, value: A, stderr: se, interval: [Math.max(0, A - 1.959964 * se), A + 1.959964 * se] });
+    });
+  });
+  return {
+    estimates: parameters,
+    unidentified: u.unidentified,
+    estimatesNote: 'Gauss–Newton standard errors of the frequencies and coefficients jointly, σ from the residuals; 95% intervals (amplitudes clipped at 0)',
   };
 }
 
@@ -98,6 +155,16 @@ const fourierSavedSchema = z
     layout: z.array(z.object({ name: z.string(), offset: z.number().int(), shape: z.array(z.number().int()) })),
     params: z.array(param),
     training: trainingSchema,
+    extra: z
+      .strictObject({
+        uncertainty: z.strictObject({
+          covariance: z.array(param),
+          noiseSd: z.array(z.number().nonnegative()),
+          undetermined: z.array(z.number().int().nonnegative()),
+          unidentified: z.array(z.strictObject({ combination: z.string(), relativeEigenvalue: z.number().nonnegative() })),
+        }),
+      })
+      .optional(),
   })
   .loose()
   .superRefine((m, ctx) => {
@@ -116,6 +183,14 @@ const fourierSavedSchema = z
     checkParamCount(m.params, nw + C * (1 + 2 * nw), ctx, what);
     for (let k = 0; k < nw && k < m.params.length; k++) {
       if (!(m.params[k] > 0)) ctx.addIssue({ code: 'custom', path: ['params', k], message: `frequency ${m.params[k]} is not positive` });
+    }
+    const u = m.extra?.uncertainty;
+    if (u) {
+      const P = nw + C * (1 + 2 * nw);
+      if (u.covariance.length !== P * P) ctx.addIssue({ code: 'custom', path: ['extra', 'uncertainty', 'covariance'], message: `must hold ${P}×${P} = ${P * P} numbers for ${what}, got ${u.covariance.length}` });
+      if (u.noiseSd.length !== C) ctx.addIssue({ code: 'custom', path: ['extra', 'uncertainty', 'noiseSd'], message: `must hold one number per channel (${C}), got ${u.noiseSd.length}` });
+      const bad = u.undetermined.findIndex((i) => i >= P);
+      if (bad >= 0) ctx.addIssue({ code: 'custom', path: ['extra', 'uncertainty', 'undetermined', bad], message: `${u.undetermined[bad]} is not a parameter index below ${P}` });
     }
   });
 
@@ -146,7 +221,16 @@ export const fourierFamily: ModelFamily<FourierConfig> = {
     const B = new Float64Array(n * P);
     for (let i = 0; i < n; i++) basisRow(omega, train.t[i], B, i * P);
     const coef = train.y.map((yc) => Array.from(leastSquares(B, n, P, yc, { ridge: 1e-12 * n })));
-    return fitted({ omega, coef, names: [...train.names], config, training: { from: train.t[0], until: train.t[n - 1] } });
+    // The periodogram's peaks are near the least-squares frequencies, not at them: polish both jointly.
+    const refined = refineFrequencies({ omega, coef, names: [...train.names] }, train.t, train.y);
+    const order = refined.omega.map((_, k) => k).sort((a, b) => refined.omega[a] - refined.omega[b]);
+    const st = {
+      omega: order.map((k) => refined.omega[k]),
+      coef: refined.coef.map((cf) => [cf[0], ...order.flatMap((k) => [cf[1 + 2 * k], cf[2 + 2 * k]])]),
+      names: refined.names,
+    };
+    for (let i = 0; i < n; i++) basisRow(st.omega, train.t[i], B, i * P);
+    return fitted({ ...st, config, training: { from: train.t[0], until: train.t[n - 1] }, uncertainty: fitUncertainty(st, train.t, B, train.y) });
   },
   load(saved: SavedModel, source?: string): Fitted {
     const m = validateSaved(fourierSavedSchema, saved, source);
@@ -158,6 +242,7 @@ export const fourierFamily: ModelFamily<FourierConfig> = {
       names: [...m.training.channels],
       config: { terms: m.config.terms },
       training: { from: m.training.from, until: m.training.until },
+      ...(m.extra?.uncertainty ? { uncertainty: structuredClone(m.extra.uncertainty) } : {}),
     });
   },
 };

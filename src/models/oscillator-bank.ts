@@ -23,6 +23,8 @@ import { readSavedBank, type BankSaved } from './oscillator-bank/saved.js';
 import { checkConfig, DEFAULTS, type OscillatorBankConfig, type OscillatorBankOptions } from './oscillator-bank/config.js';
 import { savedHeader } from './saved.js';
 import { fitModeAmplitudes } from './spectral/esprit.js';
+import { gaussianQuantiles } from '../core/normal.js';
+import { bankEstimates, bankSignalSpread, bankUncertainty, modeEstimates, type BankSimulate } from './oscillator-bank/uncertainty.js';
 
 export type { OscillatorBankConfig, OscillatorBankOptions } from './oscillator-bank/config.js';
 
@@ -39,23 +41,29 @@ function bank(s: BankState): Fitted {
   const { lay, theta, config } = s;
   const K = lay.K;
   // Forecasts go through the trajectory layer, which hands them to the bank's fast path.
-  const simulator = trajectorySimulator(bankTrajectoryModel(lay, { nonlinear: config.nonlinear, substeps: config.substeps, dt: s.dt }), s.t0);
-  const forecast = (times: Float64Array) => {
+  const simulate = bankSimulate(s);
+  /** `simulated` at any order of times: sorted for the simulator, handed back in the caller's order. */
+  const inOrder = (times: Float64Array, simulated: (sorted: Float64Array) => Float64Array[]) => {
     const order = Array.from(times.keys()).sort((a, b) => times[a] - times[b]);
-    const sim = simulator.simulate(theta, Float64Array.from(order, (i) => times[i]));
-    const mean = sim.map((ch) => {
+    const sim = simulated(Float64Array.from(order, (i) => times[i]));
+    return sim.map((ch) => {
       const m = new Float64Array(times.length);
       order.forEach((i, k) => (m[i] = ch[k]));
       return m;
     });
-    return mean;
   };
+  const forecast = (times: Float64Array) => inOrder(times, (sorted) => simulate(theta, sorted));
   return {
     family: 'oscillator-bank',
     nParams: lay.size,
     inWindowMode: 'simulated',
     forecast(times: Float64Array) {
-      return { t: times, mean: forecast(times) };
+      const mean = forecast(times);
+      const u = s.uncertainty;
+      if (!u) return { t: times, mean };
+      const signalSd = inOrder(times, (sorted) => bankSignalSpread(simulate, theta, u, sorted));
+      const total = signalSd.map((sd, c) => sd.map((v) => Math.hypot(v, u.noiseSd[c])));
+      return { t: times, mean, quantiles: gaussianQuantiles(mean, total), gaussian: { signalSd, noiseSd: [...u.noiseSd] } };
     },
     describe() {
       const n = 2 * K;
@@ -97,6 +105,13 @@ function bank(s: BankState): Fitted {
           .sort((a, b) => a.frequency - b.frequency),
         sharesNote: `share: the mode's part of the modes' total energy over the training window (shares sum to 1); negligible below ${NEGLIGIBLE_SHARE * 100}%`,
         ...(s.kChoice ? { oscillatorChoice: structuredClone(s.kChoice) } : {}),
+        ...(s.uncertainty
+          ? {
+              estimates: [...modeEstimates(lay, theta, s.uncertainty), ...bankEstimates(lay, theta, s.uncertainty)],
+              estimatesNote: 'Gauss–Newton (Laplace) standard errors at the optimum with σ from the residuals; 95% intervals; null where the data do not determine the parameter (see unidentified)',
+              unidentified: structuredClone(s.uncertainty.unidentified),
+            }
+          : {}),
         modesNote: config.nonlinear
           ? 'normal modes of the bank linearised about rest (small angles); amplitudes of the model output on them'
           : 'normal modes: eigenvalues −decay ± i·frequency of the fitted system matrix; amplitude per observed channel at the window start',
@@ -114,11 +129,17 @@ function bank(s: BankState): Fitted {
         config: { ...config },
         layout: lay.layout.map((b) => ({ ...b, shape: [...b.shape] })),
         params: Array.from(theta),
-        extra: { t0: s.t0, dt: s.dt, ...(s.kChoice ? { kChoice: structuredClone(s.kChoice) } : {}) },
+        extra: { t0: s.t0, dt: s.dt, ...(s.kChoice ? { kChoice: structuredClone(s.kChoice) } : {}), ...(s.uncertainty ? { uncertainty: structuredClone(s.uncertainty) } : {}) },
         training: { from: s.t0, until: s.until, channels: [...s.names] },
       };
     },
   };
+}
+
+/** The bank's simulator at sorted times, through the trajectory layer (its fast path). */
+function bankSimulate(s: BankState): BankSimulate {
+  const simulator = trajectorySimulator(bankTrajectoryModel(s.lay, { nonlinear: s.config.nonlinear, substeps: s.config.substeps, dt: s.dt }), s.t0);
+  return (theta, times) => simulator.simulate(theta, times);
 }
 
 /**
@@ -166,7 +187,9 @@ export const oscillatorBankFamily: ModelFamily<OscillatorBankOptions> = {
     const state = (lay: BankLayout, theta: Float64Array): BankState => ({ config, lay, theta, t0: train.t[0], dt, until: train.t[N - 1], names: [...train.names], kChoice });
     try {
       const r = await fitBank(train.t, train.y, dt, config, opts);
-      return bank(state(r.lay, r.theta));
+      const fitted = state(r.lay, r.theta);
+      opts.onProgress?.({ fraction: 1, stage: 'Gauss–Newton covariance' });
+      return bank({ ...fitted, uncertainty: bankUncertainty(bankSimulate(fitted), r.lay, r.theta, train) });
     } catch (e) {
       // Keep the last good state: the last finite iterate of the optimiser that broke.
       const lay = new BankLayout(config.oscillators, train.y.length);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { throwIfAborted } from '../core/errors.js';
+import { gaussianQuantiles } from '../core/normal.js';
 import type { Series } from '../data/series.js';
 import type { FitOptions, Fitted, ModelFamily, SavedModel } from './base.js';
 import { savedHeader, validateSaved } from './saved.js';
@@ -16,6 +17,22 @@ const persistenceSavedSchema = z
 
 type PersistenceConfig = Record<string, never>;
 
+/**
+ * The classical interval of persistence: the data as a random walk, y(t + kΔt) − y(t) ~
+ * N(0, σ²k) with σ² the mean squared one-step difference of `context` (no drift), so the
+ * spread at time t is σ·√((t − t_last)/Δt). NaN without two samples to estimate σ from.
+ */
+function randomWalkSpread(times: Float64Array, context: Series): Float64Array[] {
+  const n = context.t.length;
+  const dt = n >= 2 ? (context.t[n - 1] - context.t[0]) / (n - 1) : NaN;
+  return context.y.map((c) => {
+    let s2 = 0;
+    for (let i = 1; i < n; i++) s2 += (c[i] - c[i - 1]) ** 2;
+    const sigma = n >= 2 ? Math.sqrt(s2 / (n - 1)) : NaN;
+    return times.map((t) => sigma * Math.sqrt(Math.max(0, (t - context.t[n - 1]) / dt)));
+  });
+}
+
 function persistence(): Fitted {
   return {
     family: 'persistence',
@@ -23,7 +40,9 @@ function persistence(): Fitted {
     inWindowMode: 'one-step',
     forecast(times: Float64Array, context: Series) {
       const n = context.t.length;
-      return { t: times, mean: context.y.map((c) => new Float64Array(times.length).fill(n ? c[n - 1] : NaN)) };
+      const mean = context.y.map((c) => new Float64Array(times.length).fill(n ? c[n - 1] : NaN));
+      const signalSd = randomWalkSpread(times, context);
+      return { t: times, mean, quantiles: gaussianQuantiles(mean, signalSd), gaussian: { signalSd, noiseSd: context.y.map(() => 0) } };
     },
     predictOneStep(series: Series) {
       return series.y.map((c) => {

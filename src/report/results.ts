@@ -42,6 +42,20 @@ export interface Metrics {
   fitSeconds: number;
   /** Mean squared energy error, where the system defines an energy. */
   energyMse?: ErrorMetric;
+  /** Beyond the window, models whose forecast has quantiles: fraction of the truth inside the central 50/80/95% intervals, keyed "50", "80", "95". */
+  coverage?: Record<string, ErrorMetric>;
+  /** Mean continuous ranked probability score beyond the window, on the data's scale. */
+  crps?: ErrorMetric;
+  /** How `crps` was computed: Gaussian closed form or the quantile-score approximation. */
+  crpsMethod?: 'gaussian-closed-form' | 'quantile-score';
+  /** PIT histogram beyond the window: bin edges (the quantile levels, 0 and 1) and density per bin (1 when calibrated). */
+  pit?: { edges: number[]; density: ErrorMetric[] };
+  /** Reliability diagram: observed fraction of the truth at or below each quantile level. */
+  reliability?: { level: number; observed: ErrorMetric }[];
+  /** Valid prediction time the forecast's own spread predicts (absolute time), with an interval. */
+  predictedVpt?: { time: number; interval: [number, number] };
+  /** Whether the scored distribution included the model's observation noise (not when the truth is the clean signal). */
+  noiseIncluded?: boolean;
 }
 
 /** One fitted model in results.json. */
@@ -102,6 +116,13 @@ const metricsSchema = z.looseObject({
   validPredictionTime: z.number(),
   fitSeconds: z.number().nonnegative(),
   energyMse: errorMetric.optional(),
+  coverage: z.record(z.string(), errorMetric).optional(),
+  crps: errorMetric.optional(),
+  crpsMethod: z.enum(['gaussian-closed-form', 'quantile-score']).optional(),
+  pit: z.looseObject({ edges: z.array(z.number()), density: z.array(errorMetric) }).optional(),
+  reliability: z.array(z.looseObject({ level: z.number(), observed: errorMetric })).optional(),
+  predictedVpt: z.looseObject({ time: z.number(), interval: z.tuple([z.number(), z.number()]) }).optional(),
+  noiseIncluded: z.boolean().optional(),
 });
 
 const modelSchema = z.looseObject({

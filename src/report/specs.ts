@@ -30,6 +30,12 @@ export interface FigureModel {
    * (eval/evaluate.ts `Evaluation.freeRun`). Absent: the prediction is drawn alone.
    */
   freeRun?: Float64Array;
+  /**
+   * The forecast's central 80% interval at `t` (NaN where it has none, e.g. in the window),
+   * shaded in the model's colour under its line (report/reliability.ts `centralBand` builds
+   * it from `Evaluation.quantiles`). Absent: no band.
+   */
+  band?: { lo: Float64Array; hi: Float64Array };
 }
 
 /** Data of the forecast figure: one truth channel and every model's prediction on one clock. */
@@ -120,6 +126,21 @@ function rows(t: ArrayLike<number>, y: ArrayLike<number>, maxPoints: number, lab
   return d.t.map((ti, i) => ({ t: ti, y: d.y[i], s: d.segment[i], k: label }));
 }
 
+/** Opacity of a forecast's 80% band under its line. */
+const BAND_OPACITY = 0.22;
+
+/** Rows {t, lo, hi} of a band where both ends are finite, thinned to about `maxPoints` by stride (a band is smooth). */
+function bandRows(t: Float64Array, lo: Float64Array, hi: Float64Array, maxPoints: number, clamp: (v: number) => number): object[] {
+  const out: object[] = [];
+  const stride = Math.max(1, Math.ceil(t.length / maxPoints));
+  for (let i = 0; i < t.length; i++) {
+    if (!(Number.isFinite(lo[i]) && Number.isFinite(hi[i]))) continue;
+    if (i % stride !== 0 && i !== t.length - 1) continue;
+    out.push({ t: t[i], lo: clamp(lo[i]), hi: clamp(hi[i]) });
+  }
+  return out;
+}
+
 /** Indices [a, b) of the samples with lo <= t <= hi (t increasing). */
 function window(t: Float64Array, lo: number, hi: number): [number, number] {
   let a = 0;
@@ -139,6 +160,9 @@ function checkInput(input: FigureInput): void {
   for (const m of input.models) {
     if (m.prediction.length !== n) {
       throw new ConfigError(`prediction of "${m.name}" has ${m.prediction.length} samples, t has ${n}`, 'models');
+    }
+    if (m.band && (m.band.lo.length !== n || m.band.hi.length !== n)) {
+      throw new ConfigError(`band of "${m.name}" has ${m.band.lo.length}/${m.band.hi.length} samples, t has ${n}`, 'models');
     }
     if (m.freeRun && m.freeRun.length !== n) {
       throw new ConfigError(`free run of "${m.name}" has ${m.freeRun.length} samples, t has ${n}`, 'models');
@@ -208,6 +232,7 @@ export function forecastFigureSpec(input: FigureInput, options: FigureOptions = 
   input.models.forEach((m, i) => {
     datasets[`model${i}`] = rows(t, Array.from(m.prediction.subarray(a, b), clamp), maxPoints, labels[i].prediction);
     if (m.freeRun) datasets[`freeRun${i}`] = rows(t, Array.from(m.freeRun.subarray(a, b), clamp), maxPoints, labels[i].freeRun!);
+    if (m.band) datasets[`band${i}`] = bandRows(t, m.band.lo.subarray(a, b), m.band.hi.subarray(a, b), maxPoints, clamp);
   });
 
   const entries = [{ label: truthLabel, colour: TRUTH_COLOUR, dash: SOLID }];
@@ -256,6 +281,13 @@ export function forecastFigureSpec(input: FigureInput, options: FigureOptions = 
       line('truth', 2),
     ];
     if (m) {
+      if (m.band) {
+        layer.push({
+          data: { name: `band${i}` },
+          mark: { type: 'area', clip: true, opacity: BAND_OPACITY, color: palette[i % palette.length] },
+          encoding: { x: { ...x, field: 't' }, y: { ...y, field: 'lo' }, y2: { field: 'hi' } },
+        });
+      }
       if (m.freeRun) layer.push(line(`freeRun${i}`, 1.4));
       layer.push(line(`model${i}`, 1.4));
     }

@@ -107,6 +107,27 @@ for (const family of families) {
       expect(f.toJSON().params).toHaveLength(f.nParams);
     });
 
+    it('a forecast with quantiles has the 7 standard levels (and 2.5/97.5%), finite and ordered at every time, around the mean', async () => {
+      const f = await fitQuick(family);
+      const fcast = f.forecast(times, train);
+      if (!fcast.quantiles) return; // a family without intervals (the LSTM until its ensembles)
+      const levels = fcast.quantiles.map((q) => q.level);
+      for (const l of [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95]) expect(levels.some((x) => Math.abs(x - l) < 1e-12)).toBe(true);
+      expect([...levels].sort((a, b) => a - b)).toEqual(levels);
+      const median = fcast.quantiles.find((q) => Math.abs(q.level - 0.5) < 1e-12)!;
+      for (let c = 0; c < fcast.mean.length; c++) {
+        for (let i = 0; i < times.length; i++) {
+          const v = fcast.quantiles.map((q) => q.values[c][i]);
+          expect(v.every(Number.isFinite)).toBe(true);
+          for (let k = 1; k < v.length; k++) expect(v[k]).toBeGreaterThanOrEqual(v[k - 1]);
+          expect(median.values[c][i]).toBeCloseTo(fcast.mean[c][i], 9);
+        }
+      }
+      // the round trip keeps the intervals bit for bit
+      const g = loadModel(JSON.stringify(f.toJSON()), 'round-trip.json').model;
+      expect(bits(g.forecast(times, train).quantiles!.flatMap((q) => q.values))).toEqual(bits(fcast.quantiles.flatMap((q) => q.values)));
+    });
+
     it('survives a JSON round trip bit for bit: the same saved form, the same forecast and description', async () => {
       const f = await fitQuick(family);
       const text = JSON.stringify(f.toJSON());

@@ -52,13 +52,21 @@ const kChoiceSchema = z.strictObject({
   candidates: z.array(z.strictObject({ K: count, bic: finite, nrmse: z.number().nonnegative() })),
 });
 
+/** The Gauss–Newton covariance a bank forecasts its intervals from (uncertainty.ts); absent in models saved before it. */
+const uncertaintySchema = z.strictObject({
+  covariance: z.array(param),
+  noiseSd: z.array(z.number().nonnegative()),
+  undetermined: z.array(count.nonnegative()),
+  unidentified: z.array(z.strictObject({ combination: z.string(), relativeEigenvalue: z.number().nonnegative() })),
+});
+
 const bankSavedSchema = z
   .object({
     family: z.literal('oscillator-bank'),
     config: configSchema,
     layout: z.array(z.object({ name: z.string(), offset: count, shape: z.array(count) })),
     params: z.array(param),
-    extra: z.strictObject({ t0: finite, dt: positive, kChoice: kChoiceSchema.optional() }),
+    extra: z.strictObject({ t0: finite, dt: positive, kChoice: kChoiceSchema.optional(), uncertainty: uncertaintySchema.optional() }),
     training: trainingSchema,
   })
   .loose()
@@ -86,6 +94,14 @@ const bankSavedSchema = z
     if (!(steps <= MAX_WINDOW_SAMPLES) || Math.abs(steps - Math.round(steps)) > 1e-6 * Math.max(1, steps)) {
       ctx.addIssue({ code: 'custom', path: ['extra', 'dt'], message: `${m.extra.dt} does not divide the training window [${m.training.from}, ${m.training.until}] into at most ${MAX_WINDOW_SAMPLES} whole steps` });
     }
+    const u = m.extra.uncertainty;
+    if (u) {
+      const P = lay.size;
+      if (u.covariance.length !== P * P) ctx.addIssue({ code: 'custom', path: ['extra', 'uncertainty', 'covariance'], message: `must hold ${P}×${P} = ${P * P} numbers for ${what}, got ${u.covariance.length}` });
+      if (u.noiseSd.length !== C) ctx.addIssue({ code: 'custom', path: ['extra', 'uncertainty', 'noiseSd'], message: `must hold one number per channel (${C}), got ${u.noiseSd.length}` });
+      const bad = u.undetermined.findIndex((i) => i >= P);
+      if (bad >= 0) ctx.addIssue({ code: 'custom', path: ['extra', 'uncertainty', 'undetermined', bad], message: `${u.undetermined[bad]} is not a parameter index below ${P}` });
+    }
     if (m.extra.kChoice && m.extra.kChoice.K !== K) ctx.addIssue({ code: 'custom', path: ['extra', 'kChoice', 'K'], message: `is ${m.extra.kChoice.K}, but config.oscillators is ${K}` });
   });
 
@@ -99,6 +115,8 @@ export interface BankSaved {
   until: number;
   names: string[];
   kChoice?: z.infer<typeof kChoiceSchema>;
+  /** Gauss–Newton covariance at the optimum, for forecast intervals (uncertainty.ts). */
+  uncertainty?: z.infer<typeof uncertaintySchema>;
 }
 
 /** Checks a saved bank; a DataError naming `source` and the first bad field otherwise. */
@@ -113,5 +131,6 @@ export function readSavedBank(saved: SavedModel, source?: string): BankSaved {
     until: m.training.until,
     names: [...m.training.channels],
     kChoice: m.extra.kChoice,
+    ...(m.extra.uncertainty ? { uncertainty: m.extra.uncertainty } : {}),
   };
 }
