@@ -156,6 +156,7 @@ export async function runExperimentCommand<R extends ExperimentRun>(opts: Experi
             results,
             predictions: run.predictions,
             freeRuns: run.freeRuns,
+            quantiles: run.quantiles,
             saved: run.saved,
             lastGood: lastGoodOf(run),
           });
@@ -170,7 +171,7 @@ export async function runExperimentCommand<R extends ExperimentRun>(opts: Experi
     write(report(run, files, opts.extra?.(run) ?? []));
     const saved = Object.entries(files).filter(([k]) => k.startsWith('model:')).map(([, v]) => basename(v));
     write(
-      `\nWrote to ${out}: ${figuresPart(files, run.output.truth.names)}, index.html, results.json` +
+      `\nWrote to ${out}: ${figuresPart(files, run.output.truth.names)}${files.reliability ? ', reliability.png (calibration of the intervals)' : ''}, index.html, results.json` +
         (saved.length ? ` and ${saved.length} saved model${saved.length > 1 ? 's' : ''} (${saved.join(', ')})` : '') +
         ` in ${formatSeconds((performance.now() - started) / 1000)}.\n`,
     );

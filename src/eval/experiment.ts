@@ -10,7 +10,7 @@ import type { Series } from '../data/series.js';
 import { FitDivergedError } from '../models/base.js';
 import type { FitProgress, ModelSpec, ModelSummary, SavedModel } from '../models/base.js';
 import { getFamily } from '../models/index.js';
-import { evaluate, type ModelMetrics, type Split } from './evaluate.js';
+import { evaluate, type Evaluation, type ModelMetrics, type Split } from './evaluate.js';
 
 /** One fit to run: a display name, a family and its configuration, the training data, a seed. */
 export interface FitJob {
@@ -122,6 +122,8 @@ export interface ExperimentResult {
    * truth's clock (evaluate's `freeRun`); undefined for the others.
    */
   freeRuns: (Float64Array[] | undefined)[];
+  /** Per scored model: its forecast quantiles beyond the window (evaluate's `quantiles`), for the figure's bands; undefined where the family has none. */
+  quantiles: Evaluation['quantiles'][];
   /** Saved form of each scored model, in `models` order. */
   saved: SavedModel[];
   /** Fits that failed, with the reason (absent from `models`). */
@@ -201,7 +203,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   const fitter = opts.fitter ?? inProcessFitter;
   const outcomes = await fitter.fitAll(schedule(opts.jobs), { signal: opts.signal, onProgress: opts.onProgress, onDone: opts.onDone });
   const byName = new Map(outcomes.map((o) => [o.name, o]));
-  const result: ExperimentResult = { models: [], predictions: [], freeRuns: [], saved: [], failures: [], interrupted: [] };
+  const result: ExperimentResult = { models: [], predictions: [], freeRuns: [], quantiles: [], saved: [], failures: [], interrupted: [] };
   for (const job of opts.jobs) {
     const o = byName.get(job.name);
     if (!o || (!o.ok && o.interrupted)) {
@@ -219,7 +221,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
       result.failures.push({ name: o.name, error: `DivergenceError: ${bad}` });
       continue;
     }
-    let scored: { entry: ScoredModel; prediction: Float64Array[]; freeRun?: Float64Array[] };
+    let scored: ReturnType<typeof score>;
     try {
       scored = score(job, o.saved, o.fitSeconds, opts);
     } catch (err) {
@@ -231,12 +233,13 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     result.models.push(scored.entry);
     result.predictions.push(scored.prediction);
     result.freeRuns.push(scored.freeRun);
+    result.quantiles.push(scored.quantiles);
     result.saved.push(o.saved);
   }
   return result;
 }
 
-function score(job: FitJob, saved: SavedModel, fitSeconds: number, opts: ExperimentOptions): { entry: ScoredModel; prediction: Float64Array[]; freeRun?: Float64Array[] } {
+function score(job: FitJob, saved: SavedModel, fitSeconds: number, opts: ExperimentOptions): { entry: ScoredModel; prediction: Float64Array[]; freeRun?: Float64Array[]; quantiles: Evaluation['quantiles'] } {
   // Reloaded from its saved form: every model reported has survived the save/load round trip.
   const fitted = getFamily(saved.family).load(saved);
   const ev = evaluate(fitted, { observed: opts.observed, truth: opts.truth, split: opts.split, vptThreshold: opts.vptThreshold });
@@ -251,6 +254,7 @@ function score(job: FitJob, saved: SavedModel, fitSeconds: number, opts: Experim
     },
     prediction: ev.prediction,
     freeRun: ev.freeRun,
+    quantiles: ev.quantiles,
   };
 }
 

@@ -11,6 +11,7 @@ import type { Split } from '../eval/evaluate.js';
 import type { SavedModel } from '../models/base.js';
 import { stagedFolder } from './output-folder.js';
 import { renderPng, renderSvg } from './render.js';
+import { centralBand, reliabilitySpec } from './reliability.js';
 import { serializeResults, type Results } from './results.js';
 import { forecastFigureSpec } from './specs.js';
 import { writeReport } from './write.js';
@@ -28,6 +29,8 @@ export interface RunOutput {
   predictions: Float64Array[][];
   /** Per scored model, per channel: a one-step family's free-running in-window curve, drawn dashed. */
   freeRuns?: (Float64Array[] | undefined)[];
+  /** Per scored model: forecast quantiles beyond the window (eval's `Evaluation.quantiles`), drawn as 80% bands. */
+  quantiles?: ({ from: number; levels: number[]; values: Float64Array[][] } | undefined)[];
   saved?: SavedModel[];
   /** Fits that diverged, each with the saved model of its last good state. */
   lastGood?: { name: string; saved: SavedModel }[];
@@ -60,7 +63,13 @@ async function figure(out: RunOutput, channel: number): Promise<{ svg: string; p
     truth: out.truth.y[channel],
     channel: out.truth.names[channel],
     split: out.split,
-    models: out.results.models.map((m, i) => ({ name: m.name, prediction: out.predictions[i][channel], freeRun: out.freeRuns?.[i]?.[channel], nrmseOut: m.metrics.nrmseOut })),
+    models: out.results.models.map((m, i) => ({
+      name: m.name,
+      prediction: out.predictions[i][channel],
+      freeRun: out.freeRuns?.[i]?.[channel],
+      band: centralBand(out.quantiles?.[i], out.truth.t.length, channel),
+      nrmseOut: m.metrics.nrmseOut,
+    })),
     title: out.title,
   });
   const svg = await renderSvg(spec);
@@ -123,6 +132,15 @@ async function writeInto(dir: string, out: RunOutput): Promise<RunFiles> {
   });
   Object.assign(files, writeLastGood(dir, out.lastGood ?? [], run));
   const main = await figure(out, 0);
+  // How well the forecasts' intervals hold beyond the window, for the models that give them.
+  const reliability = reliabilitySpec(out.results);
+  if (reliability) {
+    const svg = await renderSvg(reliability);
+    writeFileSync(join(dir, 'reliability.svg'), svg);
+    writeFileSync(join(dir, 'reliability.png'), renderPng(svg));
+    files.reliability = join(dir, 'reliability.png');
+    moreSvgs.push(svg);
+  }
   const report = writeReport(dir, { results: out.results, figures: main, moreSvgs });
   if (C > 1) files[`figure:${out.truth.names[0]}`] = report.png;
   return { ...files, ...report };

@@ -6,9 +6,10 @@ import type { TopLevelSpec } from 'vega-lite';
 
 /**
  * Okabe & Ito (2008) colours, distinguishable with every common colour-vision deficiency;
- * their black is the truth's, and their yellow is left out (too faint on white).
+ * their black is the truth's, and their yellow is left out (too faint on white). Four of
+ * Tol's (2021) muted colours follow, so a demo of seven models or more repeats none.
  */
-export const OKABE_ITO = ['#D55E00', '#0072B2', '#009E73', '#CC79A7', '#E69F00', '#56B4E9'];
+export const OKABE_ITO = ['#D55E00', '#0072B2', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#882255', '#999933', '#332288', '#44AA99'];
 
 /** A font stack that browsers resolve to their sans-serif and resvg to DejaVu Sans. */
 export const FIGURE_FONT = 'Helvetica Neue, Helvetica, Arial, DejaVu Sans, sans-serif';
