@@ -24,7 +24,7 @@ describe('lawful demo (short configuration)', () => {
 
   it('fits every default model and reports every beyond-window error as it is', () => {
     expect(run.failures).toEqual([]);
-    expect(run.results.models.map((m) => m.name)).toEqual(['oscillator-bank K=4', 'oscillator-bank K=2', 'lstm', 'fourier', 'persistence']);
+    expect(run.results.models.map((m) => m.name)).toEqual(['oscillator-bank K=4', 'oscillator-bank K=2', 'lstm', 'esn', 'nvar', 'fourier', 'persistence']);
     // Recomputed here from each model's predictions and the clean truth, without eval/:
     // RMSE over t in (trainUntil, until], NRMSE divided by the truth's population std on [trainFrom, trainUntil].
     const { t, y } = run.data.truth;
@@ -83,11 +83,26 @@ describe('lawful demo (short configuration)', () => {
 
   it('writes figure, results.json (valid against the schema), index.html and reloadable models', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lawful-demo-'));
-    const files = await writeRunOutput(dir, { results: run.results, truth: run.data.truth, split: run.data.split, predictions: run.predictions, saved: run.saved });
-    for (const f of ['figure.svg', 'figure.png', 'index.html', 'results.json', 'table.txt']) expect(existsSync(join(dir, f))).toBe(true);
+    const files = await writeRunOutput(dir, {
+      results: run.results,
+      truth: run.data.truth,
+      split: run.data.split,
+      predictions: run.predictions,
+      freeRuns: run.freeRuns,
+      quantiles: run.quantiles,
+      saved: run.saved,
+    });
+    for (const f of ['figure.svg', 'figure.png', 'reliability.png', 'index.html', 'results.json', 'table.txt']) expect(existsSync(join(dir, f))).toBe(true);
     const results = parseResults(JSON.parse(readFileSync(files.results, 'utf8')));
     expect(results.command).toBe('demo');
-    expect(results.models).toHaveLength(5);
+    expect(results.models).toHaveLength(7);
+    // The one-step families' free runs are drawn (dashed) beside their teacher-forced curves,
+    // and the banks' intervals as bands.
+    const svg = readFileSync(join(dir, 'figure.svg'), 'utf8');
+    expect(svg).toContain('lstm (free run in window)');
+    expect(svg).toContain('lstm (one step ahead, teacher-forced)');
+    expect(run.quantiles[0]).toBeDefined(); // oscillator-bank K=4
+    expect(run.quantiles[2]).toBeUndefined(); // lstm: no intervals yet
     expect(readFileSync(join(dir, 'index.html'), 'utf8')).toContain('oscillator-bank K=4');
   }, 60_000);
 });
