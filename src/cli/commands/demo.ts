@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ConfigError } from '../../core/errors.js';
 import { referenceModels, runReferenceExperiment, type ReferenceRun } from '../../eval/reference-run.js';
 import { formatMetric } from '../../report/format.js';
 import { asFlags, collect, modelList, parseCount, parseCountList, parseNumber, parsePositive, parsePositiveCount, readFamilyConfigs } from '../args.js';
@@ -16,6 +17,7 @@ export function registerDemo(program: Command): void {
     )
     .option('--oscillators <N>', 'number of coupled pendulums', '4')
     .option('--nonlinear', 'full-amplitude pendulums (sin θ) instead of the small-angle form')
+    .option('--observe <what>', "what the models see: sum (one signal y = Σ θᵢ) or all (every pendulum's angle)", 'sum')
     .option('--bank <K1,K2,...>', 'sizes of the models that come in sizes, e.g. the oscillator bank (default: N and 2)')
     .option('--train-until <t>', 'end of the training window', '10')
     .option('--until <T>', 'end of the forecast horizon', '30')
@@ -26,11 +28,12 @@ export function registerDemo(program: Command): void {
     .option('--config <json|file.json>', 'per-family config overrides, inline or in a file, e.g. \'{"lstm": {"hidden": 32}}\'')
     .option('--out <dir>', 'folder for figure.svg/png, results.json, index.html and saved models (replaced whole)', 'lawful-demo')
     .option('--store <path>', 'run store to record this run in (default $LAWFUL_STORE or ./.lawful/runs.db)')
-    .addHelpText('after', '\nExamples:\n  lawful demo\n  lawful demo --noise 0.05 --out noisy\n  lawful demo --bank 4,3,2 --models oscillator-bank,fourier')
+    .addHelpText('after', '\nExamples:\n  lawful demo\n  lawful demo --noise 0.05 --out noisy\n  lawful demo --bank 4,3,2 --models oscillator-bank,fourier\n  lawful demo --nonlinear\n  lawful demo --oscillators 8 --observe all --models oscillator-bank')
     .action(async (o) => {
       const options = {
         oscillators: parsePositiveCount('--oscillators', o.oscillators),
         nonlinear: Boolean(o.nonlinear),
+        observe: parseObserve(o.observe),
         bank: o.bank !== undefined ? parseCountList('--bank', o.bank) : undefined,
         trainUntil: parsePositive('--train-until', o.trainUntil),
         until: parsePositive('--until', o.until),
@@ -47,12 +50,18 @@ export function registerDemo(program: Command): void {
           const flags = { oscillators: '--oscillators', trainUntil: '--train-until', until: '--until', noise: '--noise' };
           const run = await asFlags(flags, () => runReferenceExperiment({ ...options, ...hooks, fitter: workerPoolFitter() }));
           const c = run.data.config;
-          const title = `${c.oscillators} coupled ${c.nonlinear ? '' : 'small-angle '}pendulums seen as y = Σ θᵢ — trained on t ≤ ${formatTime(c.trainUntil)}`;
+          const seen = c.observe === 'all' ? 'each pendulum observed' : 'seen as y = Σ θᵢ';
+          const title = `${c.oscillators} coupled ${c.nonlinear ? '' : 'small-angle '}pendulums ${seen} — trained on t ≤ ${formatTime(c.trainUntil)}`;
           return { ...run, output: { truth: run.data.truth, split: run.data.split, title } };
         },
         extra: (run) => modeLines(run),
       });
     });
+}
+
+function parseObserve(text: string): 'sum' | 'all' {
+  if (text === 'sum' || text === 'all') return text;
+  throw new ConfigError(`expected sum or all, got "${text}"`, '--observe');
 }
 
 /** The true modes, and each model's recovered ones (families that report modes), as the terminal shows them. */
