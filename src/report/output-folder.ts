@@ -16,7 +16,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 
 /** Files lawful writes into an output folder (and the temporary files of atomic writes). */
-const OURS = /^(results\.json|index\.html|table\.txt|figure(-.+)?\.(svg|png)|model-.+\.json|\..+\.tmp)$/;
+const OURS = /^(results\.json|index\.html|table\.txt|(figure(-.+)?|reliability)\.(svg|png)|model-.+\.json|\..+\.tmp)$/;
 
 /** The nearest existing ancestor of `path` (itself if it exists). */
 function existingAncestor(path: string): string {

@@ -43,8 +43,8 @@ describe('lawful fit: failures said so, and the terminal report', () => {
     expect(r.status).toBe(0);
     expect(seconds).toBeLessThan(60);
     const files = readdirSync(out);
-    expect(files.filter((f) => f.endsWith('.png'))).toHaveLength(12);
-    expect(files.filter((f) => f.endsWith('.svg'))).toHaveLength(12);
+    expect(files.filter((f) => f.startsWith('figure') && f.endsWith('.png'))).toHaveLength(12);
+    expect(files.filter((f) => f.startsWith('figure') && f.endsWith('.svg'))).toHaveLength(12);
     expect(r.stdout).toContain('Figures show the first 12 of 10000 channels; the table and results.json cover them all.');
     const saved = JSON.parse(readFileSync(join(out, 'model-persistence.json'), 'utf8')) as { training: { channels: string[] } };
     expect(saved.training.channels).toHaveLength(C);
@@ -61,7 +61,7 @@ describe('lawful fit: failures said so, and the terminal report', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Trained on 0 ≤ t ≤ 5.467, forecast (5.467, 20].\n');
     expect(r.stdout).toContain('Valid prediction time: how long after the window the forecast stays within 0.2 NRMSE of the data; "never" = to the end (t = 20).\n');
-    expect(r.stdout).toContain(`Wrote to ${out}: figure.png (a), figure-b.png (b), index.html, results.json and 2 saved models (model-fourier.json, model-persistence.json)`);
+    expect(r.stdout).toContain(`Wrote to ${out}: figure.png (a), figure-b.png (b), reliability.png (calibration of the intervals), index.html, results.json and 2 saved models (model-fourier.json, model-persistence.json)`);
     const id = /Run ([0-9a-f]{8}) recorded in .*runs\.db \(lawful runs show \1\)\./.exec(r.stdout)?.[1];
     expect(id).toBeDefined();
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { run: string; config: { configs: unknown } };

@@ -57,10 +57,13 @@ describe('lawful fit and forecast', () => {
     expect(r.status).toBe(0);
     const results = parseResults(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')));
     expect(results.models.map((m) => m.name)).toEqual(['oscillator-bank', 'fourier']);
-    // A damped pendulum is a damped oscillator: the bank forecasts it far better than a fixed sum of sinusoids.
+    // A damped pendulum is a damped oscillator: the bank forecasts it far better than a fixed sum
+    // of sinusoids (0.17 against 0.47 since Fourier polishes its frequencies; 1.06 before) and
+    // stays valid to the end of the data.
     const [bank, fourier] = results.models;
     expect(bank.metrics.nrmseOut!).toBeLessThan(0.3);
-    expect(bank.metrics.nrmseOut!).toBeLessThan(fourier.metrics.nrmseOut! / 3);
+    expect(bank.metrics.nrmseOut!).toBeLessThan(fourier.metrics.nrmseOut! / 2);
+    expect(bank.metrics.validPredictionTime).toBe(results.split.until);
     expect(readFileSync(join(dir, 'figure.png')).subarray(1, 4).toString()).toBe('PNG');
   }, 60_000);
 
