@@ -48,6 +48,7 @@ run() { # name, command...
 echo "bench: $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(node --version), $(/usr/bin/python3 --version 2>&1)"
 run ode npx tsx bench/ode/bench.ts
 run bank npx tsx bench/bank/bench.ts
+run equation npx tsx bench/equation/bench.ts
 if [ -f bench/lstm/bench.ts ]; then
   run lstm npx tsx bench/lstm/bench.ts --tfjs-dir "$TFJS_DIR"
 else
