@@ -10,6 +10,7 @@ import type { Series } from '../data/series.js';
 import type { IntegrationOptions, LoopOptions } from './equation-fit.js';
 import { fitProblem } from './equation-fit.js';
 import type { EquationProblem } from './equation-problem.js';
+import { shootingFit } from './equation-shooting.js';
 
 /**
  * One draw of a parameter within [lo, hi] around its guess: log-uniform on [lo, hi] when both
@@ -42,6 +43,8 @@ export interface StartsOptions extends LoopOptions {
   /** Number of starts (≥ 1). */
   starts: number;
   seed: number;
+  /** Multiple shooting before the single-shooting polish of each start; 1 (or absent): none. */
+  segments?: number;
 }
 
 /** Fits from each start and keeps the lowest loss; reports which start won. */
@@ -50,9 +53,13 @@ export function fitFromStarts(p: EquationProblem, data: Series, integ: Integrati
   let best: { natural: Float64Array; loss: number; iterations: number; start: number } | undefined;
   points.forEach((x0, s) => {
     throwIfAborted(opts.signal);
+    const shot = (opts.segments ?? 1) > 1;
+    const from = shot ? shootingFit(p, data, integ, x0, { segments: opts.segments!, maxIterations: opts.maxIterations, signal: opts.signal }) : x0;
     const r = fitProblem(p, data, integ, {
       ...opts,
-      start: x0,
+      // After shooting, the whole window at once: the growing windows are the single-shooting way to the same place.
+      ...(shot ? { horizons: [1] } : {}),
+      start: from,
       onProgress: opts.onProgress && ((q) => opts.onProgress!({ ...q, fraction: (s + q.fraction) / points.length, stage: `start ${s + 1}/${points.length}, ${q.stage ?? ''}` })),
     });
     if (!best || (Number.isFinite(r.loss) && !(r.loss >= best.loss))) best = { ...r, start: s };

@@ -42,9 +42,16 @@ export interface EquationConfig {
    * parameter's bounds (equation-starts.ts); the best by loss is kept. Default 4.
    */
   starts: number;
+  /**
+   * Multiple shooting (equation-shooting.ts) before each start's polish: the window cut into
+   * `segments` pieces, each with its own initial state, tied by a continuity penalty. For long
+   * or oscillatory series from a poor guess. Default { segments: 1 } (none).
+   * @example { segments: 20 }
+   */
+  shooting: { segments: number };
 }
 
-const DEFAULTS: EquationConfig = { equations: '', solver: 'dopri5', rtol: 1e-8, atol: 1e-10, maxIterations: 200, starts: 4 };
+const DEFAULTS: EquationConfig = { equations: '', solver: 'dopri5', rtol: 1e-8, atol: 1e-10, maxIterations: 200, starts: 4, shooting: { segments: 1 } };
 
 /** Compiles the configured equations; a mistake in them is a ConfigError on `equations` that keeps line:column. */
 function compileConfigured(config: EquationConfig): CompiledSystem {
@@ -72,6 +79,8 @@ function checkConfig(config: EquationConfig): CompiledSystem {
   for (const key of ['maxIterations', 'starts'] as const) {
     if (!(Number.isInteger(config[key]) && config[key] >= 1)) throw new ConfigError(`must be a positive integer, got ${config[key]}`, key);
   }
+  const segments = (config.shooting as { segments?: unknown } | undefined)?.segments;
+  if (!(typeof segments === 'number' && Number.isInteger(segments) && segments >= 1)) throw new ConfigError(`must be a positive integer, got ${String(segments)}`, 'shooting.segments');
   return system;
 }
 
@@ -185,6 +194,7 @@ const equationSavedSchema = z
       atol: z.number().positive(),
       maxIterations: z.number().int().nonnegative(),
       starts: z.number().int().positive().optional(),
+      shooting: z.strictObject({ segments: z.number().int().positive() }).optional(),
     }),
     layout: z.array(z.object({ name: z.string(), offset: z.number().int(), shape: z.array(z.number().int()) })),
     params: z.array(param),
@@ -208,7 +218,7 @@ export const equationFamily: ModelFamily<EquationConfig> = {
     const system = checkConfig(config);
     if (train.t.length < 2) throw new DataError(`the equation model needs at least 2 samples, got ${train.t.length}`);
     const problem = equationProblem(system, train);
-    const r = fitFromStarts(problem, train, integration(config), { starts: config.starts, seed: opts.seed ?? 0, maxIterations: config.maxIterations, signal: opts.signal, onProgress: opts.onProgress });
+    const r = fitFromStarts(problem, train, integration(config), { starts: config.starts, segments: config.shooting.segments, seed: opts.seed ?? 0, maxIterations: config.maxIterations, signal: opts.signal, onProgress: opts.onProgress });
     const n = train.t.length;
     const uncertainty = uncertaintyAt(problem, train, r.natural, integration(config), unknownNames(problem, train.t[0]));
     return fitted({ config, problem, natural: r.natural, t0: train.t[0], training: { from: train.t[0], until: train.t[n - 1], channels: [...train.names] }, loss: r.loss, uncertainty });
