@@ -1,6 +1,6 @@
 /**
- * The parts of the equation family that say what is fitted, apart from how (DESIGN.md,
- * "Trajectory models": a family supplies its term, its observation, its parameter layout
+ * The parts of the equation family that say what is fitted, apart from how (docs/architecture.md,
+ * the trajectory models: a family supplies its term, its observation, its parameter layout
  * and its initial guess; the loss loop is written once). Here: the compiled system bound to
  * a Series — its term with the inputs interpolated from data columns, its observation
  * matched to the data's channels, the layout [θ, free initial states], the bounds as a
