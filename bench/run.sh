@@ -49,6 +49,7 @@ echo "bench: $(git rev-parse --short HEAD 2>/dev/null || echo '?') on $(nproc) c
 run ode npx tsx bench/ode/bench.ts
 run bank npx tsx bench/bank/bench.ts
 run reservoir npx tsx bench/reservoir/bench.ts
+run equation npx tsx bench/equation/bench.ts
 if [ -f bench/lstm/bench.ts ]; then
   run lstm npx tsx bench/lstm/bench.ts --tfjs-dir "$TFJS_DIR"
 else

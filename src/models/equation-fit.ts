@@ -116,6 +116,8 @@ export interface LoopOptions {
    * oscillating system's long-horizon misfit is full of. Default [0.2, 0.4, 0.7, 1].
    */
   horizons?: number[];
+  /** Natural starting vector. Default: the problem's initial guess. */
+  start?: Float64Array;
   signal?: AbortSignal;
   onProgress?: (p: { fraction: number; stage?: string; loss?: number }) => void;
 }
@@ -129,7 +131,7 @@ function head(data: Series, m: number): Series {
 export function fitProblem(p: EquationProblem, data: Series, integ: IntegrationOptions, loop: LoopOptions): { natural: Float64Array; loss: number; iterations: number } {
   const n = data.t.length;
   const horizons = loop.horizons ?? [0.2, 0.4, 0.7, 1];
-  let z = toUnconstrained(p, p.initialGuess);
+  let z = toUnconstrained(p, loop.start ?? p.initialGuess);
   let loss = NaN;
   let iterations = 0;
   let last = 0;

@@ -125,6 +125,15 @@ export function equationProblem(system: CompiledSystem, series: Series): Equatio
  * two samples of x; anything else starts at 0.
  */
 function firstValueGuess(system: CompiledSystem, series: Series, s: number): number {
+  return stateGuessAt(system, series, s, 0) ?? 0;
+}
+
+/**
+ * What the data say state `s` is at sample `i`: the sample where a channel is named like it
+ * (or an `observe` line is exactly it); for a velocity x', the slope of x around sample i;
+ * undefined when the data do not show the state.
+ */
+export function stateGuessAt(system: CompiledSystem, series: Series, s: number, i: number): number | undefined {
   const name = system.states[s];
   const channelOf = (state: string): Float64Array | undefined => {
     const direct = system.observed.length === 0 ? series.names.indexOf(state) : -1;
@@ -134,10 +143,15 @@ function firstValueGuess(system: CompiledSystem, series: Series, s: number): num
     return c >= 0 ? series.y[c] : undefined;
   };
   const own = channelOf(name);
-  if (own) return own[0];
-  if (name.endsWith("'") && series.t.length >= 2) {
+  if (own) return Number.isFinite(own[i]) ? own[i] : undefined;
+  const n = series.t.length;
+  if (name.endsWith("'") && n >= 2) {
     const pos = channelOf(name.slice(0, -1));
-    if (pos) return (pos[1] - pos[0]) / (series.t[1] - series.t[0]);
+    if (!pos) return undefined;
+    const a = Math.max(0, i - 1);
+    const b = i === 0 ? 1 : Math.min(n - 1, i + 1);
+    const slope = (pos[b] - pos[a]) / (series.t[b] - series.t[a]);
+    return Number.isFinite(slope) ? slope : undefined;
   }
-  return 0;
+  return undefined;
 }

@@ -15,7 +15,10 @@ import type { CompiledSystem } from '../equations/index.js';
 import { getSolver } from '../ode/solvers/index.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
 import type { IntegrationOptions } from './equation-fit.js';
-import { fitProblem, simulateObserved } from './equation-fit.js';
+import { simulateObserved } from './equation-fit.js';
+import { fitFromStarts } from './equation-starts.js';
+import type { Uncertainty } from './equation-uncertainty.js';
+import { uncertaintyAt } from './equation-uncertainty.js';
 import type { EquationProblem } from './equation-problem.js';
 import { equationProblem, interpolatedInputs } from './equation-problem.js';
 import { finite, param, savedHeader, trainingSchema, validateSaved } from './saved.js';
@@ -34,9 +37,21 @@ export interface EquationConfig {
   atol: number;
   /** Largest number of L-BFGS iterations. Default 200. */
   maxIterations: number;
+  /**
+   * Number of starts: the declared guesses, then seeded log-uniform draws within each
+   * parameter's bounds (equation-starts.ts); the best by loss is kept. Default 4.
+   */
+  starts: number;
+  /**
+   * Multiple shooting (equation-shooting.ts) before each start's polish: the window cut into
+   * `segments` pieces, each with its own initial state, tied by a continuity penalty. For long
+   * or oscillatory series from a poor guess. Default { segments: 1 } (none).
+   * @example { segments: 20 }
+   */
+  shooting: { segments: number };
 }
 
-const DEFAULTS: EquationConfig = { equations: '', solver: 'dopri5', rtol: 1e-8, atol: 1e-10, maxIterations: 200 };
+const DEFAULTS: EquationConfig = { equations: '', solver: 'dopri5', rtol: 1e-8, atol: 1e-10, maxIterations: 200, starts: 4, shooting: { segments: 1 } };
 
 /** Compiles the configured equations; a mistake in them is a ConfigError on `equations` that keeps line:column. */
 function compileConfigured(config: EquationConfig): CompiledSystem {
@@ -61,7 +76,11 @@ function checkConfig(config: EquationConfig): CompiledSystem {
   for (const key of ['rtol', 'atol'] as const) {
     if (!(config[key] > 0)) throw new ConfigError(`must be a positive number, got ${config[key]}`, key);
   }
-  if (!(Number.isInteger(config.maxIterations) && config.maxIterations >= 1)) throw new ConfigError(`must be a positive integer, got ${config.maxIterations}`, 'maxIterations');
+  for (const key of ['maxIterations', 'starts'] as const) {
+    if (!(Number.isInteger(config[key]) && config[key] >= 1)) throw new ConfigError(`must be a positive integer, got ${config[key]}`, key);
+  }
+  const segments = (config.shooting as { segments?: unknown } | undefined)?.segments;
+  if (!(typeof segments === 'number' && Number.isInteger(segments) && segments >= 1)) throw new ConfigError(`must be a positive integer, got ${String(segments)}`, 'shooting.segments');
   return system;
 }
 
@@ -73,6 +92,29 @@ interface EquationState {
   t0: number;
   training: { from: number; until: number; channels: string[] };
   loss?: number;
+  /** Standard errors and unidentified combinations at the optimum (computed once, at fit time, and saved). */
+  uncertainty?: Uncertainty;
+}
+
+/** The unknowns' names: the parameters, then the free initial states as x(t0). */
+function unknownNames(problem: EquationProblem, t0: number): string[] {
+  return [...problem.system.params.map((p) => p.name), ...problem.freeStates.map((st) => `${problem.system.states[st]}(${t0})`)];
+}
+
+const finiteOrNull = (x: number | null | undefined): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);
+
+// JSON has no NaN: an undetermined unknown's stderr and interval are saved as null.
+const nullable = z.number().nullable();
+const uncertaintySchema = z.object({
+  estimates: z.array(z.object({ name: z.string(), value: z.number(), stderr: nullable, interval: z.tuple([nullable, nullable]) })),
+  sigma2: z.number().nonnegative(),
+  identifiability: z.array(z.object({ relativeEigenvalue: z.number(), direction: z.array(z.object({ name: z.string(), loading: z.number() })), message: z.string() })),
+});
+
+function fromSaved(u: z.infer<typeof uncertaintySchema> | undefined): Uncertainty | undefined {
+  if (!u) return undefined;
+  const num = (x: number | null) => x ?? NaN;
+  return { ...u, estimates: u.estimates.map((e) => ({ ...e, stderr: num(e.stderr), interval: [num(e.interval[0]), num(e.interval[1])] })) };
 }
 
 const integration = (c: EquationConfig): IntegrationOptions => ({ solver: c.solver, rtol: c.rtol, atol: c.atol });
@@ -110,9 +152,23 @@ function fitted(s: EquationState): Fitted {
       return { t: times, mean };
     },
     describe() {
-      const parameters = system.params.map((p, k) => ({ name: p.name, value: natural[k], initial: p.initial, bounds: [p.lower, p.upper] }));
-      const initialState = problem.freeStates.map((st, j) => ({ name: `${system.states[st]}(${s.t0})`, value: natural[np + j] }));
-      return { family: 'equation', parameters: natural.length, values: parameters, initialState, channels: [...problem.observation.names], equations: system.equations(natural.subarray(0, np)), loss: s.loss };
+      const names = unknownNames(problem, s.t0);
+      const est = s.uncertainty?.estimates;
+      // Each unknown with its standard error and 95% interval (null where the data do not determine it).
+      const withErrors = (k: number) => ({ name: names[k], value: natural[k], stderr: finiteOrNull(est?.[k]?.stderr), interval: est?.[k] ? est[k].interval.map(finiteOrNull) : [null, null] });
+      // `parameters` stays the count of trained scalars (ModelSummary, the contract test); the estimates are `values`.
+      const values = system.params.map((p, k) => ({ ...withErrors(k), initial: p.initial, bounds: [p.lower, p.upper] }));
+      const initialState = problem.freeStates.map((_, j) => withErrors(np + j));
+      return {
+        family: 'equation',
+        parameters: natural.length,
+        values,
+        initialState,
+        channels: [...problem.observation.names],
+        equations: system.equations(natural.subarray(0, np)),
+        loss: s.loss,
+        ...(s.uncertainty ? { residualVariance: s.uncertainty.sigma2, identifiability: s.uncertainty.identifiability } : {}),
+      };
     },
     toJSON(): SavedModel {
       return {
@@ -120,7 +176,7 @@ function fitted(s: EquationState): Fitted {
         config: { ...s.config },
         layout: problem.layout.map((b) => ({ ...b, shape: [...b.shape] })),
         params: [...natural],
-        extra: { t0: s.t0, ...(s.loss !== undefined ? { loss: s.loss } : {}) },
+        extra: { t0: s.t0, ...(s.loss !== undefined ? { loss: s.loss } : {}), ...(s.uncertainty ? { uncertainty: JSON.parse(JSON.stringify(s.uncertainty)) as unknown } : {}) },
         training: { ...s.training, channels: [...s.training.channels] },
       };
     },
@@ -137,10 +193,12 @@ const equationSavedSchema = z
       rtol: z.number().positive(),
       atol: z.number().positive(),
       maxIterations: z.number().int().nonnegative(),
+      starts: z.number().int().positive().optional(),
+      shooting: z.strictObject({ segments: z.number().int().positive() }).optional(),
     }),
     layout: z.array(z.object({ name: z.string(), offset: z.number().int(), shape: z.array(z.number().int()) })),
     params: z.array(param),
-    extra: z.object({ t0: finite, loss: z.number().nonnegative().optional() }).loose(),
+    extra: z.object({ t0: finite, loss: z.number().nonnegative().optional(), uncertainty: uncertaintySchema.optional() }).loose(),
     training: trainingSchema,
   })
   .loose();
@@ -151,7 +209,7 @@ export const equationFamily: ModelFamily<EquationConfig> = {
   description: 'A system written in the equation language; its declared parameters and free initial states fitted through the adjoint and L-BFGS.',
   defaults: DEFAULTS,
   // A damped oscillator seen with an offset: what the contract test's two-mode series can be fitted with.
-  quick: { equations: "param w = 1 in [0.1, 5]\nparam g = 0.2 in [0, 2]\nparam c = 0\nx'' = -w^2*x - g*x'\nobserve y = x + c", maxIterations: 20 },
+  quick: { equations: "param w = 1 in [0.1, 5]\nparam g = 0.2 in [0, 2]\nparam c = 0\nx'' = -w^2*x - g*x'\nobserve y = x + c", maxIterations: 20, starts: 1 },
   check(config: EquationConfig): void {
     checkConfig({ ...DEFAULTS, ...config });
   },
@@ -160,9 +218,10 @@ export const equationFamily: ModelFamily<EquationConfig> = {
     const system = checkConfig(config);
     if (train.t.length < 2) throw new DataError(`the equation model needs at least 2 samples, got ${train.t.length}`);
     const problem = equationProblem(system, train);
-    const r = fitProblem(problem, train, integration(config), { maxIterations: config.maxIterations, signal: opts.signal, onProgress: opts.onProgress });
+    const r = fitFromStarts(problem, train, integration(config), { starts: config.starts, segments: config.shooting.segments, seed: opts.seed ?? 0, maxIterations: config.maxIterations, signal: opts.signal, onProgress: opts.onProgress });
     const n = train.t.length;
-    return fitted({ config, problem, natural: r.natural, t0: train.t[0], training: { from: train.t[0], until: train.t[n - 1], channels: [...train.names] }, loss: r.loss });
+    const uncertainty = uncertaintyAt(problem, train, r.natural, integration(config), unknownNames(problem, train.t[0]));
+    return fitted({ config, problem, natural: r.natural, t0: train.t[0], training: { from: train.t[0], until: train.t[n - 1], channels: [...train.names] }, loss: r.loss, uncertainty });
   },
   load(saved: SavedModel, source?: string): Fitted {
     const m = validateSaved(equationSavedSchema, saved, source);
@@ -191,6 +250,8 @@ export const equationFamily: ModelFamily<EquationConfig> = {
       throw new DataError(`layout: does not match these equations (blocks ${names})`, file);
     }
     if (m.params.length !== problem.size) throw new DataError(`params: has ${m.params.length} values; these equations need ${problem.size}`, file);
-    return fitted({ config, problem, natural: Float64Array.from(m.params), t0: m.extra.t0, loss: m.extra.loss, training: { from: m.training.from, until: m.training.until, channels } });
+    const kept = m.extra.uncertainty;
+    if (kept && kept.estimates.length !== problem.size) throw new DataError(`extra.uncertainty.estimates: has ${kept.estimates.length} entries; these equations have ${problem.size} unknowns`, file);
+    return fitted({ config, problem, natural: Float64Array.from(m.params), t0: m.extra.t0, loss: m.extra.loss, uncertainty: fromSaved(m.extra.uncertainty), training: { from: m.training.from, until: m.training.until, channels } });
   },
 };
