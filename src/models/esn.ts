@@ -26,7 +26,7 @@ import {
   checkChannels, checkClock, checkTraining, readGrid, sequenceExtra, standardisation, standardise, stepsAhead, unstandardise,
   type Standardisation,
 } from './reservoir/sequence.js';
-import { checkLayout, checkParamCount, param, savedHeader, trainingSchema, validateSaved } from './saved.js';
+import { checkLayout, checkParamCount, configIssues, param, savedHeader, trainingSchema, validateSaved } from './saved.js';
 
 export type { EsnConfig } from './esn-config.js';
 
@@ -174,13 +174,7 @@ const esnSavedSchema = z
   })
   .loose()
   .superRefine((m, ctx) => {
-    try {
-      checkEsnConfig(m.config);
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      ctx.addIssue({ code: 'custom', path: ['config', e.parameter ?? ''], message: e.message.slice((e.parameter ?? '').length + 2) });
-      return;
-    }
+    if (!configIssues(ctx, () => checkEsnConfig(m.config))) return;
     const C = m.training.channels.length;
     checkChannels(m.extra, C, ctx);
     const what = `an ESN of ${m.config.size} units and ${C} channel${C > 1 ? 's' : ''}`;

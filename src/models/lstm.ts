@@ -32,24 +32,14 @@ import { LstmState, lstmStep } from '../nn/lstm-step.js';
 import { FitDivergedError } from './base.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
 import { checkConfig, DEFAULTS, type LstmConfig } from './lstm/config.js';
-import { readSavedLstm } from './lstm/saved.js';
+import { readSavedLstm, type LstmSaved } from './lstm/saved.js';
 import { savedHeader } from './saved.js';
 
 export type { LstmConfig } from './lstm/config.js';
 
 
 /** Everything a fitted LSTM needs to predict (and what toJSON saves). */
-interface FittedLstm {
-  config: LstmConfig;
-  theta: Float64Array;
-  names: string[];
-  mean: number[];
-  std: number[];
-  dt: number;
-  stepsTrained: number;
-  bestValLoss: number | null;
-  training: { from: number; until: number };
-}
+type FittedLstm = LstmSaved;
 
 class LstmFitted implements Fitted {
   readonly family = 'lstm';

@@ -6,7 +6,7 @@
  * `config.oscillators`), never a TypeError, a NaN forecast or a silently wrong one.
  */
 import { z } from 'zod';
-import { DataError } from '../core/errors.js';
+import { ConfigError, DataError } from '../core/errors.js';
 import type { ParamLayout } from '../core/params.js';
 import { LAWFUL_VERSION } from '../core/version.js';
 import type { SavedModel } from './base.js';
@@ -118,4 +118,20 @@ export function checkLayout(layout: ParamLayout, expected: ParamLayout, ctx: z.R
 /** Refinement helper: adds an issue unless `params` has exactly `n` entries. */
 export function checkParamCount(params: readonly number[], n: number, ctx: z.RefinementCtx, what: string): void {
   if (params.length !== n) ctx.addIssue({ code: 'custom', path: ['params'], message: `has ${params.length} values; ${what} has ${n}` });
+}
+
+/**
+ * Runs a family's config check inside a saved-model schema's refinement: a ConfigError
+ * becomes an issue on `config.<option>` (so the DataError names the field). Returns whether
+ * the config passed; a refinement stops when it did not.
+ */
+export function configIssues(ctx: z.RefinementCtx, check: () => void): boolean {
+  try {
+    check();
+    return true;
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    ctx.addIssue({ code: 'custom', path: ['config', e.parameter ?? ''], message: e.message.slice((e.parameter ?? '').length + 2) });
+    return false;
+  }
 }

@@ -5,10 +5,9 @@
  * and parameter count that match `lstmLayout` for that many channels and hidden units.
  */
 import { z } from 'zod';
-import { ConfigError } from '../../core/errors.js';
 import { lstmLayout } from '../../nn/lstm.js';
 import type { SavedModel } from '../base.js';
-import { checkLayout, checkParamCount, finite, param, positive, trainingSchema, validateSaved } from '../saved.js';
+import { checkLayout, checkParamCount, configIssues, finite, param, positive, trainingSchema, validateSaved } from '../saved.js';
 import { checkConfig, type LstmConfig } from './config.js';
 
 /** Hidden units beyond this are damage: the network's buffers would not fit in memory. */
@@ -50,13 +49,7 @@ const lstmSavedSchema = z
   })
   .loose()
   .superRefine((m, ctx) => {
-    try {
-      checkConfig(m.config);
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      ctx.addIssue({ code: 'custom', path: ['config', e.parameter ?? ''], message: e.message.slice((e.parameter ?? '').length + 2) });
-      return;
-    }
+    if (!configIssues(ctx, () => checkConfig(m.config))) return;
     const C = m.training.channels.length;
     if (m.extra.mean.length !== C) ctx.addIssue({ code: 'custom', path: ['extra', 'mean'], message: `has ${m.extra.mean.length} entries for ${C} channels` });
     if (m.extra.std.length !== C) ctx.addIssue({ code: 'custom', path: ['extra', 'std'], message: `has ${m.extra.std.length} entries for ${C} channels` });

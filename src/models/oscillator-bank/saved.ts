@@ -5,9 +5,8 @@
  * the clock (t0, dt) consistent with the training window.
  */
 import { z } from 'zod';
-import { ConfigError } from '../../core/errors.js';
 import type { SavedModel } from '../base.js';
-import { checkLayout, checkParamCount, finite, param, positive, trainingSchema, validateSaved } from '../saved.js';
+import { checkLayout, checkParamCount, configIssues, finite, param, positive, trainingSchema, validateSaved } from '../saved.js';
 import { checkConfig, DEFAULTS, MAX_OSCILLATORS, type OscillatorBankConfig } from './config.js';
 import { BankLayout } from './params.js';
 
@@ -71,13 +70,7 @@ const bankSavedSchema = z
   })
   .loose()
   .superRefine((m, ctx) => {
-    try {
-      checkConfig(m.config);
-    } catch (e) {
-      if (!(e instanceof ConfigError)) throw e;
-      ctx.addIssue({ code: 'custom', path: ['config', e.parameter ?? ''], message: e.message.slice((e.parameter ?? '').length + 2) });
-      return;
-    }
+    if (!configIssues(ctx, () => checkConfig(m.config))) return;
     const K = m.config.oscillators;
     const C = m.training.channels.length;
     const lay = new BankLayout(K, C);
