@@ -9,6 +9,7 @@
  * from the fixed table in functions.ts. No character of the user's text reaches it;
  * `isWhitelistedSource` states that as a check the tests run on every generated text.
  */
+import { EquationError } from './errors.js';
 import { FUNCTIONS } from './functions.js';
 import type { Instr, Kernel, Program } from './program.js';
 
@@ -77,6 +78,9 @@ export function isWhitelistedSource(src: string): boolean {
 /** Compiles a program to a JavaScript function; throws where `new Function` is refused (CSP). */
 export function compileKernel(prog: Program, inputs: InputFunction | undefined, nInputs: number): Kernel {
   const src = kernelSource(prog);
+  // The source is printed from the checked program only; refuse it outright if anything
+  // but the whitelisted words, registers, numbers and operators ever appears in it.
+  if (!isWhitelistedSource(src)) throw new EquationError('internal: generated code left the whitelist; refusing to compile it');
   const make = new Function('U', 'inp', src) as (U: Float64Array, inp: InputFunction | undefined) => Kernel;
   return make(new Float64Array(nInputs), inputs);
 }

@@ -52,12 +52,7 @@ export function misfit(p: EquationProblem, data: Series, integ: IntegrationOptio
   const dim = system.dim;
   const np = system.nParams;
   const C = columns.length;
-  const weights = columns.map((c) => {
-    const d = data.y[c].filter((v) => Number.isFinite(v));
-    const mean = d.reduce((s, v) => s + v, 0) / Math.max(d.length, 1);
-    const variance = d.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(d.length, 1);
-    return 1 / (Math.max(d.length, 1) * (variance > 0 ? variance : 1));
-  });
+  const weights = channelStats(data, columns).map((st) => 1 / (st.n * st.variance));
   const natural = new Float64Array(p.size);
   const theta = new Float64Array(np);
   const y0 = new Float64Array(dim);
@@ -175,4 +170,17 @@ export function simulateObserved(p: EquationProblem, natural: Float64Array, t0: 
     for (let c = 0; c < out.length; c++) mean[c][i] = out[c];
   }
   return mean;
+}
+
+/**
+ * Per observed column: the number of finite samples (at least 1) and their variance (1 where
+ * it is 0), the misfit's per-channel normalisation in single and multiple shooting alike.
+ */
+export function channelStats(data: Series, columns: readonly number[]): { n: number; variance: number }[] {
+  return columns.map((c) => {
+    const d = data.y[c].filter((v) => Number.isFinite(v));
+    const mean = d.reduce((s, v) => s + v, 0) / Math.max(d.length, 1);
+    const variance = d.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(d.length, 1);
+    return { n: Math.max(d.length, 1), variance: variance > 0 ? variance : 1 };
+  });
 }

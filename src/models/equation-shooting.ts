@@ -15,7 +15,7 @@ import { lbfgs } from '../core/optim/lbfgs.js';
 import type { Series } from '../data/series.js';
 import { solve, solveWithAdjoint } from '../ode/solve.js';
 import type { IntegrationOptions } from './equation-fit.js';
-import { stepFor, toNatural, toUnconstrained } from './equation-fit.js';
+import { channelStats, stepFor, toNatural, toUnconstrained } from './equation-fit.js';
 import type { EquationProblem } from './equation-problem.js';
 import { stateGuessAt } from './equation-problem.js';
 
@@ -44,12 +44,7 @@ export function shootingMisfit(p: EquationProblem, data: Series, integ: Integrat
   const np = system.nParams;
   const C = columns.length;
   const S = bounds.length - 1;
-  const stats = columns.map((c) => {
-    const d = data.y[c].filter((v) => Number.isFinite(v));
-    const mean = d.reduce((s, v) => s + v, 0) / Math.max(d.length, 1);
-    const variance = d.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(d.length, 1);
-    return { n: Math.max(d.length, 1), variance: variance > 0 ? variance : 1 };
-  });
+  const stats = channelStats(data, columns);
   const weights = stats.map((s) => 1 / (s.n * s.variance));
   // The penalty in the data's units: a jump of one data sd costs `continuity / S`.
   const meanVar = stats.reduce((s, x) => s + x.variance, 0) / Math.max(stats.length, 1);
