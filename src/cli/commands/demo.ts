@@ -1,80 +1,86 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
-import { referenceModels, runReferenceExperiment, type ReferenceRun } from '../../eval/reference-run.js';
-import { formatMetric } from '../../report/format.js';
+import { getScenario, scenarios } from '../../eval/scenarios/index.js';
+import type { PendulumSettings } from '../../eval/scenarios/pendulums.js';
 import { asFlags, collect, modelList, parseCount, parseCountList, parseNumber, parsePositive, parsePositiveCount, readFamilyConfigs } from '../args.js';
-import { formatTime, runExperimentCommand } from '../experiment-command.js';
+import { runExperimentCommand } from '../experiment-command.js';
 import { workerPoolFitter } from '../fit-pool.js';
 
+/** The pendulum scenario's own flags: given with another scenario they would be silently ignored, so they are refused. */
+const PENDULUM_FLAGS = { oscillators: '--oscillators', nonlinear: '--nonlinear', observe: '--observe', bank: '--bank', trainUntil: '--train-until', until: '--until' } as const;
+
 export function registerDemo(program: Command): void {
-  program
+  const command = program
     .command('demo')
     .summary('the reference experiment: coupled pendulums, an oscillator bank that extrapolates, an LSTM that does not')
     .description(
       'The reference experiment: N coupled pendulums observed as one signal, every model trained on ' +
         't ≤ 10 and asked to forecast to t = 30. An oscillator bank with enough oscillators extrapolates; ' +
-        'with too few it mimics the system only partly; an LSTM fits the window and fails beyond it.',
+        'with too few it mimics the system only partly; an LSTM fits the window and fails beyond it. ' +
+        '--scenario runs another experiment instead:\n' +
+        scenarios.map((s) => `  ${s.name.padEnd(22)}${s.summary}`).join('\n'),
     )
-    .option('--oscillators <N>', 'number of coupled pendulums', '4')
-    .option('--nonlinear', 'full-amplitude pendulums (sin θ) instead of the small-angle form')
-    .option('--observe <what>', "what the models see: sum (one signal y = Σ θᵢ) or all (every pendulum's angle)", 'sum')
-    .option('--bank <K1,K2,...>', 'sizes of the models that come in sizes, e.g. the oscillator bank (default: N and 2)')
-    .option('--train-until <t>', 'end of the training window', '10')
-    .option('--until <T>', 'end of the forecast horizon', '30')
+    .option('--scenario <name>', `experiment to run (${scenarios.map((s) => s.name).join(', ')})`, 'pendulums')
+    .option('--oscillators <N>', 'pendulums: number of coupled pendulums', '4')
+    .option('--nonlinear', 'pendulums: full-amplitude pendulums (sin θ) instead of the small-angle form')
+    .option('--observe <what>', "pendulums: what the models see: sum (one signal y = Σ θᵢ) or all (every pendulum's angle)", 'sum')
+    .option('--bank <K1,K2,...>', 'pendulums: sizes of the models that come in sizes, e.g. the oscillator bank (default: N and 2)')
+    .option('--train-until <t>', 'pendulums: end of the training window', '10')
+    .option('--until <T>', 'pendulums: end of the forecast horizon', '30')
     .option('--noise <sigma>', 'standard deviation of Gaussian noise on the observed signal', '0')
     .option('--seed <s>', 'seed of the noise and of every fit', '0')
-    .option('--models <a,b,...>', `model families to fit (default ${referenceModels().join(',')})`)
+    .option('--models <a,b,...>', "model families to fit (default: the scenario's own)")
     .option('--model <family>', 'the same, one family at a time (repeatable)', collect)
     .option('--config <json|file.json>', 'per-family config overrides, inline or in a file, e.g. \'{"lstm": {"hidden": 32}}\'')
     .option('--out <dir>', 'folder for figure.svg/png, results.json, index.html and saved models (replaced whole)', 'lawful-demo')
     .option('--store <path>', 'run store to record this run in (default $LAWFUL_STORE or ./.lawful/runs.db)')
-    .addHelpText('after', '\nExamples:\n  lawful demo\n  lawful demo --noise 0.05 --out noisy\n  lawful demo --bank 4,3,2 --models oscillator-bank,fourier\n  lawful demo --nonlinear\n  lawful demo --oscillators 8 --observe all --models oscillator-bank')
-    .action(async (o) => {
-      const options = {
+    .addHelpText(
+      'after',
+      '\nExamples:\n  lawful demo\n  lawful demo --noise 0.05 --out noisy\n  lawful demo --bank 4,3,2 --models oscillator-bank,fourier\n  lawful demo --nonlinear\n  lawful demo --oscillators 8 --observe all --models oscillator-bank',
+    );
+  command.action(async (o) => {
+    const scenario = getScenario(o.scenario);
+    let settings: PendulumSettings | undefined;
+    if (scenario.name === 'pendulums') {
+      settings = {
         oscillators: parsePositiveCount('--oscillators', o.oscillators),
         nonlinear: Boolean(o.nonlinear),
         observe: parseObserve(o.observe),
         bank: o.bank !== undefined ? parseCountList('--bank', o.bank) : undefined,
         trainUntil: parsePositive('--train-until', o.trainUntil),
         until: parsePositive('--until', o.until),
-        noise: parseNumber('--noise', o.noise),
-        seed: parseCount('--seed', o.seed),
-        models: modelList(o.model, o.models),
-        configs: o.config !== undefined ? readFamilyConfigs(o.config) : undefined,
       };
-      await runExperimentCommand({
-        info: { command: 'demo', config: options, argv: process.argv.slice(2), dataSource: 'simulated:coupled-pendulums' },
-        out: o.out,
-        store: o.store,
-        run: async (hooks) => {
-          const flags = { oscillators: '--oscillators', trainUntil: '--train-until', until: '--until', noise: '--noise' };
-          const run = await asFlags(flags, () => runReferenceExperiment({ ...options, ...hooks, fitter: workerPoolFitter() }));
-          const c = run.data.config;
-          const seen = c.observe === 'all' ? 'each pendulum observed' : 'seen as y = Σ θᵢ';
-          const title = `${c.oscillators} coupled ${c.nonlinear ? '' : 'small-angle '}pendulums ${seen} — trained on t ≤ ${formatTime(c.trainUntil)}`;
-          return { ...run, output: { truth: run.data.truth, split: run.data.split, title } };
-        },
-        extra: (run) => modeLines(run),
-      });
+    } else {
+      for (const [key, flag] of Object.entries(PENDULUM_FLAGS)) {
+        if (command.getOptionValueSource(key) === 'cli') throw new ConfigError(`belongs to the pendulums scenario, not to ${scenario.name}`, flag);
+      }
+    }
+    const options = {
+      seed: parseCount('--seed', o.seed),
+      noise: parseNumber('--noise', o.noise),
+      models: modelList(o.model, o.models),
+      configs: o.config !== undefined ? readFamilyConfigs(o.config) : undefined,
+    };
+    await runExperimentCommand({
+      info: {
+        command: 'demo',
+        config: { scenario: scenario.name, ...settings, ...options },
+        argv: process.argv.slice(2),
+        dataSource: scenario.name === 'pendulums' ? 'simulated:coupled-pendulums' : `scenario:${scenario.name}`,
+      },
+      out: o.out,
+      store: o.store,
+      run: async (hooks) => {
+        const flags = { oscillators: '--oscillators', trainUntil: '--train-until', until: '--until', noise: '--noise' };
+        const run = await asFlags(flags, () => scenario.run({ ...options, settings, ...hooks, fitter: workerPoolFitter() }));
+        return { ...run, output: { truth: run.truth, split: run.split, title: run.title } };
+      },
+      extra: (run) => run.lines ?? [],
     });
+  });
 }
 
 function parseObserve(text: string): 'sum' | 'all' {
   if (text === 'sum' || text === 'all') return text;
   throw new ConfigError(`expected sum or all, got "${text}"`, '--observe');
-}
-
-/** The true modes, and each model's recovered ones (families that report modes), as the terminal shows them. */
-export function modeLines(run: Pick<ReferenceRun, 'results' | 'data'>): string[] {
-  const { results, data } = run;
-  const truth = data.modes.map((m) => `${m.frequency.toFixed(4)} (${(100 * m.varianceShare).toFixed(1)}%)`).join(', ');
-  const which = data.config.nonlinear ? 'Modes of the small-angle linearisation' : 'True modes';
-  const lines = [`${which}, rad/s (share of the window's variance): ${truth}`];
-  for (const m of results.models) {
-    const rec = m.describe.recoveredModes as { fittedFrequency: number; relativeError: number }[] | undefined;
-    if (!rec) continue;
-    const worst = Math.max(...rec.map((r) => r.relativeError));
-    lines.push(`${m.name}: fitted modes ${[...new Set(rec.map((r) => r.fittedFrequency.toFixed(4)))].join(', ')} (worst relative error against the ${rec.length === data.modes.length ? '' : `${rec.length} strongest `}true modes ${formatMetric(worst)})`);
-  }
-  return lines;
 }
