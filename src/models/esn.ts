@@ -21,7 +21,7 @@ import type { Series } from '../data/series.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
 import { checkEsnConfig, ESN_DEFAULTS, esnConfigSchema, type EsnConfig } from './esn-config.js';
 import { buildReservoir, reservoirStep, type Reservoir } from './reservoir/reservoir.js';
-import { RidgeAccumulator } from './reservoir/ridge.js';
+import { applyReadout, RidgeAccumulator } from './reservoir/ridge.js';
 import {
   checkChannels, checkClock, checkTraining, readGrid, sequenceExtra, standardisation, standardise, stepsAhead, unstandardise,
   type Standardisation,
@@ -50,16 +50,6 @@ function features(u: Float64Array, r: Float64Array, squared: boolean, x: Float64
   for (let i = 0; i < r.length; i++) x[1 + C + i] = squared && i % 2 === 0 ? r[i] * r[i] : r[i];
 }
 
-/** out = W x for the C × p readout W. */
-function readout(W: Float64Array, x: Float64Array, out: Float64Array): void {
-  const p = x.length;
-  for (let c = 0; c < out.length; c++) {
-    let s = 0;
-    for (let j = 0; j < p; j++) s += W[c * p + j] * x[j];
-    out[c] = s;
-  }
-}
-
 class EsnFitted implements Fitted {
   readonly family = 'esn';
   readonly inWindowMode = 'one-step' as const;
@@ -82,7 +72,7 @@ class EsnFitted implements Fitted {
       reservoirStep(this.res, r, u, scratch);
       if (k < this.s.config.warmup) continue;
       features(u, r, this.s.config.squaredStates, x);
-      readout(this.s.readout, x, y);
+      applyReadout(this.s.readout, x, null, y);
       out.set(y, (k + 1) * C);
     }
     return unstandardise(out, n, this.s);
@@ -104,7 +94,7 @@ class EsnFitted implements Fitted {
       const u = g.subarray((k - 1) * C, k * C), y = g.subarray(k * C, (k + 1) * C);
       if (k > 1) reservoirStep(this.res, r, u, scratch);
       features(u, r, this.s.config.squaredStates, x);
-      readout(this.s.readout, x, y);
+      applyReadout(this.s.readout, x, null, y);
     }
     return { t: times, mean: readGrid(g, K, times, tEnd, this.s.dt, this.s) };
   }

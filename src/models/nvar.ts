@@ -15,7 +15,7 @@ import { ConfigError, throwIfAborted } from '../core/errors.js';
 import type { Series } from '../data/series.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
 import { checkNvarConfig, NVAR_DEFAULTS, nvarConfigSchema, nvarFeatureCount, type NvarConfig } from './nvar-config.js';
-import { RidgeAccumulator } from './reservoir/ridge.js';
+import { applyReadout, RidgeAccumulator } from './reservoir/ridge.js';
 import {
   checkChannels, checkClock, checkTraining, readGrid, sequenceExtra, standardisation, standardise, stepsAhead, unstandardise,
   type Standardisation,
@@ -81,16 +81,6 @@ class NvarFeatures {
   }
 }
 
-/** out = W x (+ z[k] when predicting the increment). */
-function predict(W: Float64Array, x: Float64Array, base: Float64Array | null, out: Float64Array): void {
-  const p = x.length;
-  for (let c = 0; c < out.length; c++) {
-    let v = base ? base[c] : 0;
-    for (let j = 0; j < p; j++) v += W[c * p + j] * x[j];
-    out[c] = v;
-  }
-}
-
 class NvarFitted implements Fitted {
   readonly family = 'nvar';
   readonly inWindowMode = 'one-step' as const;
@@ -110,7 +100,7 @@ class NvarFitted implements Fitted {
     const x = new Float64Array(F.size), y = new Float64Array(C);
     for (let k = F.span - 1; k + 1 < n; k++) {
       F.apply(z, k, x);
-      predict(this.s.readout, x, this.s.config.increment ? z.subarray(k * C, (k + 1) * C) : null, y);
+      applyReadout(this.s.readout, x, this.s.config.increment ? z.subarray(k * C, (k + 1) * C) : null, y);
       out.set(y, (k + 1) * C);
     }
     return unstandardise(out, n, this.s);
@@ -128,7 +118,7 @@ class NvarFitted implements Fitted {
     const x = new Float64Array(F.size);
     for (let k = L - 1; k < L - 1 + K; k++) {
       F.apply(buf, k, x);
-      predict(this.s.readout, x, this.s.config.increment ? buf.subarray(k * C, (k + 1) * C) : null, buf.subarray((k + 1) * C, (k + 2) * C));
+      applyReadout(this.s.readout, x, this.s.config.increment ? buf.subarray(k * C, (k + 1) * C) : null, buf.subarray((k + 1) * C, (k + 2) * C));
     }
     return { t: times, mean: readGrid(buf.subarray((L - 1) * C), K, times, tEnd, this.s.dt, this.s) };
   }

@@ -147,3 +147,16 @@ export function choleskySolve(L: Float64Array, p: number, b: Float64Array): Floa
   }
   return b;
 }
+
+/**
+ * A linear readout: out = W x (+ base, when the readout predicts the increment over `base`),
+ * for the C × p row-major W a `RidgeAccumulator` solved for.
+ */
+export function applyReadout(W: Float64Array, x: Float64Array, base: Float64Array | null, out: Float64Array): void {
+  const p = x.length;
+  for (let c = 0; c < out.length; c++) {
+    let v = base ? base[c] : 0;
+    for (let j = 0; j < p; j++) v += W[c * p + j] * x[j];
+    out[c] = v;
+  }
+}
