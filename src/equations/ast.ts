@@ -1,7 +1,6 @@
 /**
- * lawful's own small expression tree. mathjs parses the text (expr.ts); its nodes are
- * converted at once into this tree, which is all that checking, differentiation, code
- * generation and the interpreter ever see. A name is a state (`x`, or `x'` for the
+ * lawful's own small expression tree, built by the parser (expr.ts): all that checking,
+ * differentiation, code generation and the interpreter ever see. A name is a state (`x`, or `x'` for the
  * velocity of a second-order state), a parameter, a constant, an input or the time `t`.
  */
 
@@ -164,7 +163,7 @@ function precedence(e: Expr): number {
 
 /**
  * Prints a tree in the equation language with the fewest parentheses that parse back to
- * the same tree (mathjs precedence: + − < * / < unary − < ^, ^ right-associative), so a
+ * the same tree (precedence + − < * / < unary − < ^, ^ right-associative), so a
  * printout never nests deeper than what was parsed. A number prints as
  * `Number.prototype.toString` gives it, which reads back to the same double; a negative
  * number (only folding or substituted values make one) prints in parentheses, `(-3)`.
@@ -189,7 +188,7 @@ export function printExpr(e: Expr): string {
       const pa = precedence(e.a);
       const pb = precedence(e.b);
       // A negation binds tighter than * and /, looser than ^: on the left it needs
-      // parentheses only under ^; on the right of any operator mathjs reads it as it is
+      // parentheses only under ^; on the right of any operator the parser reads it as it is
       // (a - -b, a*-b, a^-b^c = a^(-(b^c))).
       const leftOk = pa > p || (pa === p && !rightAssoc);
       const rightOk = pb > p || (pb === p && rightAssoc) || pb === NEG_PRECEDENCE;

@@ -1,11 +1,8 @@
 /**
  * Symbolic differentiation on lawful's own tree, taken once per system.
  *
- * Why not mathjs's `derivative`: it works on mathjs nodes, so its result would need a
- * second conversion and check before code generation, its `simplify` is slow and may
- * introduce functions outside the whitelist. These rules are a page long, produce only
- * whitelisted nodes, and build their result through the simplifying constructors of
- * ast.ts (constant folding, x+0, x·1, x·0, x^1), so Jacobians come out small.
+ * The rules are a page long, produce only whitelisted nodes, and build their result
+ * through the simplifying constructors of ast.ts (constant folding, x+0, x·1, x·0, x^1), so Jacobians come out small.
  */
 import type { Expr } from './ast.js';
 import { ONE, ZERO, add, call, div, mul, neg, num, pow, sub } from './ast.js';

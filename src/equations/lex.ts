@@ -2,7 +2,7 @@
  * Splits one line of equation text into tokens with their columns. The statement parser
  * (parse.ts) reads the structure (`param k = 0.1 in [0, 1]`, `x'' = …`) from them, and the
  * expression reader (expr.ts) checks a right-hand side's tokens against the whitelist
- * before mathjs sees it. Everything else — quotes, dots, `%`, `;`, `!`, `?`, `:` — stops here
+ * before it is parsed. Everything else — quotes, dots, `%`, `;`, `!`, `?`, `:` — stops here
  * with its line and column.
  */
 import { EquationError } from './errors.js';
@@ -17,7 +17,7 @@ export interface Token {
   column: number;
 }
 
-// ASCII letters and the Greek block, which mathjs also reads as letters (α, ω, Ω, …).
+// ASCII letters and the Greek block (α, ω, Ω, …).
 const NAME_START = /[A-Za-z_\u0391-\u03A9\u03B1-\u03C9]/;
 const NAME_PART = /[A-Za-z0-9_\u0391-\u03A9\u03B1-\u03C9]/;
 const NUMBER = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;

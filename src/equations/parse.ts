@@ -9,7 +9,7 @@
  */
 import { EquationError, at } from './errors.js';
 import type { NamePositions } from './expr.js';
-import { MATHJS_WORDS, parseExpression } from './expr.js';
+import { RESERVED_WORDS, parseExpression } from './expr.js';
 import { isFunctionName } from './functions.js';
 import type { Token } from './lex.js';
 import { tokenize } from './lex.js';
@@ -80,7 +80,7 @@ export function reservedReason(name: string): string | undefined {
   if (name.includes("'")) return 'cannot be declared with a prime';
   if (isFunctionName(name)) return 'is a function name';
   if (BUILTIN_NAMES.has(name)) return name === 't' ? 'is the time' : 'is the constant π';
-  if (KEYWORDS.includes(name) || MATHJS_WORDS.has(name) || name === 'inf') return 'is a reserved word';
+  if (KEYWORDS.includes(name) || RESERVED_WORDS.has(name) || name === 'inf') return 'is a reserved word';
   return undefined;
 }
 
@@ -144,7 +144,7 @@ export function parseStatements(text: string, positions: NamePositions): SystemS
       case 'invariant': {
         const nm = L.declaredName(`a name after "${keyword}"`);
         const eq = L.expect('=', `"=" after "${keyword} ${nm.text}"`);
-        const expr = parseExpression(lineText, line, eq, tokens.slice(L.i), positions);
+        const expr = parseExpression(line, eq, tokens.slice(L.i), positions);
         (keyword === 'observe' ? sys.observe : sys.invariants).push({ name: nm.text, expr, at: pos(nm) });
         break;
       }
@@ -169,7 +169,7 @@ export function parseStatements(text: string, positions: NamePositions): SystemS
         const bad = reservedReason(base);
         if (bad) throw new EquationError(`"${base}" ${bad} at ${line}:${nm.column}`, pos(nm), nm.text);
         const eq = L.expect('=', `"=" after "${nm.text}"`);
-        const rhs = parseExpression(lineText, line, eq, tokens.slice(L.i), positions);
+        const rhs = parseExpression(line, eq, tokens.slice(L.i), positions);
         sys.equations.push({ state: base, order: order as 1 | 2, rhs, at: pos(nm) });
       }
     }

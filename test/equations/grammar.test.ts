@@ -116,6 +116,31 @@ describe('equation language: the statement forms', () => {
   });
 });
 
+describe('equation language: precedence and associativity', () => {
+  // Each right-hand side against the same arithmetic written in JavaScript (a = 2, b = 3, c = 0.5):
+  // a wrong binding power or associativity changes the value.
+  const a = 2, b = 3, c = 0.5;
+  const cases: [string, number][] = [
+    ['-a^2', -(a ** 2)],
+    ['a^-b', a ** -b],
+    ['a^b^c', a ** (b ** c)],
+    ['-a^-b^c', -(a ** -(b ** c))],
+    ['a - b - c', a - b - c],
+    ['a / b / c', a / b / c],
+    ['a - b * c', a - b * c],
+    ['a * -b + c', a * -b + c],
+    ['-a * b', -a * b],
+    ['a - -b', a - -b],
+    ['+a - +b', a - b],
+    ['(a + b) * c ^ 2', (a + b) * c ** 2],
+    ['max(a, b - c, -c) / (a)', Math.max(a, b - c, -c) / a],
+    ['pow(a, b) - a^b', 0],
+  ];
+  it.each(cases)('%s', (rhs, want) => {
+    expect(f(`param a = 2\nparam b = 3\nparam c = 0.5\nx' = ${rhs} + 0*x*a*b*c`, [1], [a, b, c])[0]).toBeCloseTo(want, 14);
+  });
+});
+
 describe('equation language: printing back', () => {
   const systems = [
     LOTKA_VOLTERRA,
