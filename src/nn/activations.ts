@@ -8,3 +8,8 @@
 export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
+
+/** softplus(x) = log(1 + eˣ), without overflow for large x; softplus′ = σ. */
+export function softplus(x: number): number {
+  return x > 30 ? x : Math.log1p(Math.exp(x));
+}

@@ -1,5 +1,7 @@
 /** nn/: fused kernels with hand-written backward passes (docs/architecture.md). */
-export { sigmoid } from './activations.js';
+export { sigmoid, softplus } from './activations.js';
+export type { MlpActivation, MlpShape } from './mlp.js';
+export { MLP_ACTIVATIONS, MlpWorkspace, initMlp, mlpBackward, mlpBackwardSecond, mlpForward, mlpLayout } from './mlp.js';
 export { gemmNT, gemmTN } from './gemm.js';
 export type { LstmBackend, LstmShape } from './lstm.js';
 export { LstmWorkspace, initLstm, lstmForward, lstmLayout, lstmLossAndGrad } from './lstm.js';
