@@ -5,7 +5,8 @@
  * from the first sample of its training window. The pipeline lives in sindy/fit.ts
  * (`fitSindy`, which also takes several trajectories), its stages in sindy/differentiation,
  * sindy/library and sindy/optimizer; `describe().equations` prints the model in the
- * equation language (`x' = -9.9992*x + 9.9992*y`).
+ * equation language (`x' = -9.9992*x + 9.9992*y`), and `files()` the whole system as a
+ * refittable .eq file (`discovered.eq`, which `lawful fit` writes beside the saved model).
  */
 import { z } from 'zod';
 import { ConfigError, throwIfAborted } from '../core/errors.js';
@@ -13,7 +14,7 @@ import type { Series } from '../data/series.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
 import { checkLayout, checkParamCount, param, positive, savedHeader, trainingSchema, validateSaved } from './saved.js';
 import { resolveConfig, sindyConfigSchema, sindyDefaults, type SindyConfig } from './sindy/config.js';
-import { formatEquations, variableNames } from './sindy/equations.js';
+import { discoveredSystem, formatEquations, variableNames } from './sindy/equations.js';
 import { fitSindy, type SindyState } from './sindy/fit.js';
 import { buildLibrary, MAX_FEATURES } from './sindy/library/index.js';
 import { iterateMap, simulateOde } from './sindy/simulate.js';
@@ -54,6 +55,10 @@ function fitted(s: SindyState): Fitted {
         // Per variable, per term: the fraction of ensemble models that kept it.
         ...(s.inclusion ? { inclusion: Object.fromEntries(vars.map((v, c) => [v, Object.fromEntries(features.map((f, k) => [f, s.inclusion![c][k]]))])) } : {}),
       };
+    },
+    // A map has no form in the equation language (it writes ODEs): only an ODE model is written out.
+    files(): Record<string, string> {
+      return s.config.discrete ? {} : { 'discovered.eq': discoveredSystem(s.channels, features, s.coef, s.config) };
     },
     toJSON(): SavedModel {
       return {
