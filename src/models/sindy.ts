@@ -17,7 +17,7 @@ import { resolveConfig, sindyConfigSchema, sindyDefaults, type SindyConfig } fro
 import { discoveredSystem, formatEquations, variableNames } from './sindy/equations.js';
 import { fitSindy, type SindyState } from './sindy/fit.js';
 import { buildLibrary, MAX_FEATURES } from './sindy/library/index.js';
-import { iterateMap, simulateOde } from './sindy/simulate.js';
+import { compiledTerm, iterateMap, simulateOde } from './sindy/simulate.js';
 
 export type { SindyConfig } from './sindy/config.js';
 export { fitSindy } from './sindy/fit.js';
@@ -33,6 +33,8 @@ function fitted(s: SindyState): Fitted {
   s.coef.forEach((row, c) => theta.set(row, c * P));
   const support = Array.from(theta.keys()).filter((e) => theta[e] !== 0);
   const nParams = C * P + C;
+  // Compiled on the first forecast, then reused: a few milliseconds, once per model.
+  let ode: ReturnType<typeof compiledTerm> | undefined;
   return {
     family: 'sindy',
     nParams,
@@ -40,7 +42,7 @@ function fitted(s: SindyState): Fitted {
     forecast(times: Float64Array) {
       const mean = s.config.discrete
         ? iterateMap(library, s.coef, s.x0, s.training.from, s.step, times)
-        : simulateOde(library, theta, support, s.x0, s.training.from, times);
+        : simulateOde((ode ??= compiledTerm(s.channels, features, s.coef)).term, ode.theta, s.x0, s.training.from, times);
       return { t: times, mean };
     },
     describe() {

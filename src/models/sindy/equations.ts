@@ -62,13 +62,13 @@ export interface DiscoveredSource {
  * starts from the discovered model and refits its coefficients (and the initial states,
  * free as in every equation model). The rounded equations head the file as comments.
  */
-export function discoveredSystem(channels: readonly string[], features: readonly string[], coef: readonly ArrayLike<number>[], source: DiscoveredSource): string {
+export function discoveredSystem(channels: readonly string[], features: readonly string[], coef: readonly ArrayLike<number>[], source?: DiscoveredSource): string {
   const vars = variableNames(channels);
   const taken = new Set(vars);
   const lines = [
     '# Discovered by SINDy (lawful fit --model sindy), to refit as an equation model:',
     '#   lawful fit DATA --model equation --equation discovered.eq',
-    `# library ${JSON.stringify(source.library)}, optimizer ${JSON.stringify(source.optimizer)}`,
+    ...(source ? [`# library ${JSON.stringify(source.library)}, optimizer ${JSON.stringify(source.optimizer)}`] : []),
     ...formatEquations(vars, features, coef, false).map((e) => `#   ${e}`),
   ];
   const renamed = channels.map((c, i) => [c, vars[i]]).filter(([c, v]) => c !== v);
