@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { ConfigError, throwIfAborted } from '../core/errors.js';
+import { EquationError, parseSystem } from '../equations/index.js';
 import type { Series } from '../data/series.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
 import { checkLayout, checkParamCount, param, positive, savedHeader, trainingSchema, validateSaved } from './saved.js';
@@ -17,7 +18,7 @@ import { resolveConfig, sindyConfigSchema, sindyDefaults, type SindyConfig } fro
 import { discoveredSystem, formatEquations, variableNames } from './sindy/equations.js';
 import { fitSindy, type SindyState } from './sindy/fit.js';
 import { buildLibrary, MAX_FEATURES } from './sindy/library/index.js';
-import { compiledTerm, iterateMap, simulateOde } from './sindy/simulate.js';
+import { discoveredTerm, iterateMap, simulateOde } from './sindy/simulate.js';
 
 export type { SindyConfig } from './sindy/config.js';
 export { fitSindy } from './sindy/fit.js';
@@ -34,7 +35,7 @@ function fitted(s: SindyState): Fitted {
   const support = Array.from(theta.keys()).filter((e) => theta[e] !== 0);
   const nParams = C * P + C;
   // Compiled on the first forecast, then reused: a few milliseconds, once per model.
-  let ode: ReturnType<typeof compiledTerm> | undefined;
+  let ode: ReturnType<typeof discoveredTerm> | undefined;
   return {
     family: 'sindy',
     nParams,
@@ -42,7 +43,7 @@ function fitted(s: SindyState): Fitted {
     forecast(times: Float64Array) {
       const mean = s.config.discrete
         ? iterateMap(library, s.coef, s.x0, s.training.from, s.step, times)
-        : simulateOde((ode ??= compiledTerm(s.channels, features, s.coef)).term, ode.theta, s.x0, s.training.from, times);
+        : simulateOde((ode ??= discoveredTerm(library, s.channels, features, s.coef)).term, ode.theta, s.x0, s.training.from, times);
       return { t: times, mean };
     },
     describe() {
@@ -60,7 +61,16 @@ function fitted(s: SindyState): Fitted {
     },
     // A map has no form in the equation language (it writes ODEs): only an ODE model is written out.
     files(): Record<string, string> {
-      return s.config.discrete ? {} : { 'discovered.eq': discoveredSystem(s.channels, features, s.coef, s.config) };
+      if (s.config.discrete) return {};
+      const text = discoveredSystem(s.channels, features, s.coef, s.config);
+      try {
+        parseSystem(text);
+        return { 'discovered.eq': text };
+      } catch (e) {
+        if (!(e instanceof EquationError)) throw e;
+        // Kept for reading; a refit needs fewer terms (a higher threshold).
+        return { 'discovered.eq': `# Too large to refit as written: ${e.message}\n${text}` };
+      }
     },
     toJSON(): SavedModel {
       return {

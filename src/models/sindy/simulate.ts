@@ -6,7 +6,7 @@
  * of Ξ (θ = Ξ row-major, the vjp from the library's analytic gradient), for refitting Ξ.
  */
 import { ConfigError, DataError, DivergenceError } from '../../core/errors.js';
-import { compileSystem } from '../../equations/index.js';
+import { compileSystem, EquationError } from '../../equations/index.js';
 import { solve } from '../../ode/solve.js';
 import type { Term } from '../../ode/term.js';
 import { discoveredSystem } from './equations.js';
@@ -29,6 +29,24 @@ export const SIMULATE_MAX_STEPS = 200_000;
 export function compiledTerm(channels: readonly string[], features: readonly string[], coef: readonly ArrayLike<number>[]): { term: Term; theta: Float64Array } {
   const system = compileSystem(discoveredSystem(channels, features, coef));
   return { term: system.term(), theta: Float64Array.from(system.params, (p) => p.initial) };
+}
+
+/**
+ * The field a forecast integrates: `compiledTerm`, or — for a system past the equation
+ * language's limits (more than 1000 tokens in one right-hand side: hundreds of active
+ * terms) — `sindyTerm` over Ξ's nonzero entries, θ = Ξ row-major.
+ */
+export function discoveredTerm(library: FeatureLibrary, channels: readonly string[], features: readonly string[], coef: readonly Float64Array[]): { term: Term; theta: Float64Array } {
+  try {
+    return compiledTerm(channels, features, coef);
+  } catch (e) {
+    if (!(e instanceof EquationError)) throw e;
+  }
+  const P = features.length;
+  const theta = new Float64Array(coef.length * P);
+  coef.forEach((row, c) => theta.set(row, c * P));
+  const support = Array.from(theta.keys()).filter((e) => theta[e] !== 0);
+  return { term: sindyTerm(library, coef.length, support), theta };
 }
 
 /** The field of `term` negated: integrating it forward in s = t0 − t runs `term` backward. */
