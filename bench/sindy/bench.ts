@@ -86,7 +86,7 @@ const firstForecast = (performance.now() - firstStart) / 1e3;
 const simTimes = await timeRuns(() => model.forecast(saveAt, small), reps, 1);
 const fitted = fitSindy([small], config);
 const vars = ['x', 'y', 'z'];
-const { term, theta } = compiledTerm(vars, buildLibrary(config.library).names(vars), fitted.coef);
+const { term, theta } = compiledTerm(vars, buildLibrary(config.library).names(vars), fitted.coef)!;
 const tight = () => solve({ term, solver: 'dop853', t0: 0, t1: until, y0: fitted.x0, theta, saveAt, rtol: 1e-12, atol: 1e-12, maxSteps: 1e6 });
 const tightTimes = await timeRuns(tight, reps, 1);
 const sol = tight();

@@ -12,13 +12,14 @@ import { z } from 'zod';
 import { ConfigError, throwIfAborted } from '../core/errors.js';
 import { EquationError, parseSystem } from '../equations/index.js';
 import type { Series } from '../data/series.js';
+import type { Term } from '../ode/term.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
 import { checkLayout, checkParamCount, param, positive, savedHeader, trainingSchema, validateSaved } from './saved.js';
 import { resolveConfig, sindyConfigSchema, sindyDefaults, type SindyConfig } from './sindy/config.js';
 import { discoveredSystem, formatEquations, variableNames } from './sindy/equations.js';
 import { fitSindy, type SindyState } from './sindy/fit.js';
 import { buildLibrary, MAX_FEATURES } from './sindy/library/index.js';
-import { discoveredTerm, iterateMap, simulateOde } from './sindy/simulate.js';
+import { compiledTerm, iterateMap, simulateOde, sindyTerm } from './sindy/simulate.js';
 
 export type { SindyConfig } from './sindy/config.js';
 export { fitSindy } from './sindy/fit.js';
@@ -35,7 +36,7 @@ function fitted(s: SindyState): Fitted {
   const support = Array.from(theta.keys()).filter((e) => theta[e] !== 0);
   const nParams = C * P + C;
   // Compiled on the first forecast, then reused: a few milliseconds, once per model.
-  let ode: ReturnType<typeof discoveredTerm> | undefined;
+  let ode: { term: Term; theta: Float64Array } | undefined;
   return {
     family: 'sindy',
     nParams,
@@ -43,7 +44,7 @@ function fitted(s: SindyState): Fitted {
     forecast(times: Float64Array) {
       const mean = s.config.discrete
         ? iterateMap(library, s.coef, s.x0, s.training.from, s.step, times)
-        : simulateOde((ode ??= discoveredTerm(library, s.channels, features, s.coef)).term, ode.theta, s.x0, s.training.from, times);
+        : simulateOde((ode ??= compiledTerm(s.channels, features, s.coef) ?? { term: sindyTerm(library, C, support), theta }).term, ode.theta, s.x0, s.training.from, times);
       return { t: times, mean };
     },
     describe() {

@@ -24,29 +24,18 @@ export const SIMULATE_MAX_STEPS = 200_000;
 /**
  * The discovered ODE compiled: the system of `discoveredSystem` (each active term once,
  * products and functions as generated code) as a `Term`, with θ its parameters — Ξ's
- * nonzero entries in row-major order.
+ * nonzero entries in row-major order. Undefined for a system past the equation language's
+ * limits (more than 1000 tokens in one right-hand side: hundreds of active terms), which
+ * `sindyTerm` integrates instead.
  */
-export function compiledTerm(channels: readonly string[], features: readonly string[], coef: readonly ArrayLike<number>[]): { term: Term; theta: Float64Array } {
-  const system = compileSystem(discoveredSystem(channels, features, coef));
-  return { term: system.term(), theta: Float64Array.from(system.params, (p) => p.initial) };
-}
-
-/**
- * The field a forecast integrates: `compiledTerm`, or — for a system past the equation
- * language's limits (more than 1000 tokens in one right-hand side: hundreds of active
- * terms) — `sindyTerm` over Ξ's nonzero entries, θ = Ξ row-major.
- */
-export function discoveredTerm(library: FeatureLibrary, channels: readonly string[], features: readonly string[], coef: readonly Float64Array[]): { term: Term; theta: Float64Array } {
+export function compiledTerm(channels: readonly string[], features: readonly string[], coef: readonly ArrayLike<number>[]): { term: Term; theta: Float64Array } | undefined {
   try {
-    return compiledTerm(channels, features, coef);
+    const system = compileSystem(discoveredSystem(channels, features, coef));
+    return { term: system.term(), theta: Float64Array.from(system.params, (p) => p.initial) };
   } catch (e) {
     if (!(e instanceof EquationError)) throw e;
+    return undefined;
   }
-  const P = features.length;
-  const theta = new Float64Array(coef.length * P);
-  coef.forEach((row, c) => theta.set(row, c * P));
-  const support = Array.from(theta.keys()).filter((e) => theta[e] !== 0);
-  return { term: sindyTerm(library, coef.length, support), theta };
 }
 
 /** The field of `term` negated: integrating it forward in s = t0 − t runs `term` backward. */
@@ -65,6 +54,7 @@ function reversed(term: Term): Term {
     },
   };
 }
+
 /** Most map iterations per forecast. */
 const MAX_MAP_STEPS = 10_000_000;
 

@@ -12,7 +12,6 @@ import { variableNames } from '../../../src/models/sindy/equations.js';
 import { fitSindy } from '../../../src/models/sindy/fit.js';
 import { buildLibrary } from '../../../src/models/sindy/library/index.js';
 import { compiledTerm, sindyTerm } from '../../../src/models/sindy/simulate.js';
-import { EquationError } from '../../../src/equations/index.js';
 import { simulate } from '../../../src/systems/simulate.js';
 
 const fitSeries = (series: Series, config = {}) => sindyFamily.fit({ family: 'sindy', config: { ...sindyFamily.defaults, ...config } }, series, { seed: 1 });
@@ -125,7 +124,7 @@ describe('the sindy family', () => {
     const config = { library: { kind: 'polynomial', degree: 4 }, optimizer: { method: 'stlsq', threshold: 0, ridge: 1e-6 } } as const;
     const s = fitSindy([series], config);
     const features = buildLibrary(config.library).names(variableNames(series.names));
-    expect(() => compiledTerm(series.names, features, s.coef)).toThrow(EquationError);
+    expect(compiledTerm(series.names, features, s.coef)).toBeUndefined();
     const m = await fitSeries(series, config);
     const at = m.forecast(Float64Array.of(0.5, 1), series).mean;
     for (let c = 0; c < 6; c++) expect(Math.abs(at[c][1] - y[c][200])).toBeLessThan(1e-3);
