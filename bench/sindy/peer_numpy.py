@@ -4,7 +4,7 @@
 default), a degree-2 polynomial library built column by column, STLSQ as a thresholding loop
 around numpy's `lstsq` on the tall matrix, per target; then the discovered model simulated
 by `solve_ivp` over a Python right-hand side (LSODA, rtol = atol = 1e-12, PySINDy's
-`simulate` defaults).
+`simulate` defaults; and DOP853 at the same tolerances, for reference).
 
 Reads the Lorenz samples lawful wrote (float64, rows [x, y, z]) for each size, times the
 whole fit --reps times after one warm-up, and prints one line `RESULT {json}`.
@@ -96,6 +96,10 @@ def main():
     sim_s = time.perf_counter() - t0
     assert sol.success, sol.message
     out["simulate"] = {"seconds": sim_s, "nfev": int(sol.nfev), "end": sol.y[:, -1].tolist(), "y_at_1": sol.y[:, round(1 / a.dt)].tolist()}
+    # The same algorithm as lawful's (DOP853), for reference: not PySINDy's default.
+    t0 = time.perf_counter()
+    sol8 = solve_ivp(rhs_of(Xi), (0.0, a.until), X[0], method="DOP853", rtol=1e-12, atol=1e-12, t_eval=t_eval)
+    out["simulate_dop853"] = {"seconds": time.perf_counter() - t0, "nfev": int(sol8.nfev)}
     print("RESULT " + json.dumps(out))
 
 

@@ -158,6 +158,7 @@ export async function runExperimentCommand<R extends ExperimentRun>(opts: Experi
             freeRuns: run.freeRuns,
             quantiles: run.quantiles,
             saved: run.saved,
+            modelFiles: run.modelFiles,
             lastGood: lastGoodOf(run),
           });
           const reason = cut.length ? `interrupted (Ctrl-C); cut short: ${cut.join(', ')}` : undefined;
@@ -170,9 +171,11 @@ export async function runExperimentCommand<R extends ExperimentRun>(opts: Experi
     );
     write(report(run, files, opts.extra?.(run) ?? []));
     const saved = Object.entries(files).filter(([k]) => k.startsWith('model:')).map(([, v]) => basename(v));
+    const beside = Object.entries(files).filter(([k]) => k.startsWith('file:')).map(([, v]) => basename(v));
     write(
       `\nWrote to ${out}: ${figuresPart(files, run.output.truth.names)}${files.reliability ? ', reliability.png (calibration of the intervals)' : ''}, index.html, results.json` +
         (saved.length ? ` and ${saved.length} saved model${saved.length > 1 ? 's' : ''} (${saved.join(', ')})` : '') +
+        (beside.length ? ` with ${beside.join(', ')}` : '') +
         ` in ${formatSeconds((performance.now() - started) / 1000)}.\n`,
     );
     const C = run.output.truth.names.length;

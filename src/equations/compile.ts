@@ -80,7 +80,8 @@ export function compileSystem(text: string, opts: CompileOptions = {}): Compiled
 }
 
 let generatedCodeAllowed: boolean | undefined;
-function canGenerateCode(): boolean {
+/** Whether this page or process lets `new Function` run (a Content-Security-Policy may forbid it). */
+export function canGenerateCode(): boolean {
   if (generatedCodeAllowed === undefined) {
     try {
       generatedCodeAllowed = new Function('return 1')() === 1;

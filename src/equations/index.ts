@@ -9,4 +9,7 @@ export { FUNCTION_NAMES } from './functions.js';
 export type { Expr } from './ast.js';
 export { printExpr, sameExpr } from './ast.js';
 export { derivative } from './derive.js';
+export { reservedReason } from './parse.js';
+export { compileFunctions } from './functions-of.js';
+export type { CompiledFunctions } from './functions-of.js';
 export type { SystemSyntax, ParamDecl, ConstDecl, InputDecl, StateEquation, NamedExpr, InitDecl } from './syntax.js';

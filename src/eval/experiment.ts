@@ -126,6 +126,8 @@ export interface ExperimentResult {
   quantiles: Evaluation['quantiles'][];
   /** Saved form of each scored model, in `models` order. */
   saved: SavedModel[];
+  /** Per scored model: the text files it writes beside its saved form (`Fitted.files`), undefined where none. */
+  modelFiles: (Record<string, string> | undefined)[];
   /** Fits that failed, with the reason (absent from `models`). */
   failures: Failure[];
   /** Names of the fits the abort signal cut short (absent from `models` and `failures`). */
@@ -203,7 +205,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   const fitter = opts.fitter ?? inProcessFitter;
   const outcomes = await fitter.fitAll(schedule(opts.jobs), { signal: opts.signal, onProgress: opts.onProgress, onDone: opts.onDone });
   const byName = new Map(outcomes.map((o) => [o.name, o]));
-  const result: ExperimentResult = { models: [], predictions: [], freeRuns: [], quantiles: [], saved: [], failures: [], interrupted: [] };
+  const result: ExperimentResult = { models: [], predictions: [], freeRuns: [], quantiles: [], saved: [], modelFiles: [], failures: [], interrupted: [] };
   for (const job of opts.jobs) {
     const o = byName.get(job.name);
     if (!o || (!o.ok && o.interrupted)) {
@@ -235,11 +237,17 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     result.freeRuns.push(scored.freeRun);
     result.quantiles.push(scored.quantiles);
     result.saved.push(o.saved);
+    result.modelFiles.push(scored.files);
   }
   return result;
 }
 
-function score(job: FitJob, saved: SavedModel, fitSeconds: number, opts: ExperimentOptions): { entry: ScoredModel; prediction: Float64Array[]; freeRun?: Float64Array[]; quantiles: Evaluation['quantiles'] } {
+function score(
+  job: FitJob,
+  saved: SavedModel,
+  fitSeconds: number,
+  opts: ExperimentOptions,
+): { entry: ScoredModel; prediction: Float64Array[]; freeRun?: Float64Array[]; quantiles: Evaluation['quantiles']; files?: Record<string, string> } {
   // Reloaded from its saved form: every model reported has survived the save/load round trip.
   const fitted = getFamily(saved.family).load(saved);
   const ev = evaluate(fitted, { observed: opts.observed, truth: opts.truth, split: opts.split, vptThreshold: opts.vptThreshold });
@@ -255,6 +263,7 @@ function score(job: FitJob, saved: SavedModel, fitSeconds: number, opts: Experim
     prediction: ev.prediction,
     freeRun: ev.freeRun,
     quantiles: ev.quantiles,
+    files: fitted.files?.(),
   };
 }
 

@@ -95,6 +95,13 @@ export interface Fitted {
   predictOneStep?(series: Series): Float64Array[];
   describe(): ModelSummary;
   toJSON(): SavedModel;
+  /**
+   * Text files that go beside the saved model in an output folder, by file name, e.g.
+   * SINDy's `{ 'discovered.eq': … }` (the system in the equation language, which
+   * `--model equation --equation` refits). Names are `discovered.<ext>` (the output folder
+   * accepts them as lawful's own, report/output-folder.ts). None if absent.
+   */
+  files?(): Record<string, string>;
 }
 
 /** A model family: registered once, found by name by the CLI, the evaluator and the tests. */

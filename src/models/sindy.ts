@@ -5,18 +5,21 @@
  * from the first sample of its training window. The pipeline lives in sindy/fit.ts
  * (`fitSindy`, which also takes several trajectories), its stages in sindy/differentiation,
  * sindy/library and sindy/optimizer; `describe().equations` prints the model in the
- * equation language (`x' = -9.9992*x + 9.9992*y`).
+ * equation language (`x' = -9.9992*x + 9.9992*y`), and `files()` the whole system as a
+ * refittable .eq file (`discovered.eq`, which `lawful fit` writes beside the saved model).
  */
 import { z } from 'zod';
 import { ConfigError, throwIfAborted } from '../core/errors.js';
+import { EquationError, parseSystem } from '../equations/index.js';
 import type { Series } from '../data/series.js';
+import type { Term } from '../ode/term.js';
 import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from './base.js';
 import { checkLayout, checkParamCount, param, positive, savedHeader, trainingSchema, validateSaved } from './saved.js';
 import { resolveConfig, sindyConfigSchema, sindyDefaults, type SindyConfig } from './sindy/config.js';
-import { formatEquations, variableNames } from './sindy/equations.js';
+import { discoveredSystem, formatEquations, variableNames } from './sindy/equations.js';
 import { fitSindy, type SindyState } from './sindy/fit.js';
 import { buildLibrary, MAX_FEATURES } from './sindy/library/index.js';
-import { iterateMap, simulateOde } from './sindy/simulate.js';
+import { compiledTerm, iterateMap, simulateOde, sindyTerm } from './sindy/simulate.js';
 
 export type { SindyConfig } from './sindy/config.js';
 export { fitSindy } from './sindy/fit.js';
@@ -32,6 +35,8 @@ function fitted(s: SindyState): Fitted {
   s.coef.forEach((row, c) => theta.set(row, c * P));
   const support = Array.from(theta.keys()).filter((e) => theta[e] !== 0);
   const nParams = C * P + C;
+  // Compiled on the first forecast, then reused: a few milliseconds, once per model.
+  let ode: { term: Term; theta: Float64Array } | undefined;
   return {
     family: 'sindy',
     nParams,
@@ -39,7 +44,7 @@ function fitted(s: SindyState): Fitted {
     forecast(times: Float64Array) {
       const mean = s.config.discrete
         ? iterateMap(library, s.coef, s.x0, s.training.from, s.step, times)
-        : simulateOde(library, theta, support, s.x0, s.training.from, times);
+        : simulateOde((ode ??= compiledTerm(s.channels, features, s.coef) ?? { term: sindyTerm(library, C, support), theta }).term, ode.theta, s.x0, s.training.from, times);
       return { t: times, mean };
     },
     describe() {
@@ -54,6 +59,19 @@ function fitted(s: SindyState): Fitted {
         // Per variable, per term: the fraction of ensemble models that kept it.
         ...(s.inclusion ? { inclusion: Object.fromEntries(vars.map((v, c) => [v, Object.fromEntries(features.map((f, k) => [f, s.inclusion![c][k]]))])) } : {}),
       };
+    },
+    // A map has no form in the equation language (it writes ODEs): only an ODE model is written out.
+    files(): Record<string, string> {
+      if (s.config.discrete) return {};
+      const text = discoveredSystem(s.channels, features, s.coef, s.config);
+      try {
+        parseSystem(text);
+        return { 'discovered.eq': text };
+      } catch (e) {
+        if (!(e instanceof EquationError)) throw e;
+        // Kept for reading; a refit needs fewer terms (a higher threshold).
+        return { 'discovered.eq': `# Too large to refit as written: ${e.message}\n${text}` };
+      }
     },
     toJSON(): SavedModel {
       return {

@@ -94,6 +94,8 @@ export function runLoop(p: PreparedSolve, rec: LoopRecorder | null): Solution {
   const out = new Float64Array(nSave * dim);
   let y = Float64Array.from(p.y0);
   let yNew = new Float64Array(dim);
+  // Dense saves go through one buffer: a subarray per save costs more than the interpolation.
+  const yAt = new Float64Array(dim);
   const err = solver.adaptive && !p.fixed ? new Float64Array(dim) : null;
   let stepTimes = new Float64Array(64);
   let extraFevals = 0;
@@ -193,7 +195,8 @@ export function runLoop(p: PreparedSolve, rec: LoopRecorder | null): Solution {
         rec?.onSave(iSave, nSteps, 1);
       } else if (stepper.dense) {
         const frac = (ts - t) / hTry;
-        stepper.interpolate(y, frac, out.subarray(iSave * dim, (iSave + 1) * dim));
+        stepper.interpolate(y, frac, yAt);
+        for (let d = 0; d < dim; d++) out[iSave * dim + d] = yAt[d];
         rec?.onSave(iSave, nSteps, frac);
       } else {
         throw new ConfigError(`save time ${ts} falls inside the step (${t}, ${tNew}] and ${solver.name} has no dense output; make it a step end`, 'saveAt');

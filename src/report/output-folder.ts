@@ -15,8 +15,16 @@ import { hostname } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 
-/** Files lawful writes into an output folder (and the temporary files of atomic writes). */
-const OURS = /^(results\.json|index\.html|table\.txt|(figure(-.+)?|reliability)\.(svg|png)|model-.+\.json|\..+\.tmp)$/;
+/**
+ * Files lawful writes into an output folder (and the temporary files of atomic writes);
+ * `discovered[-<model>].eq` are the files a model writes beside its saved form (`Fitted.files`).
+ */
+const OURS = /^(results\.json|index\.html|table\.txt|(figure(-.+)?|reliability)\.(svg|png)|model-.+\.json|discovered(-.+)?\.eq|\..+\.tmp)$/;
+
+/** Whether `name` is one of the files lawful writes into an output folder. */
+export function isOwnFile(name: string): boolean {
+  return OURS.test(name);
+}
 
 /** The nearest existing ancestor of `path` (itself if it exists). */
 function existingAncestor(path: string): string {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Series } from '../data/series.js';
 import type { Split } from '../eval/evaluate.js';
 import type { SavedModel } from '../models/base.js';
-import { stagedFolder } from './output-folder.js';
+import { isOwnFile, stagedFolder } from './output-folder.js';
 import { renderPng, renderSvg } from './render.js';
 import { centralBand, reliabilitySpec } from './reliability.js';
 import { serializeResults, type Results } from './results.js';
@@ -32,6 +32,8 @@ export interface RunOutput {
   /** Per scored model: forecast quantiles beyond the window (eval's `Evaluation.quantiles`), drawn as 80% bands. */
   quantiles?: ({ from: number; levels: number[]; values: Float64Array[][] } | undefined)[];
   saved?: SavedModel[];
+  /** Per saved model: text files it writes beside its saved form, by name (`Fitted.files`, e.g. `discovered.eq`). */
+  modelFiles?: (Record<string, string> | undefined)[];
   /** Fits that diverged, each with the saved model of its last good state. */
   lastGood?: { name: string; saved: SavedModel }[];
   title?: string;
@@ -39,7 +41,10 @@ export interface RunOutput {
   maxFigures?: number;
 }
 
-/** What `writeRunOutput` wrote, by role: `svg`, `png`, `html`, `table`, `results`, `figure:<channel>`, `model:<name>`, `last-good:<name>`. */
+/**
+ * What `writeRunOutput` wrote, by role: `svg`, `png`, `html`, `table`, `results`,
+ * `figure:<channel>`, `model:<name>`, `last-good:<name>`, `file:<model name>:<file name>`.
+ */
 export type RunFiles = Record<string, string>;
 
 /** A file-name-safe form of a model or channel name. */
@@ -89,11 +94,39 @@ export function writeLastGood(dir: string, lastGood: readonly { name: string; sa
 }
 
 /**
+ * Writes each model's own text files (`Fitted.files`) into `dir`: as named (`discovered.eq`)
+ * when one model of the run has a file of that name, else with the model's name before the
+ * extension (`discovered-sindy.eq`, `discovered-sindy-2.eq`), so no model's file hides another's.
+ */
+function writeModelFiles(dir: string, models: readonly string[], modelFiles: readonly (Record<string, string> | undefined)[]): RunFiles {
+  const files: RunFiles = {};
+  const count = new Map<string, number>();
+  for (const f of modelFiles) for (const name of Object.keys(f ?? {})) count.set(name, (count.get(name) ?? 0) + 1);
+  const taken = new Set<string>();
+  modelFiles.forEach((f, i) => {
+    for (const [name, text] of Object.entries(f ?? {})) {
+      const dot = name.lastIndexOf('.');
+      let file = name;
+      if (count.get(name)! > 1) {
+        file = `${name.slice(0, dot)}-${slug(models[i])}${name.slice(dot)}`;
+        if (taken.has(file)) file = `${name.slice(0, dot)}-${slug(models[i])}-${i + 1}${name.slice(dot)}`;
+      }
+      if (!isOwnFile(file) || file.includes('/')) throw new Error(`internal: model ${models[i]} names a file "${name}" that is not one of lawful's output files`);
+      taken.add(file);
+      const path = join(dir, file);
+      writeFileSync(path, text);
+      files[`file:${models[i]}:${name}`] = path;
+    }
+  });
+  return files;
+}
+
+/**
  * Builds the output folder `dir`: figure.svg/png (first channel), figure-<channel>.svg/png
  * for the next channels up to `maxFigures`, table.txt, index.html, model-<name>.json per
- * model, model-<name>.last-good.json per diverged fit and results.json — in a staging
- * folder beside `dir`, moved into place at the end. Returns every path by role, as the
- * files will be found in `dir`. Invalid results write nothing.
+ * model with its own text files (discovered.eq), model-<name>.last-good.json per diverged
+ * fit and results.json — in a staging folder beside `dir`, moved into place at the end.
+ * Returns every path by role, as the files will be found in `dir`. Invalid results write nothing.
  */
 export async function writeRunOutput(dir: string, out: RunOutput): Promise<RunFiles> {
   serializeResults(out.results); // validates: invalid results write nothing
@@ -130,6 +163,7 @@ async function writeInto(dir: string, out: RunOutput): Promise<RunFiles> {
     writeFileSync(path, JSON.stringify(run ? { ...m, run } : m) + '\n');
     files[`model:${out.results.models[i].name}`] = path;
   });
+  Object.assign(files, writeModelFiles(dir, out.results.models.map((m) => m.name), out.modelFiles ?? []));
   Object.assign(files, writeLastGood(dir, out.lastGood ?? [], run));
   const main = await figure(out, 0);
   // How well the forecasts' intervals hold beyond the window, for the models that give them.

@@ -37,7 +37,7 @@ const cases = [
 ];
 
 describe('adaptive solvers against ODEX (independent extrapolation solver)', () => {
-  for (const solver of ['dopri5', 'tsit5']) {
+  for (const solver of ['dopri5', 'tsit5', 'dop853']) {
     for (const c of cases) {
       it(`${solver} matches odex on ${c.name} (dense output at save times)`, () => {
         const sol = solve({ term: c.term, solver, t0: 0, t1: 20, y0: c.y0, theta: c.theta, saveAt: Float64Array.from(c.times), rtol: c.rtol, atol: c.rtol * 1e-2 });

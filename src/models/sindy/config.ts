@@ -15,6 +15,9 @@ export interface SindyConfig {
   /**
    * Candidate functions Θ(x). Default `{ kind: 'polynomial', degree: 2 }` (with the constant).
    * Example: `{ kind: 'concat', parts: [{ kind: 'polynomial', degree: 1 }, { kind: 'fourier', frequencies: 2 }] }`.
+   * Custom terms are expressions of the equation language over the channels' identifiers
+   * (docs/equations.md): `{ kind: 'custom', terms: ['sin(theta)', 'x*y^2', 'exp(-x)/(1 + y^2)'] }`;
+   * `tensor` multiplies two libraries term by term.
    */
   library: LibrarySpec;
   /**

@@ -8,7 +8,7 @@ export type { SindyFitOptions, SindyState } from './fit.js';
 export { resolveConfig, sindyDefaults } from './config.js';
 export type { SindyConfig } from './config.js';
 export { formatEquations, formatSum, variableNames } from './equations.js';
-export { iterateMap, simulateOde, sindyTerm } from './simulate.js';
+export { compiledTerm, iterateMap, simulateOde, sindyTerm } from './simulate.js';
 export * from './differentiation/index.js';
 export * from './library/index.js';
 export * from './optimizer/index.js';

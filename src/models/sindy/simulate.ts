@@ -1,22 +1,60 @@
 /**
- * Running a discovered model: the ODE x' = Θ(x) Ξ as an ode/ `Term` (θ = Ξ row-major, the
- * vector field summed over the nonzero entries of Ξ only, the vjp from the library's
- * analytic gradient, so the trajectory layer can refit Ξ later), integrated by dopri5 from
- * the fitted initial state; or the map x_{k+1} = Θ(x_k) Ξ iterated on its grid.
+ * Running a discovered model: the ODE x' = Θ(x) Ξ compiled by the equation language into
+ * straight-line code over its active terms only (`compiledTerm`: the system `discovered.eq`
+ * holds, θ = Ξ's nonzero entries), integrated by DOP853 from the fitted initial state; or
+ * the map x_{k+1} = Θ(x_k) Ξ iterated on its grid. `sindyTerm` is the same field over all
+ * of Ξ (θ = Ξ row-major, the vjp from the library's analytic gradient), for refitting Ξ.
  */
 import { ConfigError, DataError, DivergenceError } from '../../core/errors.js';
+import { compileSystem, EquationError } from '../../equations/index.js';
 import { solve } from '../../ode/solve.js';
 import type { Term } from '../../ode/term.js';
+import { discoveredSystem } from './equations.js';
 import type { FeatureLibrary } from './library/index.js';
 
 /** Tolerances of the forecast integration: tight, so the model, not the solver, sets the error. */
 export const SIMULATE_RTOL = 1e-10;
 export const SIMULATE_ATOL = 1e-12;
 /**
- * Most dopri5 steps per forecast: Lorenz over 15 time units takes about 2·10⁴; a damaged or
- * stiff model stops here with a SolverError rather than running for minutes.
+ * Most DOP853 steps per forecast: Lorenz over 15 time units takes about 1.5·10³; a damaged
+ * or stiff model stops here with a SolverError rather than running for minutes.
  */
 export const SIMULATE_MAX_STEPS = 200_000;
+
+/**
+ * The discovered ODE compiled: the system of `discoveredSystem` (each active term once,
+ * products and functions as generated code) as a `Term`, with θ its parameters — Ξ's
+ * nonzero entries in row-major order. Undefined for a system past the equation language's
+ * limits (more than 1000 tokens in one right-hand side: hundreds of active terms), which
+ * `sindyTerm` integrates instead.
+ */
+export function compiledTerm(channels: readonly string[], features: readonly string[], coef: readonly ArrayLike<number>[]): { term: Term; theta: Float64Array } | undefined {
+  try {
+    const system = compileSystem(discoveredSystem(channels, features, coef));
+    return { term: system.term(), theta: Float64Array.from(system.params, (p) => p.initial) };
+  } catch (e) {
+    if (!(e instanceof EquationError)) throw e;
+    return undefined;
+  }
+}
+
+/** The field of `term` negated: integrating it forward in s = t0 − t runs `term` backward. */
+function reversed(term: Term): Term {
+  const minus = new Float64Array(term.dim);
+  return {
+    dim: term.dim,
+    nParams: term.nParams,
+    f(t, y, theta, dy) {
+      term.f(t, y, theta, dy);
+      for (let c = 0; c < dy.length; c++) dy[c] = -dy[c];
+    },
+    vjp(t, y, theta, v, dyOut, dThetaOut) {
+      for (let c = 0; c < minus.length; c++) minus[c] = -v[c];
+      term.vjp(t, y, theta, minus, dyOut, dThetaOut);
+    },
+  };
+}
+
 /** Most map iterations per forecast. */
 const MAX_MAP_STEPS = 10_000_000;
 
@@ -24,7 +62,7 @@ const MAX_MAP_STEPS = 10_000_000;
  * The term x' = Θ(x) Ξ on `C` variables, θ = Ξ (C × P, row-major). `support` lists the
  * entries c·P + k that may be nonzero; f and vjp sum over them only (all when absent).
  */
-export function sindyTerm(library: FeatureLibrary, C: number, support?: readonly number[], sign = 1): Term {
+export function sindyTerm(library: FeatureLibrary, C: number, support?: readonly number[]): Term {
   const P = library.size(C);
   const idx = Int32Array.from(support ?? Array.from({ length: C * P }, (_, i) => i));
   // Channel and feature of each entry, worked out once: f runs ~10⁵ times per forecast.
@@ -42,7 +80,6 @@ export function sindyTerm(library: FeatureLibrary, C: number, support?: readonly
       else library.point(y, feat);
       dy.fill(0);
       for (let a = 0; a < idx.length; a++) dy[channel[a]] += theta[idx[a]] * feat[feature[a]];
-      if (sign < 0) for (let c = 0; c < C; c++) dy[c] = -dy[c];
     },
     vjp(_t, y, theta, v, dyOut, dThetaOut) {
       library.point(y, feat);
@@ -51,7 +88,7 @@ export function sindyTerm(library: FeatureLibrary, C: number, support?: readonly
         const e = idx[a];
         const c = (e / P) | 0;
         const k = e - c * P;
-        const w = sign * v[c];
+        const w = v[c];
         dThetaOut[e] += w * feat[k];
         const s = w * theta[e];
         for (let j = 0; j < C; j++) dyOut[j] += s * J[k * C + j];
@@ -66,10 +103,11 @@ function ascending(times: Float64Array): number[] {
 }
 
 /**
- * x(t) at `times` from x(t0) = x0: forward in time for t ≥ t0, and backward (the negated
- * field, forward in s = t0 − t) for t < t0. Returns one array per variable.
+ * x(t) at `times` from x(t0) = x0 under the autonomous field `term`: forward in time for
+ * t ≥ t0, and backward (the negated field, forward in s = t0 − t) for t < t0. Returns one
+ * array per variable.
  */
-export function simulateOde(library: FeatureLibrary, theta: Float64Array, support: readonly number[], x0: Float64Array, t0: number, times: Float64Array, signal?: AbortSignal): Float64Array[] {
+export function simulateOde(term: Term, theta: Float64Array, x0: Float64Array, t0: number, times: Float64Array, signal?: AbortSignal): Float64Array[] {
   const C = x0.length;
   const out = Array.from({ length: C }, () => new Float64Array(times.length));
   const order = ascending(times);
@@ -79,8 +117,8 @@ export function simulateOde(library: FeatureLibrary, theta: Float64Array, suppor
     if (idx.length === 0) continue;
     const saveAt = Float64Array.from(idx, (i) => sign * (times[i] - t0));
     const sol = solve({
-      term: sindyTerm(library, C, support, sign),
-      solver: 'dopri5',
+      term: sign > 0 ? term : reversed(term),
+      solver: 'dop853',
       t0: 0,
       t1: saveAt[saveAt.length - 1],
       y0: x0,

@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '../../core/errors.js';
 import type { Solver } from './base.js';
+import { dop853 } from './dop853.js';
 import { dopri5 } from './dopri5.js';
 import { euler } from './euler.js';
 import { exactLinear } from './exact-linear.js';
@@ -13,7 +14,7 @@ import { sdirk4 } from './sdirk4.js';
 import { tsit5 } from './tsit5.js';
 import { yoshida4 } from './yoshida4.js';
 
-export const solvers: readonly Solver[] = [euler, rk4, dopri5, tsit5, leapfrog, yoshida4, sdirk4, exactLinear];
+export const solvers: readonly Solver[] = [euler, rk4, dopri5, tsit5, dop853, leapfrog, yoshida4, sdirk4, exactLinear];
 
 /** The solver called `name`; throws a ConfigError listing the known names. */
 export function getSolver(name: string): Solver {
@@ -30,4 +31,4 @@ export { splittingSolver } from './splitting.js';
 export type { SplittingInfo } from './splitting.js';
 export { sdirkSolver } from './sdirk.js';
 export type { SdirkInfo, SdirkTableau } from './sdirk.js';
-export { dopri5, euler, exactLinear, leapfrog, rk4, sdirk4, tsit5, yoshida4 };
+export { dop853, dopri5, euler, exactLinear, leapfrog, rk4, sdirk4, tsit5, yoshida4 };

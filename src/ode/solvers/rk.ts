@@ -21,6 +21,12 @@ export interface ButcherTableau {
   readonly b: readonly number[];
   /** Error weights e = b − b̂ of the embedded method (adaptive methods only). */
   readonly e?: readonly number[];
+  /**
+   * A second, lower-order error estimate (DOP853's third-order one). With it the error is
+   * Hairer's combination, per component: err = ε₅·|ε₅|/√(ε₅² + 0.01·ε₃²), ε = h Σ e_i k_i
+   * (SciPy's `DOP853._estimate_error`): of order h^(order) where ε₅ alone is of a lower one.
+   */
+  readonly e3?: readonly number[];
   /** First same as last: a[s−1] = b and c[s−1] = 1, so k_s is next step's k₁ (and y₁ = Y_s). */
   readonly fsal?: boolean;
   /**
@@ -28,6 +34,12 @@ export interface ButcherTableau {
    * (a continuous extension; b_i(1) = b_i).
    */
   readonly dense?: readonly (readonly number[])[];
+  /**
+   * Stages only the dense output needs (DOP853's three), computed on the first interpolation
+   * inside a step: c and a rows as for the main stages (row e has s + e entries); `dense`
+   * then has one row per main and extra stage.
+   */
+  readonly extra?: { readonly c: readonly number[]; readonly a: readonly (readonly number[])[] };
 }
 
 export interface ExplicitRKInfo {
@@ -62,6 +74,16 @@ class ExplicitRKStepper implements Stepper {
   private readonly a: Float64Array[];
   private readonly b: Float64Array;
   private readonly e: Float64Array | null;
+  private readonly e3: Float64Array | null;
+  /** Main and extra stages: s main, then the dense output's own. */
+  private readonly S: number;
+  /**
+   * The dense output of the step just taken as a polynomial per component,
+   * Q[m·dim + d] = h Σ_i P[i][m] k_i[d], formed on its first interpolation (with the extra
+   * stages it needs): each save then costs one Horner pass per component.
+   */
+  private readonly Q: Float64Array;
+  private denseReady = false;
   private readonly P: Float64Array[] | null;
   private readonly fsal: boolean;
   /** Stage derivatives k_i and stage states Y_i (Y_0 aliases y₀ in the vjp). */
@@ -82,19 +104,22 @@ class ExplicitRKStepper implements Stepper {
     private readonly theta: Float64Array,
   ) {
     const s = (this.s = tab.c.length);
+    const S = (this.S = s + (tab.extra?.c.length ?? 0));
     const dim = (this.dim = term.dim);
-    this.c = Float64Array.from(tab.c);
-    this.a = tab.a.map((row) => Float64Array.from(row));
+    this.c = Float64Array.from([...tab.c, ...(tab.extra?.c ?? [])]);
+    this.a = [...tab.a, ...(tab.extra?.a ?? [])].map((row) => Float64Array.from(row));
+    this.e3 = tab.e3 ? Float64Array.from(tab.e3) : null;
     this.b = Float64Array.from(tab.b);
     this.e = tab.e ? Float64Array.from(tab.e) : null;
     this.P = tab.dense ? tab.dense.map((row) => Float64Array.from(row)) : null;
     this.dense = this.P !== null;
+    this.Q = new Float64Array((this.P?.[0].length ?? 0) * term.dim);
     this.fsal = tab.fsal === true;
-    this.k = Array.from({ length: s }, () => new Float64Array(dim));
-    this.Y = Array.from({ length: s }, () => new Float64Array(dim));
-    this.kbar = Array.from({ length: s }, () => new Float64Array(dim));
+    this.k = Array.from({ length: S }, () => new Float64Array(dim));
+    this.Y = Array.from({ length: S }, () => new Float64Array(dim));
+    this.kbar = Array.from({ length: S }, () => new Float64Array(dim));
     this.Ybar = new Float64Array(dim);
-    this.w = new Float64Array(s);
+    this.w = new Float64Array(S);
   }
 
   /** Stage states and derivatives from (t0, y0); the last stage state goes to `yLast`. */
@@ -121,9 +146,26 @@ class ExplicitRKStepper implements Stepper {
     this.k1Time = t0;
   }
 
+  /** The dense output's extra stages of the step from (t0, y0) of size h (after `stages`). */
+  private extraStages(t0: number, h: number, y0: Float64Array): void {
+    const { s, S, dim, k, a, c, term, theta } = this;
+    for (let i = s; i < S; i++) {
+      const Yi = this.Y[i];
+      const ai = a[i];
+      for (let d = 0; d < dim; d++) {
+        let acc = 0;
+        for (let j = 0; j < i; j++) acc += ai[j] * k[j][d];
+        Yi[d] = y0[d] + h * acc;
+      }
+      term.f(t0 + c[i] * h, Yi, theta, k[i]);
+      this.fevals++;
+    }
+  }
+
   step(t0: number, h: number, y0: Float64Array, y1: Float64Array, err: Float64Array | null): boolean {
-    const { s, dim, k, b, e } = this;
+    const { s, dim, k, b, e, e3 } = this;
     this.stages(t0, h, y0, false, y1);
+    this.denseReady = false;
     if (!this.fsal) {
       for (let d = 0; d < dim; d++) {
         let acc = 0;
@@ -136,6 +178,12 @@ class ExplicitRKStepper implements Stepper {
         let acc = 0;
         for (let i = 0; i < s; i++) acc += e[i] * k[i][d];
         err[d] = h * acc;
+        if (e3) {
+          let acc3 = 0;
+          for (let i = 0; i < s; i++) acc3 += e3[i] * k[i][d];
+          const denom = Math.hypot(acc, 0.1 * acc3);
+          if (denom > 0) err[d] *= Math.abs(acc) / denom;
+        }
       }
     }
     this.lastT = t0;
@@ -164,7 +212,7 @@ class ExplicitRKStepper implements Stepper {
   /** w_i = b_i(θ) of the continuous extension. */
   private denseWeights(theta: number): void {
     const P = this.P!;
-    for (let i = 0; i < this.s; i++) {
+    for (let i = 0; i < this.S; i++) {
       const row = P[i];
       let acc = 0;
       for (let m = row.length - 1; m >= 0; m--) acc = (acc + row[m]) * theta;
@@ -173,14 +221,26 @@ class ExplicitRKStepper implements Stepper {
   }
 
   interpolate(y0: Float64Array, theta: number, out: Float64Array): void {
-    if (!this.P) throw new Error('this solver has no dense output');
-    this.denseWeights(theta);
-    const { s, dim, k, w } = this;
-    const h = this.lastH;
+    const P = this.P;
+    if (!P) throw new Error('this solver has no dense output');
+    const { S, dim, k, Q } = this;
+    const M = P[0].length;
+    if (!this.denseReady) {
+      if (S > this.s) this.extraStages(this.lastT, this.lastH, y0);
+      const h = this.lastH;
+      for (let m = 0; m < M; m++) {
+        for (let d = 0; d < dim; d++) {
+          let acc = 0;
+          for (let i = 0; i < S; i++) acc += P[i][m] * k[i][d];
+          Q[m * dim + d] = h * acc;
+        }
+      }
+      this.denseReady = true;
+    }
     for (let d = 0; d < dim; d++) {
       let acc = 0;
-      for (let i = 0; i < s; i++) acc += w[i] * k[i][d];
-      out[d] = y0[d] + h * acc;
+      for (let m = M - 1; m >= 0; m--) acc = (acc + Q[m * dim + d]) * theta;
+      out[d] = y0[d] + acc;
     }
   }
 
@@ -197,17 +257,22 @@ class ExplicitRKStepper implements Stepper {
     this.k1Valid = false;
     this.stages(t0, h, y0, true, null);
     this.k1Valid = false;
-    for (let i = 0; i < s; i++) {
-      const hb = h * b[i];
+    // The extra stages enter only through dense saves inside this step.
+    const withDense = dense !== null && dense.to > dense.from;
+    const S = withDense ? this.S : s;
+    if (S > s) this.extraStages(t0, h, y0);
+    this.denseReady = false;
+    for (let i = 0; i < S; i++) {
+      const hb = i < s ? h * b[i] : 0;
       const kb = kbar[i];
       for (let d = 0; d < dim; d++) kb[d] = hb * gy1[d];
     }
     gy0.set(gy1);
-    if (dense && dense.to > dense.from) {
+    if (dense && withDense) {
       for (let q = dense.from; q < dense.to; q++) {
         this.denseWeights(dense.fractions[q]);
         const off = q * dim;
-        for (let i = 0; i < s; i++) {
+        for (let i = 0; i < S; i++) {
           const hw = h * this.w[i];
           const kb = kbar[i];
           for (let d = 0; d < dim; d++) kb[d] += hw * dense.g[off + d];
@@ -215,7 +280,7 @@ class ExplicitRKStepper implements Stepper {
         for (let d = 0; d < dim; d++) gy0[d] += dense.g[off + d];
       }
     }
-    for (let i = s - 1; i >= 0; i--) {
+    for (let i = S - 1; i >= 0; i--) {
       Ybar.fill(0);
       term.vjp(t0 + c[i] * h, Y[i], theta, kbar[i], Ybar, gTheta);
       for (let d = 0; d < dim; d++) gy0[d] += Ybar[d];

@@ -11,7 +11,7 @@ import { sindyFamily } from '../../../src/models/sindy.js';
 import { variableNames } from '../../../src/models/sindy/equations.js';
 import { fitSindy } from '../../../src/models/sindy/fit.js';
 import { buildLibrary } from '../../../src/models/sindy/library/index.js';
-import { sindyTerm } from '../../../src/models/sindy/simulate.js';
+import { compiledTerm, sindyTerm } from '../../../src/models/sindy/simulate.js';
 import { simulate } from '../../../src/systems/simulate.js';
 
 const fitSeries = (series: Series, config = {}) => sindyFamily.fit({ family: 'sindy', config: { ...sindyFamily.defaults, ...config } }, series, { seed: 1 });
@@ -112,5 +112,23 @@ describe('the sindy family', () => {
     await expect(fitSeries({ ...ok, y: [ok.y[0].map((v, i) => (i === 7 ? NaN : v))] })).rejects.toThrow(/channel x is NaN at t = 0\.7/);
     await expect(fitSeries({ t: t.slice(0, 3), y: [t.slice(0, 3)], names: ['x'] })).rejects.toThrow(/needs at least 5/);
     expect(() => fitSindy([ok, { ...ok, names: ['y'] }])).toThrow(/trajectory 2 has channels y/);
+  });
+  it('a model past the equation language\'s 1000 tokens a right-hand side still forecasts (the generic term)', async () => {
+    // Six decays x_i' = −(i+1)/4 x_i, fitted with every one of the 210 degree-4 terms kept.
+    const n = 401;
+    const dt = 0.005;
+    const t = Float64Array.from({ length: n }, (_, i) => i * dt);
+    const rate = (c: number) => (c + 1) / 4;
+    const y = Array.from({ length: 6 }, (_, c) => t.map((ti) => (1 + 0.1 * c) * Math.exp(-rate(c) * ti)));
+    const series: Series = { t, y, names: ['a', 'b', 'c', 'd', 'f', 'g'] };
+    const config = { library: { kind: 'polynomial', degree: 4 }, optimizer: { method: 'stlsq', threshold: 0, ridge: 1e-6 } } as const;
+    const s = fitSindy([series], config);
+    const features = buildLibrary(config.library).names(variableNames(series.names));
+    expect(compiledTerm(series.names, features, s.coef)).toBeUndefined();
+    const m = await fitSeries(series, config);
+    const at = m.forecast(Float64Array.of(0.5, 1), series).mean;
+    for (let c = 0; c < 6; c++) expect(Math.abs(at[c][1] - y[c][200])).toBeLessThan(1e-3);
+    // Its discovered.eq says why it cannot be refitted as written.
+    expect(m.files!()['discovered.eq']).toMatch(/^# Too large to refit as written: right-hand side too long/);
   });
 });

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
 import { fitSindy } from '../../../src/models/sindy/fit.js';
-import { buildLibrary, concat, customLibrary, fourierLibrary, parseTerm, polynomialLibrary, tensor, type FeatureLibrary, type LibrarySpec } from '../../../src/models/sindy/library/index.js';
+import { buildLibrary, concat, customLibrary, fourierLibrary, polynomialLibrary, tensor, type FeatureLibrary, type LibrarySpec } from '../../../src/models/sindy/library/index.js';
+import { simulate } from '../../../src/systems/simulate.js';
 
 const libraries: [string, FeatureLibrary][] = [
   ['polynomial 3', polynomialLibrary(3)],
@@ -60,38 +61,65 @@ describe('feature libraries', () => {
   }
 });
 
-describe('custom terms (the safe subset of the equation language)', () => {
-  const lib = customLibrary(['x*y/(1 + x^2)', 'exp(-y)', 'sin(2*x) - y', 'sqrt(x)^3'], ['x', 'y']);
+describe('custom terms (the equation language, compiled by src/equations)', () => {
+  const lib = customLibrary(['x*y/(1 + x^2)', 'exp(-y)', 'sin(2*x) - y', 'sqrt(x)^3', 'x^y', 'atan2(y, x)*pi'], ['x', 'y']);
 
-  it('evaluate as written, sums keep their parentheses in names', () => {
-    expect(lib.names(['x', 'y'])).toEqual(['x*y/(1+x^2)', 'exp(-y)', '(sin(2*x)-y)', 'sqrt(x)^3']);
-    const v = new Float64Array(4);
+  it('evaluate as written; names are the checked trees printed back, sums in parentheses', () => {
+    expect(lib.names(['x', 'y'])).toEqual(['x*y/(1 + x^2)', 'exp(-y)', '(sin(2*x) - y)', 'sqrt(x)^3', 'x^y', 'atan2(y, x)*pi']);
+    const v = new Float64Array(6);
     lib.point(Float64Array.of(0.5, -2), v);
-    expect(Array.from(v)).toEqual([(0.5 * -2) / (1 + 0.25), Math.exp(2), Math.sin(1) + 2, Math.sqrt(0.5) ** 3]);
+    const want = [(0.5 * -2) / (1 + 0.25), Math.exp(2), Math.sin(1) + 2, Math.sqrt(0.5) ** 3, 0.5 ** -2, Math.atan2(-2, 0.5) * Math.PI];
+    want.forEach((w, k) => expect(Math.abs(v[k] - w)).toBeLessThan(1e-15 * Math.abs(w)));
   });
 
-  it('gradients by forward mode match central differences', () => {
+  it('gradients (symbolic derivatives, compiled) match central differences', () => {
     const x = Float64Array.of(0.7, 0.4);
-    const J = new Float64Array(8);
+    const J = new Float64Array(12);
     lib.gradient(x, J);
     const h = 1e-6;
     for (let j = 0; j < 2; j++) {
       const [up, down] = [Float64Array.from(x), Float64Array.from(x)];
       up[j] += h;
       down[j] -= h;
-      const [vu, vd] = [new Float64Array(4), new Float64Array(4)];
+      const [vu, vd] = [new Float64Array(6), new Float64Array(6)];
       lib.point(up, vu);
       lib.point(down, vd);
-      for (let k = 0; k < 4; k++) expect(J[k * 2 + j]).toBeCloseTo((vu[k] - vd[k]) / (2 * h), 6);
+      for (let k = 0; k < 6; k++) expect(J[k * 2 + j]).toBeCloseTo((vu[k] - vd[k]) / (2 * h), 6);
     }
   });
 
-  it('refuse anything outside the subset with a ConfigError naming the term', () => {
-    expect(() => parseTerm('x + z', ['x', 'y'])).toThrow(/custom term "x \+ z": "z" is neither a variable \(x, y\)/);
-    expect(() => parseTerm('process.exit(1)', ['x'])).toThrow(ConfigError);
-    expect(() => parseTerm('x^y', ['x', 'y'])).toThrow(/exponent must be a number/);
-    expect(() => parseTerm('sin(x', ['x'])).toThrow(/expected "\)"/);
-    expect(() => parseTerm('x y', ['x', 'y'])).toThrow(/unexpected "y" after the expression/);
+  it('refuse anything outside the language, the time and unknown names with a ConfigError naming the term and column', () => {
+    const bad = (term: string) => () => customLibrary([term], ['x', 'y']);
+    expect(bad('x + z')).toThrow(/custom term "x \+ z": unknown name "z" at column 5 — variables are x, y/);
+    expect(bad('process.exit(1)')).toThrow(ConfigError);
+    expect(bad('process.exit(1)')).toThrow(/unexpected "\." at column 8/);
+    expect(bad('t*x')).toThrow(/unknown name "t"/);
+    expect(bad("x'")).toThrow(/unknown name "x'"/);
+    expect(bad('foo(x)')).toThrow(/unknown function "foo"/);
+    expect(bad('sin(x')).toThrow(/unclosed "\("/);
+    expect(bad('x y')).toThrow(/missing operator between "x" and "y" at column 3/);
+    expect(bad('x +* y')).toThrow(/^library\.terms: custom term "x \+\* y"/);
+  });
+
+  it('the pendulum θ\' = ω, ω\' = −4 sin θ: sin(theta) recovered among polynomials, custom terms and ω × Fourier terms', () => {
+    // Three runs at different energies: on one, ½ω² − 4 cos θ is constant and the library degenerate.
+    const runs = [[1, 0], [2.5, 0], [0.5, 3]].map(([q0, p0]) => ({ ...simulate('pendulum', { params: { omega: 2, q0, p0 }, until: 5, dt: 0.005, state: true }).series, names: ['theta', 'omega'] }));
+    const spec: LibrarySpec = {
+      kind: 'concat',
+      parts: [
+        { kind: 'polynomial', degree: 3 },
+        { kind: 'custom', terms: ['sin(theta)', 'exp(-theta^2)', 'theta*sin(omega)'] },
+        { kind: 'tensor', parts: [{ kind: 'custom', terms: ['omega'] }, { kind: 'fourier', frequencies: 1 }] },
+      ],
+    };
+    const names = buildLibrary(spec, ['theta', 'omega']).names(['theta', 'omega']);
+    expect(names).toContain('omega*cos(theta)');
+    const s = fitSindy(runs, { library: spec, optimizer: { method: 'stlsq', threshold: 0.1, ridge: 0 } });
+    const found = s.coef.map((row) => Object.fromEntries(names.map((n, k) => [n, row[k]]).filter(([, v]) => v !== 0)));
+    expect(Object.keys(found[0])).toEqual(['omega']);
+    expect(Object.keys(found[1])).toEqual(['sin(theta)']);
+    expect(Math.abs(found[0].omega - 1)).toBeLessThan(1e-6);
+    expect(Math.abs(found[1]['sin(theta)'] + 4)).toBeLessThan(1e-5);
   });
 
   it('fit a model whose true term is custom: x\' = −x/(1 + x²) recovered exactly', () => {

@@ -9,7 +9,6 @@ import { customLibrary } from './custom.js';
 export type { FeatureLibrary, LibrarySpec } from './base.js';
 export { MAX_FEATURES, productName } from './base.js';
 export { concat, tensor, fourierLibrary, polynomialLibrary, customLibrary };
-export { parseTerm } from './custom.js';
 
 const builders: Record<LibrarySpec['kind'], (spec: never, vars: readonly string[]) => FeatureLibrary> = {
   polynomial: (s: { degree: number; bias?: boolean }) => polynomialLibrary(s.degree, s.bias ?? true),
