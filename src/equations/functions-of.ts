@@ -46,7 +46,7 @@ export function compileFunctions(texts: readonly string[], variables: readonly s
       }
     }
     const positions: NamePositions = new WeakMap();
-    return parseExpression(text, line, { kind: '=', text: '=', column: 1 }, tokens, positions);
+    return parseExpression(line, { kind: '=', text: '=', column: 1 }, tokens, positions);
   });
   const resolve = (n: string): Leaf => {
     const i = variables.indexOf(n);
