@@ -24,10 +24,11 @@
  * the truth's. What did not help, measured on the same signal: multiple shooting (10
  * segments, continuity weights 1 → 100, then single shooting) from the ESPRIT starts ended at
  * 0.27–0.67, as the single-shooting fits did: the minima are not aliased phases but a long,
- * nearly flat valley of coupled bases (random coupling patterns: 0.22–0.59; a start at the
- * true couplings but ESPRIT's modes: 0.34); continuing Levenberg–Marquardt in that valley
- * lowers ℓ (1.6e-8 → 2e-9) without extrapolating better; the horizon continuation with these
- * starts: 0.20.
+ * nearly flat valley of coupled bases (twelve random coupling patterns: 0.22–2.5; a start at
+ * the true couplings but ESPRIT's modes: 0.34); perturbing and re-polishing the best fit
+ * (basin hopping) lowers ℓ 1.6e-8 → 2.2e-9 while its forecast worsens 0.095 → 0.22; the
+ * horizon continuation with these starts: 0.20. Not solved: other initial phases of the same
+ * system (modePhases [0.5, 2, 1, 0]: 0.60, the previous strategy 0.36), noise (5%: 1.7).
  */
 import { throwIfAborted } from '../../core/errors.js';
 import type { FitOptions } from '../base.js';
