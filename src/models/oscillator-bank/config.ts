@@ -68,8 +68,8 @@ export interface OscillatorBankConfig {
   /**
    * Pendulum bank only (with restarts > 1): coupling strengths of its coupled starts, one
    * start per value, besides the uncoupled ESPRIT start (pendulum-fit.ts). Unit: 1/s², like
-   * ω². Default [0.03, 0.1, 0.2] (the size of the demo's springs, 0.05–0.19; the fits from
-   * these end at beyond-window NRMSE 0.2–0.5 where the uncoupled start ends at 0.7–1.5).
+   * ω². Default [0.03, 0.1, 0.2] (the size of the demo's springs, 0.05–0.19; the lowest-ℓ
+   * fit among them and the uncoupled start extrapolates the demo to beyond-window NRMSE 0.020).
    */
   startCouplings: number[];
 }

@@ -155,7 +155,7 @@ export async function fitBank(t: Float64Array, y: Float64Array[], dt: number, s:
   const loss = lossOn(N);
   if (useHoldout && s.nonlinear) {
     // The pendulum bank has its own global strategy (several coupled starts, Gauss–Newton).
-    const r = await fitPendulumBank(lossOn, nHead, loss, t, y, s, opts);
+    const r = await fitPendulumBank(nHead, loss, t, y, s, opts);
     opts.onProgress?.({ fraction: 1, stage: 'done', loss: r.loss });
     return {
       lay,
