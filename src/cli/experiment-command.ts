@@ -76,7 +76,8 @@ function splitLine(run: ExperimentRun): string {
 /** What valid prediction time means, in one line. */
 function vptLine(run: ExperimentRun): string {
   const against = run.results.data.truth === 'clean' ? 'the clean signal' : 'the data';
-  return `Valid prediction time: how long after the window the forecast stays within 0.2 NRMSE of ${against}; "never" = to the end (t = ${formatTime(run.results.split.until)}).`;
+  const { trainUntil, until } = run.results.split;
+  return `Valid prediction time: the time t at which the forecast first strays beyond 0.2 NRMSE of ${against} (the window ends at t = ${formatTime(trainUntil)}); "never" = within it to the end (t = ${formatTime(until)}).`;
 }
 
 /** "figure.png (theta), figure-omega.png (omega)": every channel's figure, named by file and channel. */
