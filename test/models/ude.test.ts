@@ -98,6 +98,17 @@ describe('ude', () => {
     expect(system.states).toEqual(['prey', 'predator']);
   }, 120_000);
 
+  it('the derivative start alone (no solve) fits the network to the finite-difference residual rates: SINDy reads the interaction within 10%', async () => {
+    const train = lotkaVolterra(Float64Array.from({ length: 301 }, (_, i) => i * 0.01));
+    const config = { ...udeDefaults(), equations: "const a = 1.3\nconst d = 1.8\nprey' = a*prey\npredator' = -d*predator", fitInitial: false, derivativeStart: 3000, adam: { steps: 0, lr: 0.01 }, maxIterations: 0 };
+    const eq = (await udeFamily.fit({ family: 'ude', config }, train, { seed: 0 })).describe().equations as string[];
+    for (const [k, want] of [[0, -0.9], [1, 0.8]] as const) {
+      const m = /([-+]) (\d+(?:\.\d+)?)\*prey\*predator/.exec(eq[k]);
+      expect(m, eq[k]).not.toBeNull();
+      expect(Math.abs((m![1] === '-' ? -1 : 1) * Number(m![2]) - want) / Math.abs(want)).toBeLessThan(0.1);
+    }
+  }, 60_000);
+
   it('refuses a network on a state with no equation, inputs and an empty known part, naming the option', () => {
     const base = { ...udeDefaults() };
     expect(() => udeFamily.check!({ ...base, equations: "x' = -x", network: { ...base.network, states: ['y'] } })).toThrow(ConfigError);

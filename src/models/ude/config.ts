@@ -39,6 +39,12 @@ export interface UdeConfig {
   maxSteps: number;
   /** Adam steps before L-BFGS (a cosine schedule from `lr` to 0). Default { steps: 300, lr: 0.01 }. */
   adam: { steps: number; lr: number };
+  /**
+   * Adam steps (at `adam.lr`) fitting the network to finite-difference rates of the samples
+   * minus the known part's, before the fit through the solver: a cheap start. Needs every
+   * state observed on a uniform grid. Default 0 (none).
+   */
+  derivativeStart: number;
   /** L-BFGS iterations after Adam. Default 300. */
   maxIterations: number;
   /** Fit the initial state (true, default) or hold it at the first sample. */
@@ -59,6 +65,7 @@ export const udeDefaults: UdeConfig = {
   atol: 1e-8,
   maxSteps: 100_000,
   adam: { steps: 300, lr: 0.01 },
+  derivativeStart: 0,
   maxIterations: 300,
   fitInitial: true,
   sindy: { degree: 2, threshold: 0.1 },
@@ -83,6 +90,7 @@ export const udeConfigSchema = z.strictObject({
   atol: z.number().min(1e-300).max(1),
   maxSteps: z.number().int().min(10).max(1e8),
   adam: z.strictObject({ steps: z.number().int().min(0).max(10_000_000), lr: z.number().positive().max(10) }),
+  derivativeStart: z.number().int().min(0).max(10_000_000),
   maxIterations: z.number().int().min(0).max(10_000_000),
   fitInitial: z.boolean(),
   sindy: z.strictObject({ degree: z.number().int().min(1).max(5), threshold: z.number().min(0).max(1e6) }).nullable(),

@@ -18,6 +18,7 @@ import { thetaBlocks, type SolverSettings } from '../trajectory/base.js';
 import { fitTrajectory } from '../trajectory/fit.js';
 import { loadTrajectory } from '../trajectory/saved.js';
 import { resolveUdeConfig, udeConfigSchema, udeDefaults, type UdeConfig } from './config.js';
+import { derivativeStart } from './derivative-start.js';
 import { udeProblem, type UdeProblem } from './problem.js';
 import { recoverTerms, recoveredEquations, recoveredSystem, type Recovered } from './recover.js';
 
@@ -140,10 +141,12 @@ async function fitUde(family: string, config: UdeConfig, train: Series, opts: Fi
   const { mean, scale } = standardisation(probe.states.length, probe.observed, train);
   const problem = udeProblem(config, train.names, mean, scale);
   const base = { family, config, problem, mean, scale, t0: train.t[0], training: { from: train.t[0], until: train.t[n - 1], channels: [...train.names] } };
+  const theta0 = initialTheta(problem, train, opts.seed);
+  if (config.derivativeStart > 0) await derivativeStart(problem, theta0, train, config.derivativeStart, config.adam.lr, opts.signal);
   let r;
   try {
     r = await fitTrajectory(problem.model, { t: train.t, y: train.y }, {
-      theta0: initialTheta(problem, train, opts.seed),
+      theta0,
       solver: settings(config),
       adam: config.adam.steps > 0 ? config.adam : undefined,
       maxIterations: config.maxIterations,

@@ -24,6 +24,9 @@ export interface MlpTermOptions {
 
 export interface MlpTerm extends Term {
   readonly shape: MlpShape;
+  /** The fixed standardisation of the inputs. */
+  readonly mean: Float64Array;
+  readonly scale: Float64Array;
   /** Network outputs at many states (rows [rows][dim] → [rows][targets]), for the SINDy step. */
   outputs(theta: Float64Array, states: Float64Array): Float64Array;
 }
@@ -43,6 +46,8 @@ export function mlpTerm(o: MlpTermOptions): MlpTerm {
     dim,
     nParams: mlpLayout(shape).size,
     shape,
+    mean,
+    scale,
     f(_t, z, theta, dz) {
       standardise(z, x);
       const y = mlpForward(theta, x, ws);
