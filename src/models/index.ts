@@ -12,6 +12,7 @@ import { persistenceFamily } from './persistence.js';
 import { esnFamily } from './esn.js';
 import { nvarFamily } from './nvar.js';
 import { sindyFamily } from './sindy.js';
+import { neuralOdeFamily, udeFamily } from './ude/family.js';
 
 export type { Fitted, FitOptions, FitProgress, Forecast, ModelFamily, ModelSpec, ModelSummary, SavedModel } from './base.js';
 export { FitDivergedError } from './base.js';
@@ -26,13 +27,15 @@ export { sindyFamily, fitSindy, type SindyConfig } from './sindy.js';
 export { lstmFamily } from './lstm.js';
 export { esnFamily, type EsnConfig } from './esn.js';
 export { nvarFamily, type NvarConfig } from './nvar.js';
+export { udeFamily, neuralOdeFamily, type NeuralOdeConfig } from './ude/family.js';
+export type { UdeConfig } from './ude/config.js';
 export type { LstmConfig } from './lstm.js';
 export * from './trajectory/index.js';
 export { esprit, fitModeAmplitudes } from './spectral/esprit.js';
 export type { DampedMode, EspritOptions, EspritResult } from './spectral/esprit.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each family has its own config type
-export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, esnFamily, nvarFamily, fourierFamily, persistenceFamily, equationFamily, sindyFamily];
+export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, esnFamily, nvarFamily, fourierFamily, persistenceFamily, equationFamily, sindyFamily, udeFamily, neuralOdeFamily];
 
 /** The family called `name`; a ConfigError lists the known names otherwise. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -27,7 +27,7 @@ export function registerDemo(program: Command): void {
     .option('--bank <K1,K2,...>', 'pendulums: sizes of the models that come in sizes, e.g. the oscillator bank (default: N and 2)')
     .option('--train-until <t>', 'pendulums: end of the training window', '10')
     .option('--until <T>', 'pendulums: end of the forecast horizon', '30')
-    .option('--noise <sigma>', 'standard deviation of Gaussian noise on the observed signal', '0')
+    .option('--noise <sigma>', "standard deviation of Gaussian noise on the observed signal (default: the scenario's, 0 for the pendulums)")
     .option('--seed <s>', 'seed of the noise and of every fit', '0')
     .option('--models <a,b,...>', "model families to fit (default: the scenario's own)")
     .option('--model <family>', 'the same, one family at a time (repeatable)', collect)
@@ -57,7 +57,7 @@ export function registerDemo(program: Command): void {
     }
     const options = {
       seed: parseCount('--seed', o.seed),
-      noise: parseNumber('--noise', o.noise),
+      noise: o.noise !== undefined ? parseNumber('--noise', o.noise) : (scenario.defaultNoise ?? 0),
       models: modelList(o.model, o.models),
       configs: o.config !== undefined ? readFamilyConfigs(o.config) : undefined,
     };

@@ -12,6 +12,7 @@ import type { ExperimentOptions, ExperimentResult } from '../experiment.js';
 import type { FamilyConfigs } from '../family-config.js';
 import type { ExperimentRecord } from '../record.js';
 import { pendulumsScenario } from './pendulums.js';
+import { lotkaVolterraUdeScenario } from './lotka-volterra-ude.js';
 
 /** What every scenario takes from `lawful demo`. */
 export interface ScenarioOptions extends Pick<ExperimentOptions, 'fitter' | 'signal' | 'onProgress' | 'onDone'> {
@@ -42,13 +43,15 @@ export interface Scenario {
   name: string;
   /** One line for `--help` and the error listing scenarios. */
   summary: string;
+  /** Noise when `--noise` is not given (the scenario says relative to what). Default 0. */
+  defaultNoise?: number;
   /** The families fitted unless `--models` says otherwise. */
   models(): string[];
   run(options: ScenarioOptions): Promise<ScenarioRun>;
 }
 
 /** Every scenario, the default first. */
-export const scenarios: readonly Scenario[] = [pendulumsScenario];
+export const scenarios: readonly Scenario[] = [pendulumsScenario, lotkaVolterraUdeScenario];
 
 /** The scenario called `name`; a ConfigError naming `--scenario` and listing them otherwise. */
 export function getScenario(name: string): Scenario {
