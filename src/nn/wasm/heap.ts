@@ -1,5 +1,6 @@
 /**
- * The WebAssembly SIMD kernels (gemm.as and lstm-cell.as, compiled by build.mjs into
+ * The WebAssembly SIMD kernels (gemm.as and lstm-cell.as, their float32 twins gemm32.as and
+ * lstm-cell32.as, compiled by build.mjs into
  * kernels.wasm.ts); the GEMMs have the same signatures as the TypeScript ones in ../gemm.ts. Operands must live in the
  * instance's own linear memory, so a `WasmHeap` hands out typed-array views of it (float64 or
  * float32, the heap's precision, which also picks the kernels): each
@@ -62,7 +63,7 @@ function gemmModule(): WasmModule | null {
 
 /**
  * Compiles the kernels asynchronously. Only needed on a browser's main thread, where
- * synchronous compilation of modules over 4 KB is refused (the kernels are ~10 KB): call it
+ * synchronous compilation of modules over 4 KB is refused (the kernels are ~18 KB): call it
  * once before building workspaces there. Node and Web Workers compile on first use anyway.
  * Resolves to whether the SIMD kernels are available.
  */
