@@ -216,7 +216,7 @@ async function fitLstm(spec: ModelSpec<LstmConfig>, train: Series, opts: FitOpti
   const shape: LstmShape = { input: C, hidden: cfg.hidden, output: C };
   const { size } = lstmLayout(shape);
   // Data-parallel gradients: the batch in `shares` parts, some on the caller's worker threads.
-  const team = new Team(lstmKernel, { shape, steps: T, burnIn: cfg.burnIn }, B, cfg.shares, opts.workers);
+  const team = new Team(lstmKernel, { shape, steps: T, burnIn: cfg.burnIn, precision: cfg.precision }, B, cfg.shares, opts.workers);
   const valWs = valTargets.length ? new LstmWorkspace(shape, Math.min(B, valTargets.length), T) : null;
   const finalPass = valTargets.length > 0 ? cfg.finalPass : 'early-stopped';
   // Share of the progress bar the first pass would take if it ran all maxSteps. Early stopping

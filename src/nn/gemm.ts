@@ -11,6 +11,9 @@
  * Offsets and leading dimensions let callers address sub-blocks of larger buffers.
  */
 
+/** Arrays the products read and write: float64, or float32 where a float32 network keeps its states. */
+export type Floats = Float64Array | Float32Array;
+
 /**
  * C[m,n] = (accumulate ? C[m,n] : 0) + Σ_k A[m,k]·B[n,k] for m < M, n < N, k < K.
  * Element (m,k) of A sits at `a[aOff + m·lda + k]`; likewise for B and C.
@@ -19,9 +22,9 @@
  */
 export function gemmNT(
   M: number, N: number, K: number,
-  a: Float64Array, aOff: number, lda: number,
-  b: Float64Array, bOff: number, ldb: number,
-  c: Float64Array, cOff: number, ldc: number,
+  a: Floats, aOff: number, lda: number,
+  b: Floats, bOff: number, ldb: number,
+  c: Floats, cOff: number, ldc: number,
   accumulate: boolean,
 ): void {
   const M2 = M - (M % 2);
@@ -85,9 +88,9 @@ export function gemmNT(
  */
 export function gemmTN(
   M: number, N: number, R: number,
-  a: Float64Array, aOff: number, lda: number,
-  b: Float64Array, bOff: number, ldb: number,
-  c: Float64Array, cOff: number, ldc: number,
+  a: Floats, aOff: number, lda: number,
+  b: Floats, bOff: number, ldb: number,
+  c: Floats, cOff: number, ldc: number,
 ): void {
   const M2 = M - (M % 2);
   const N4 = N - (N % 4);

@@ -10,13 +10,19 @@
  * `LstmWorkspace`, so a training step allocates nothing. The recurrent products
  * [B×H]·[H×4H] per time step run through register-blocked GEMMs: the WebAssembly SIMD
  * kernels (wasm/gemm.as) where the runtime has them, else the TypeScript ones (gemm.ts).
+ *
+ * Precision: θ, the loss, the readout and the returned gradient are float64 always. With
+ * precision 'float32' (wasm backend only) the recurrent part — gates, states, the
+ * recurrent GEMMs and their gradient sums over one pass — runs in float32 through the f32x4
+ * kernels (wasm/gemm32.as, wasm/lstm-cell32.as): twice the lanes of f64x2, as PyTorch's
+ * float32 LSTM. Where SIMD is missing the TypeScript float64 path runs instead.
  */
 import type { ParamLayout } from '../core/params.js';
 import { block, makeLayout } from '../core/params.js';
 import type { Rng } from '../core/rng.js';
 import { sigmoid } from './activations.js';
-import { gemmNT, gemmTN } from './gemm.js';
-import { WasmHeap, wasmSimdAvailable } from './wasm/heap.js';
+import { gemmNT, gemmTN, type Floats } from './gemm.js';
+import { WasmHeap, wasmSimdAvailable, type HeapPrecision } from './wasm/heap.js';
 
 export interface LstmShape {
   /** Input channels per time step. */
@@ -84,6 +90,9 @@ export function initLstm(shape: LstmShape, theta: Float64Array, rng: Rng): void 
  */
 export type LstmBackend = 'auto' | 'js' | 'wasm';
 
+/** Arithmetic of the recurrent part: 'float64', or 'float32' (wasm backend; float64 elsewhere). */
+export type LstmPrecision = HeapPrecision;
+
 type NT = typeof gemmNT;
 type TN = typeof gemmTN;
 
@@ -95,35 +104,37 @@ export class LstmWorkspace {
   /** Positions t < burnIn are run but left out of the loss (too little context yet). */
   readonly burnIn: number;
   /** @internal Activated gates i, f, g, o per step, time-major [T][B][4H]. */
-  readonly gates: Float64Array;
+  readonly gates: Floats;
   /** @internal Cell states [T+1][B][H]; slot 0 is the zero initial state. */
-  readonly c: Float64Array;
+  readonly c: Floats;
   /** @internal Hidden states [T+1][B][H]; slot 0 is the zero initial state. */
-  readonly h: Float64Array;
+  readonly h: Floats;
   /** @internal tanh(c_t) [T][B][H]. */
-  readonly tc: Float64Array;
+  readonly tc: Floats;
   /** Predictions ŷ of the last forward pass, batch-major [B][T][O] like the targets. */
   readonly pred: Float64Array;
   /** @internal Scratch of the backward pass. */
-  readonly dz: Float64Array;
-  readonly dh: Float64Array;
-  readonly dhNext: Float64Array;
-  readonly dc: Float64Array;
+  readonly dz: Floats;
+  readonly dh: Floats;
+  readonly dhNext: Floats;
+  readonly dc: Floats;
   readonly dy: Float64Array;
-  readonly whT: Float64Array;
+  readonly whT: Floats;
   /** @internal Copy of θ's Wh and the accumulated dWh, next to the other GEMM operands. */
-  readonly wh: Float64Array;
-  readonly dWh: Float64Array;
+  readonly wh: Floats;
+  readonly dWh: Floats;
   /** @internal wasm backend only: copies of x, b and Wxᵀ in the heap, their gradients, and the heap itself. */
-  readonly xIn: Float64Array;
-  readonly bias: Float64Array;
-  readonly wxT: Float64Array;
-  readonly db: Float64Array;
-  readonly dWxT: Float64Array;
-  readonly heap: WasmHeap | null;
+  readonly xIn: Floats;
+  readonly bias: Floats;
+  readonly wxT: Floats;
+  readonly db: Floats;
+  readonly dWxT: Floats;
+  readonly heap: WasmHeap<LstmPrecision> | null;
   readonly off: LstmOffsets;
   /** The backend actually in use ('js' or 'wasm'). */
   readonly backend: 'js' | 'wasm';
+  /** The precision actually in use: 'float32' only on the wasm backend. */
+  readonly precision: LstmPrecision;
   /** @internal GEMMs over this workspace's buffers. */
   readonly nt: NT;
   readonly tn: TN;
@@ -133,8 +144,9 @@ export class LstmWorkspace {
    * @param steps time steps per sequence (T)
    * @param burnIn leading positions excluded from the loss; default 0, must be < steps
    * @param backend where the products run; default 'auto'
+   * @param precision of the recurrent part; default 'float64' ('float32' falls back to it off the wasm backend)
    */
-  constructor(shape: LstmShape, batch: number, steps: number, burnIn = 0, backend: LstmBackend = 'auto') {
+  constructor(shape: LstmShape, batch: number, steps: number, burnIn = 0, backend: LstmBackend = 'auto', precision: LstmPrecision = 'float64') {
     const { input: I, hidden: H, output: O } = shape;
     for (const [k, v] of Object.entries({ input: I, hidden: H, output: O, batch, steps })) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`LstmWorkspace: ${k} must be a positive integer, got ${v}`);
@@ -149,11 +161,12 @@ export class LstmWorkspace {
     const BH = batch * H, G = 4 * H;
     if (backend === 'wasm' && !wasmSimdAvailable()) throw new Error('LstmWorkspace: WebAssembly SIMD is not available here');
     this.backend = backend === 'js' || !wasmSimdAvailable() ? 'js' : 'wasm';
+    this.precision = this.backend === 'wasm' ? precision : 'float64';
     // Operands of the recurrent GEMMs; in the wasm heap when that backend runs them.
     const inHeap = [steps * batch * G, 3 * (steps + 1) * BH, batch * G, BH, G * H, G * H, G * H, batch * steps * I, 2 * G, 2 * I * G, 2 * BH];
-    let alloc: (n: number) => Float64Array = (n) => new Float64Array(n);
+    let alloc: (n: number) => Floats = (n) => new Float64Array(n);
     if (this.backend === 'wasm') {
-      const heap = new WasmHeap(inHeap.reduce((a, n) => a + n + 2, 0));
+      const heap = new WasmHeap(inHeap.reduce((a, n) => a + n + 4, 0), this.precision);
       alloc = (n) => heap.alloc(n);
       this.heap = heap;
       this.nt = heap.gemmNT.bind(heap);
@@ -235,10 +248,14 @@ export function lstmForward(theta: Float64Array, x: Float64Array, ws: LstmWorksp
         h[cn + u] = og * tv;
       }
     }
-    // ŷ_t = Wout·h_t + bout, written batch-major.
-    gemmNT(B, O, H, h, (t + 1) * BH, H, theta, off.wout, H, pred, t * O, T * O, false);
+    // ŷ_t = Wout·h_t + bout in float64 (h_t may be float32), written batch-major.
     for (let bi = 0; bi < B; bi++) {
-      for (let o = 0; o < O; o++) pred[(bi * T + t) * O + o] += theta[off.bout + o];
+      const hr = (t + 1) * BH + bi * H;
+      for (let o = 0; o < O; o++) {
+        let s = 0;
+        for (let u = 0; u < H; u++) s += h[hr + u] * theta[off.wout + o * H + u];
+        pred[(bi * T + t) * O + o] = s + theta[off.bout + o];
+      }
     }
   }
 }
@@ -299,7 +316,14 @@ export function lstmLossAndGrad(
           dh[bi * H + u] = s;
         }
       }
-      gemmTN(O, H, B, dy, 0, O, h, (t + 1) * BH, H, grad, off.wout, H);
+      // dWout += dŷᵀ·h_t, summed over the batch in float64.
+      for (let o = 0; o < O; o++) {
+        for (let u = 0; u < H; u++) {
+          let s = 0;
+          for (let bi = 0; bi < B; bi++) s += dy[bi * O + o] * h[(t + 1) * BH + bi * H + u];
+          grad[off.wout + o * H + u] += s;
+        }
+      }
     } else {
       dh.set(dhNext);
     }

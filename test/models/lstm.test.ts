@@ -37,6 +37,22 @@ describe('lstm family', () => {
     expect(f.nParams).toBe(4 * 4 * (1 + 4) + 16 + 4 + 1);
   });
 
+  it("precision: 'float32' by default, saved with the model, checked, and a model saved without it reads as float64", async () => {
+    const f = await lstmFamily.fit(spec(tiny), series, { seed: 1 });
+    const saved = f.toJSON();
+    expect(saved.config.precision).toBe('float32');
+    const g = await lstmFamily.fit(spec({ ...tiny, precision: 'float64' }), series, { seed: 1 });
+    expect(g.toJSON().config.precision).toBe('float64');
+    // Same seed, same data: the two precisions train to nearby but not identical parameters.
+    expect(g.toJSON().params).not.toEqual(saved.params);
+    const older = { ...saved.config };
+    delete older.precision;
+    expect(lstmFamily.load({ ...saved, config: older }).toJSON().config.precision).toBe('float64');
+    await expect(lstmFamily.fit(spec({ ...tiny, precision: 'float16' as 'float32' }), series, { seed: 1 })).rejects.toThrow(ConfigError);
+    await expect(lstmFamily.fit(spec({ ...tiny, precision: 'float16' as 'float32' }), series, { seed: 1 })).rejects.toThrow(/precision/);
+    expect(() => lstmFamily.load({ ...saved, config: { ...saved.config, precision: 'half' } })).toThrow(DataError);
+  });
+
   it('one-step predictions are NaN without burnIn + 1 samples of history, and the first forecast equals the one-step prediction', async () => {
     const f = await lstmFamily.fit(spec(tiny), series, { seed: 2 });
     const p = f.predictOneStep!(series)[0];

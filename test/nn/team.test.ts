@@ -15,7 +15,7 @@ const shape = { input: 2, hidden: 6, output: 2 };
 const B = 10, T = 12, BURN_IN = 3;
 const { size } = lstmLayout(shape);
 const spec = { shape, steps: T, burnIn: BURN_IN };
-const lstmTeam = (shares: number, w: readonly WorkerPort[] = []) => new Team(lstmKernel, spec, B, shares, w);
+const lstmTeam = (shares: number, w: readonly WorkerPort[] = [], precision: 'float32' | 'float64' = 'float64') => new Team(lstmKernel, { ...spec, precision }, B, shares, w);
 
 function batch(seed: number) {
   const rng = new Rng(seed);
@@ -65,10 +65,10 @@ describe('Team over the LSTM kernel', () => {
     }
   });
 
-  it('worker threads give the same bits as this thread alone, step after step', async () => {
-    for (const [shares, nWorkers] of [[2, 1], [3, 2], [3, 1]] as const) {
-      const alone = lstmTeam(shares);
-      const team = lstmTeam(shares, Array.from({ length: nWorkers }, shareWorker));
+  it('worker threads give the same bits as this thread alone, step after step, in float64 and float32', async () => {
+    for (const [shares, nWorkers, precision] of [[2, 1, 'float64'], [3, 2, 'float64'], [3, 1, 'float64'], [2, 1, 'float32'], [3, 2, 'float32']] as const) {
+      const alone = lstmTeam(shares, [], precision);
+      const team = lstmTeam(shares, Array.from({ length: nWorkers }, shareWorker), precision);
       expect(team.workers).toBe(nWorkers);
       for (let step = 0; step < 3; step++) {
         const { theta, x, y } = batch(10 + step); // new θ and data each step: nothing stale is reused

@@ -52,12 +52,21 @@ export interface LstmConfig {
   finalPass: 'early-stopped' | 'continue' | 'retrain';
   /** With finalPass 'continue': the extra steps, as a fraction of the early-stopped step count. Default 0.25. */
   continueFraction: number;
+  /**
+   * Arithmetic of the training step's recurrent part (nn/lstm.ts). 'float32' (default): the
+   * f32x4 WebAssembly SIMD kernels, about twice as fast as 'float64', with the parameters,
+   * Adam's state, the loss and the gradient sums across shares still float64; where
+   * WebAssembly SIMD is missing the float64 TypeScript kernels run instead. 'float64': f64x2
+   * throughout. Prediction and validation always run in float64. Saved with the model;
+   * models saved before this option existed read as 'float64', as they were trained.
+   */
+  precision: 'float32' | 'float64';
 }
 
 export const DEFAULTS: LstmConfig = {
   hidden: 64, window: 100, burnIn: 10, batch: 64, shares: 2, lr: 3e-3, lrDropFactor: 0.3, clipNorm: 1,
   maxSteps: 2000, validationFraction: 0.2, evalEvery: 50, patience: 10, maxValidationTargets: 256,
-  finalPass: 'continue', continueFraction: 0.25,
+  finalPass: 'continue', continueFraction: 0.25, precision: 'float32',
 };
 
 export function checkConfig(c: LstmConfig): void {
@@ -71,4 +80,5 @@ export function checkConfig(c: LstmConfig): void {
   if (!(c.validationFraction >= 0 && c.validationFraction < 0.9)) throw new ConfigError(`must be in [0, 0.9); got ${c.validationFraction}`, 'validationFraction');
   if (!['early-stopped', 'continue', 'retrain'].includes(c.finalPass)) throw new ConfigError(`must be 'early-stopped', 'continue' or 'retrain'; got ${String(c.finalPass)}`, 'finalPass');
   if (!(c.continueFraction > 0 && c.continueFraction <= 1)) throw new ConfigError(`must be in (0, 1]; got ${c.continueFraction}`, 'continueFraction');
+  if (c.precision !== 'float32' && c.precision !== 'float64') throw new ConfigError(`must be 'float32' or 'float64'; got ${String(c.precision)}`, 'precision');
 }

@@ -30,6 +30,8 @@ const configSchema = z.strictObject({
   maxValidationTargets: count,
   finalPass: z.enum(['early-stopped', 'continue', 'retrain']),
   continueFraction: finite,
+  // Absent from models saved before the option existed: those were trained in float64.
+  precision: z.enum(['float32', 'float64']).default('float64'),
 });
 
 const lstmSavedSchema = z

@@ -1,9 +1,12 @@
 /**
- * The WebAssembly SIMD kernels (gemm.as and lstm-cell.as, compiled by build.mjs into
+ * The WebAssembly SIMD kernels (gemm.as and lstm-cell.as, their float32 twins gemm32.as and
+ * lstm-cell32.as, compiled by build.mjs into
  * kernels.wasm.ts); the GEMMs have the same signatures as the TypeScript ones in ../gemm.ts. Operands must live in the
- * instance's own linear memory, so a `WasmHeap` hands out Float64Array views of it: each
+ * instance's own linear memory, so a `WasmHeap` hands out typed-array views of it (float64 or
+ * float32, the heap's precision, which also picks the kernels): each
  * heap gets a fixed-size memory that never grows (growing would detach the views).
  */
+import type { Floats } from '../gemm.js';
 import { KERNELS_WASM_BASE64 } from './kernels.wasm.js';
 
 interface GemmExports {
@@ -12,6 +15,16 @@ interface GemmExports {
   lstmCellForward(B: number, H: number, I: number, z: number, x: number, xStride: number, bias: number, wxT: number, cPrev: number, c: number, tc: number, h: number): void;
   lstmCellBackward(B: number, H: number, I: number, gates: number, tc: number, cPrev: number, dh: number, dc: number, dz: number, x: number, xStride: number, db: number, dWxT: number): void;
 }
+
+/** The module's exports: the float64 kernels under their own names, the float32 twins with a `32` suffix. */
+type KernelExports = GemmExports & { [K in keyof GemmExports as `${K}32`]: GemmExports[K] };
+
+/** Element type of a heap: 'float64' runs the f64x2 kernels, 'float32' the f32x4 ones (gemm32.as, lstm-cell32.as). */
+export type HeapPrecision = 'float64' | 'float32';
+
+
+/** The view type of a heap of precision P. */
+export type ViewOf<P extends HeapPrecision> = P extends 'float32' ? Float32Array : Float64Array;
 
 // The project compiles against lib ES2022 without DOM, whose typings lack the WebAssembly
 // JS API; this is the slice used here (present in every browser and in Node).
@@ -50,7 +63,7 @@ function gemmModule(): WasmModule | null {
 
 /**
  * Compiles the kernels asynchronously. Only needed on a browser's main thread, where
- * synchronous compilation of modules over 4 KB is refused (the kernels are ~10 KB): call it
+ * synchronous compilation of modules over 4 KB is refused (the kernels are ~18 KB): call it
  * once before building workspaces there. Node and Web Workers compile on first use anyway.
  * Resolves to whether the SIMD kernels are available.
  */
@@ -70,34 +83,48 @@ export function wasmSimdAvailable(): boolean {
   return gemmModule() !== null;
 }
 
-/** A fixed-size wasm memory with a bump allocator and the SIMD GEMMs over it. */
-export class WasmHeap {
+/** A fixed-size wasm memory with a bump allocator and the SIMD kernels over it, in one precision. */
+export class WasmHeap<P extends HeapPrecision = 'float64'> {
   private readonly memory: WasmMemory;
   private readonly exp: GemmExports;
   private next = 0;
   readonly bytes: number;
+  /** Bytes per element: 8 (float64) or 4 (float32). */
+  readonly width: 8 | 4;
 
-  /** @param doubles total number of float64 entries the heap must hold (each allocation rounds up to 16 bytes). */
-  constructor(doubles: number) {
+  /**
+   * @param elements total number of entries the heap must hold (each allocation rounds up to 16 bytes)
+   * @param precision element type of every view and which kernels run; default 'float64'
+   */
+  constructor(elements: number, readonly precision: P = 'float64' as P) {
     const mod = gemmModule();
     if (!mod) throw new Error('WebAssembly SIMD is not available');
-    const pages = Math.max(1, Math.ceil((doubles * 8 + 4096) / 65536));
+    this.width = precision === 'float32' ? 4 : 8;
+    const pages = Math.max(1, Math.ceil((elements * this.width + 4096) / 65536));
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     this.bytes = pages * 65536;
-    this.exp = new WebAssembly.Instance(mod, { env: { memory: this.memory } }).exports as unknown as GemmExports;
+    const all = new WebAssembly.Instance(mod, { env: { memory: this.memory } }).exports as unknown as KernelExports;
+    this.exp = precision === 'float32'
+      ? { gemmNT: all.gemmNT32, gemmTN: all.gemmTN32, lstmCellForward: all.lstmCellForward32, lstmCellBackward: all.lstmCellBackward32 }
+      : all;
   }
 
-  /** A zeroed Float64Array of n entries inside the heap (16-byte aligned). */
-  alloc(n: number): Float64Array {
+  /** A zeroed view of n entries inside the heap (16-byte aligned), of the heap's precision. */
+  alloc(n: number): ViewOf<P> {
     const at = this.next;
-    this.next = at + Math.ceil((n * 8) / 16) * 16;
+    this.next = at + Math.ceil((n * this.width) / 16) * 16;
     if (this.next > this.bytes) throw new Error(`WasmHeap: out of memory (${this.next} > ${this.bytes} bytes)`);
-    return new Float64Array(this.memory.buffer, at, n);
+    return (this.width === 4 ? new Float32Array(this.memory.buffer, at, n) : new Float64Array(this.memory.buffer, at, n)) as ViewOf<P>;
+  }
+
+  /** Byte address of entry `off` of view `a`. */
+  private at(a: Floats, off = 0): number {
+    return a.byteOffset + this.width * off;
   }
 
   /** Same contract as `gemmNT` in ../gemm.ts; a, b, c must be views from this heap. */
-  gemmNT(M: number, N: number, K: number, a: Float64Array, aOff: number, lda: number, b: Float64Array, bOff: number, ldb: number, c: Float64Array, cOff: number, ldc: number, accumulate: boolean): void {
-    this.exp.gemmNT(M, N, K, a.byteOffset + 8 * aOff, lda, b.byteOffset + 8 * bOff, ldb, c.byteOffset + 8 * cOff, ldc, accumulate ? 1 : 0);
+  gemmNT(M: number, N: number, K: number, a: Floats, aOff: number, lda: number, b: Floats, bOff: number, ldb: number, c: Floats, cOff: number, ldc: number, accumulate: boolean): void {
+    this.exp.gemmNT(M, N, K, this.at(a, aOff), lda, this.at(b, bOff), ldb, this.at(c, cOff), ldc, accumulate ? 1 : 0);
   }
 
   /**
@@ -105,11 +132,11 @@ export class WasmHeap {
    * is a view from this heap, offsets in elements, x rows `xStride` elements apart.
    */
   lstmCellForward(
-    B: number, H: number, I: number, z: Float64Array, zOff: number, x: Float64Array, xOff: number, xStride: number,
-    bias: Float64Array, wxT: Float64Array, c: Float64Array, cPrevOff: number, cOff: number, tc: Float64Array, tcOff: number, h: Float64Array, hOff: number,
+    B: number, H: number, I: number, z: Floats, zOff: number, x: Floats, xOff: number, xStride: number,
+    bias: Floats, wxT: Floats, c: Floats, cPrevOff: number, cOff: number, tc: Floats, tcOff: number, h: Floats, hOff: number,
   ): void {
-    this.exp.lstmCellForward(B, H, I, z.byteOffset + 8 * zOff, x.byteOffset + 8 * xOff, xStride, bias.byteOffset, wxT.byteOffset,
-      c.byteOffset + 8 * cPrevOff, c.byteOffset + 8 * cOff, tc.byteOffset + 8 * tcOff, h.byteOffset + 8 * hOff);
+    this.exp.lstmCellForward(B, H, I, this.at(z, zOff), this.at(x, xOff), xStride, this.at(bias), this.at(wxT),
+      this.at(c, cPrevOff), this.at(c, cOff), this.at(tc, tcOff), this.at(h, hOff));
   }
 
   /**
@@ -117,15 +144,15 @@ export class WasmHeap {
    * writes dz, updates dc in place, accumulates db and dWxT. Views from this heap.
    */
   lstmCellBackward(
-    B: number, H: number, I: number, gates: Float64Array, gatesOff: number, tc: Float64Array, tcOff: number, c: Float64Array, cPrevOff: number,
-    dh: Float64Array, dc: Float64Array, dz: Float64Array, x: Float64Array, xOff: number, xStride: number, db: Float64Array, dWxT: Float64Array,
+    B: number, H: number, I: number, gates: Floats, gatesOff: number, tc: Floats, tcOff: number, c: Floats, cPrevOff: number,
+    dh: Floats, dc: Floats, dz: Floats, x: Floats, xOff: number, xStride: number, db: Floats, dWxT: Floats,
   ): void {
-    this.exp.lstmCellBackward(B, H, I, gates.byteOffset + 8 * gatesOff, tc.byteOffset + 8 * tcOff, c.byteOffset + 8 * cPrevOff,
-      dh.byteOffset, dc.byteOffset, dz.byteOffset, x.byteOffset + 8 * xOff, xStride, db.byteOffset, dWxT.byteOffset);
+    this.exp.lstmCellBackward(B, H, I, this.at(gates, gatesOff), this.at(tc, tcOff), this.at(c, cPrevOff),
+      this.at(dh), this.at(dc), this.at(dz), this.at(x, xOff), xStride, this.at(db), this.at(dWxT));
   }
 
   /** Same contract as `gemmTN` in ../gemm.ts; a, b, c must be views from this heap. */
-  gemmTN(M: number, N: number, R: number, a: Float64Array, aOff: number, lda: number, b: Float64Array, bOff: number, ldb: number, c: Float64Array, cOff: number, ldc: number): void {
-    this.exp.gemmTN(M, N, R, a.byteOffset + 8 * aOff, lda, b.byteOffset + 8 * bOff, ldb, c.byteOffset + 8 * cOff, ldc);
+  gemmTN(M: number, N: number, R: number, a: Floats, aOff: number, lda: number, b: Floats, bOff: number, ldb: number, c: Floats, cOff: number, ldc: number): void {
+    this.exp.gemmTN(M, N, R, this.at(a, aOff), lda, this.at(b, bOff), ldb, this.at(c, cOff), ldc);
   }
 }
