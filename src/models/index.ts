@@ -12,6 +12,8 @@ import { persistenceFamily } from './persistence.js';
 import { esnFamily } from './esn.js';
 import { nvarFamily } from './nvar.js';
 import { sindyFamily } from './sindy.js';
+import { hnnFamily } from './hnn.js';
+import { mlpVectorFieldFamily } from './mlp-vector-field.js';
 
 export type { Fitted, FitOptions, FitProgress, Forecast, ModelFamily, ModelSpec, ModelSummary, SavedModel } from './base.js';
 export { FitDivergedError } from './base.js';
@@ -27,12 +29,16 @@ export { lstmFamily } from './lstm.js';
 export { esnFamily, type EsnConfig } from './esn.js';
 export { nvarFamily, type NvarConfig } from './nvar.js';
 export type { LstmConfig } from './lstm.js';
+export { hnnFamily } from './hnn.js';
+export { mlpVectorFieldFamily } from './mlp-vector-field.js';
+export { fitVectorField, rollout, vectorFieldFitted } from './vector-field/fit.js';
+export type { VectorFieldConfig } from './vector-field/config.js';
 export * from './trajectory/index.js';
 export { esprit, fitModeAmplitudes } from './spectral/esprit.js';
 export type { DampedMode, EspritOptions, EspritResult } from './spectral/esprit.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each family has its own config type
-export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, esnFamily, nvarFamily, fourierFamily, persistenceFamily, equationFamily, sindyFamily];
+export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, esnFamily, nvarFamily, fourierFamily, persistenceFamily, equationFamily, sindyFamily, hnnFamily, mlpVectorFieldFamily];
 
 /** The family called `name`; a ConfigError lists the known names otherwise. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,0 +1,13 @@
+/**
+ * Hamiltonian neural network (Greydanus, Dzamba & Yosinski 2019): an MLP H(q, p) trained so
+ * that its symplectic gradient (∂H/∂p, −∂H/∂q) matches the observed derivatives; the
+ * learned flow conserves the learned H by construction. The shared machinery of the neural
+ * vector fields lives in vector-field/.
+ */
+import { hamiltonianNet } from './vector-field/nets.js';
+import { vectorFieldFamily } from './vector-field/family.js';
+
+export const hnnFamily = vectorFieldFamily(
+  { family: 'hnn', net: (n, c) => hamiltonianNet(n, c.hidden, c.activation) },
+  'Hamiltonian neural network: an MLP H(q, p) whose symplectic gradient is the vector field, so the learned energy is conserved; channels are (q, p) or positions with p = dq/dt.',
+);

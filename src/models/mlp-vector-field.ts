@@ -1,0 +1,11 @@
+/**
+ * The baseline of the Hamiltonian and Lagrangian network papers: the same MLP predicting the
+ * derivatives (q', p') directly, with nothing that makes it conserve energy.
+ */
+import { directNet } from './vector-field/nets.js';
+import { vectorFieldFamily } from './vector-field/family.js';
+
+export const mlpVectorFieldFamily = vectorFieldFamily(
+  { family: 'mlp-vector-field', net: (n, c) => directNet(n, c.hidden, c.activation) },
+  'Neural vector field: an MLP predicting (q\', p\') directly from (q, p), the baseline against which Hamiltonian networks are measured.',
+);
