@@ -6,8 +6,11 @@
  */
 import { hamiltonianNet } from './vector-field/nets.js';
 import { vectorFieldFamily } from './vector-field/family.js';
+import type { VectorFieldKind } from './vector-field/fit.js';
+
+export const hnnKind: VectorFieldKind = { family: 'hnn', net: (n, c) => hamiltonianNet(n, c.hidden, c.activation) };
 
 export const hnnFamily = vectorFieldFamily(
-  { family: 'hnn', net: (n, c) => hamiltonianNet(n, c.hidden, c.activation) },
+  hnnKind,
   'Hamiltonian neural network: an MLP H(q, p) whose symplectic gradient is the vector field, so the learned energy is conserved; channels are (q, p) or positions with p = dq/dt.',
 );

@@ -4,8 +4,11 @@
  */
 import { directNet } from './vector-field/nets.js';
 import { vectorFieldFamily } from './vector-field/family.js';
+import type { VectorFieldKind } from './vector-field/fit.js';
+
+export const mlpVectorFieldKind: VectorFieldKind = { family: 'mlp-vector-field', net: (n, c) => directNet(n, c.hidden, c.activation) };
 
 export const mlpVectorFieldFamily = vectorFieldFamily(
-  { family: 'mlp-vector-field', net: (n, c) => directNet(n, c.hidden, c.activation) },
+  mlpVectorFieldKind,
   'Neural vector field: an MLP predicting (q\', p\') directly from (q, p), the baseline against which Hamiltonian networks are measured.',
 );

@@ -97,6 +97,13 @@ export async function fitVectorField(kind: VectorFieldKind, trajectories: readon
   }
 }
 
+/** Mean squared error of the fitted field's derivatives at the rows of `pairs` (a test loss). */
+export function derivativeMse(kind: VectorFieldKind, s: VectorFieldState, pairs: StatePairs): number {
+  const net = kind.net(s.x0.length / 2, s.config);
+  const { size } = mlpLayout(net.shape);
+  return net.lossAndGrad(s.theta.subarray(0, size), pairs.x, pairs.dx, new MlpWorkspace(net.shape, pairs.rows), new Float64Array(size));
+}
+
 /** Rolls the learned field out from `y0` at `t0` to `times` (forward and backward), one array per state entry. */
 export function rollout(net: VectorFieldNet, theta: Float64Array, y0: Float64Array, t0: number, times: Float64Array, rtol: number): Float64Array[] {
   const D = y0.length;
