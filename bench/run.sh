@@ -50,6 +50,7 @@ run ode npx tsx bench/ode/bench.ts
 run bank npx tsx bench/bank/bench.ts
 run reservoir npx tsx bench/reservoir/bench.ts
 run equation npx tsx bench/equation/bench.ts
+run hnn npx tsx bench/hnn/bench.ts
 if [ -f bench/lstm/bench.ts ]; then
   run lstm npx tsx bench/lstm/bench.ts --tfjs-dir "$TFJS_DIR"
 else
