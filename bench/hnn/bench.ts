@@ -17,7 +17,6 @@ import { Adam } from '../../src/core/optim/adam.js';
 import { paramsToJSON } from '../../src/core/params.js';
 import { Rng } from '../../src/core/rng.js';
 import { hamiltonianNet } from '../../src/models/vector-field/nets.js';
-import { initMlp, mlpLayout, MlpWorkspace } from '../../src/nn/mlp.js';
 import { median, runPeer, writeResult } from '../common.js';
 
 const args = process.argv.slice(2);
@@ -26,13 +25,13 @@ const withTorch = !args.includes('--no-torch');
 
 const ROWS = 750, HIDDEN = [200, 200];
 const net = hamiltonianNet(1, HIDDEN, 'tanh');
-const { layout, size } = mlpLayout(net.shape);
+const { layout, size } = net;
 const rng = new Rng(0);
 const theta = new Float64Array(size);
-initMlp(net.shape, theta, rng);
+net.init(theta, rng);
 const x = rng.fillNormal(new Float64Array(ROWS * 2));
 const dx = rng.fillNormal(new Float64Array(ROWS * 2));
-const ws = new MlpWorkspace(net.shape, ROWS);
+const ws = net.workspace(ROWS);
 const grad = new Float64Array(size);
 
 const dir = mkdtempSync(join(tmpdir(), 'lawful-bench-hnn-'));

@@ -39,6 +39,13 @@ export interface VectorFieldConfig {
   differentiation: { method: 'finite-difference'; order?: number } | { method: 'savitzky-golay'; window?: number; degree?: number };
   /** Relative tolerance of the dopri5 rollouts. Default 1e-9. */
   rtol: number;
+  /**
+   * hnn only: learn H(q, p) = T(p) + V(q), two MLPs, so rollouts use Yoshida's symplectic
+   * splitting (yoshida4). Default false (a general H, rolled out by dopri5).
+   */
+  separable: boolean;
+  /** Step of the symplectic rollouts (separable H), in the unit of t. Default 0.01. */
+  rolloutStep: number;
 }
 
 export const vectorFieldDefaults: VectorFieldConfig = {
@@ -51,6 +58,8 @@ export const vectorFieldDefaults: VectorFieldConfig = {
   momenta: 'observed',
   differentiation: { method: 'finite-difference', order: 2 },
   rtol: 1e-9,
+  separable: false,
+  rolloutStep: 0.01,
 };
 
 export const vectorFieldConfigSchema = z.strictObject({
@@ -70,6 +79,8 @@ export const vectorFieldConfigSchema = z.strictObject({
     }),
   ]),
   rtol: z.number().min(1e-14).max(0.1),
+  separable: z.boolean(),
+  rolloutStep: z.number().min(1e-6).max(1e6),
 });
 
 /** The defaults merged with `partial`, checked: a ConfigError naming the first bad option. */

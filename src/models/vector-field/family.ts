@@ -26,8 +26,12 @@ function savedSchema(kind: VectorFieldKind) {
     .superRefine((m, ctx) => {
       const config = m.config as VectorFieldConfig;
       let n = 0;
-      if (!configIssues(ctx, () => (n = resolveCoordinates(m.training.channels, config).n))) return;
-      const { layout, size } = savedLayout(kind, config, n);
+      let expected: ReturnType<typeof savedLayout> | undefined;
+      if (!configIssues(ctx, () => {
+        n = resolveCoordinates(m.training.channels, config).n;
+        expected = savedLayout(kind, config, n);
+      })) return;
+      const { layout, size } = expected!;
       const what = `a ${kind.family} model with hidden layers [${config.hidden.join(', ')}] on ${2 * n} state entries`;
       checkLayout(m.layout, layout, ctx, what);
       checkParamCount(m.params, size, ctx, what);
@@ -44,7 +48,7 @@ export function vectorFieldFamily(kind: VectorFieldKind, description: string): M
     // Its channels are the phase-space coordinates; one signal of a many-state system is not one.
     capabilities: { uniformGrid: false, relativeCost: 2, inReferenceExperiment: false },
     check(config: VectorFieldConfig): void {
-      resolveVectorFieldConfig(config);
+      kind.net(1, resolveVectorFieldConfig(config)); // the kind refuses options it has no use for
     },
     async fit(spec: ModelSpec<VectorFieldConfig>, train: Series, opts: FitOptions): Promise<Fitted> {
       return vectorFieldFitted(kind, await fitVectorField(kind, [train], spec.config, opts));

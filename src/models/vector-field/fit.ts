@@ -1,9 +1,10 @@
 /**
  * Fitting and running a neural vector field (nets.ts): full-batch Adam on the squared error
  * of the predicted derivatives, through the shared training loop (core/optim/train.ts), then
- * rollouts of the learned field with dopri5 at a tight tolerance. The learned H(q, p) of an
- * HNN is not separable in general, so the symplectic splittings (leapfrog, Yoshida) do not
- * apply to it; `describe().integrator` says what ran.
+ * rollouts of the learned field: dopri5 at a tight tolerance, or — for a separable
+ * H = T(p) + V(q) (`separable: true`) — Yoshida's 4th-order symplectic splitting at a fixed
+ * step. A general learned H(q, p) is not separable, so the splittings do not apply to it;
+ * `describe().integrator` says what ran.
  */
 import { ConfigError, DataError, DivergenceError, throwIfAborted } from '../../core/errors.js';
 import { Adam } from '../../core/optim/adam.js';
@@ -11,7 +12,6 @@ import { train } from '../../core/optim/train.js';
 import { makeLayout, type ParamLayout } from '../../core/params.js';
 import { Rng } from '../../core/rng.js';
 import type { Series } from '../../data/series.js';
-import { initMlp, mlpLayout, MlpWorkspace } from '../../nn/mlp.js';
 import { solve } from '../../ode/solve.js';
 import type { FitOptions, Fitted, SavedModel } from '../base.js';
 import { FitDivergedError } from '../base.js';
@@ -45,7 +45,7 @@ export interface VectorFieldState {
 
 /** Layout of the saved parameters: the MLP's blocks, then the initial state x0 [2n]. */
 export function savedLayout(kind: VectorFieldKind, config: VectorFieldConfig, n: number): { layout: ParamLayout; size: number; netSize: number } {
-  const net = mlpLayout(kind.net(n, config).shape);
+  const net = kind.net(n, config);
   const shapes: Record<string, number[]> = Object.fromEntries(net.layout.map((b) => [b.name, b.shape]));
   return { ...makeLayout({ ...shapes, x0: [2 * n] }), netSize: net.size };
 }
@@ -53,10 +53,10 @@ export function savedLayout(kind: VectorFieldKind, config: VectorFieldConfig, n:
 /** Fits θ to given (state, derivative) pairs; returns θ and the final loss. */
 export async function fitPairs(kind: VectorFieldKind, n: number, pairs: StatePairs, config: VectorFieldConfig, opts: FitOptions): Promise<{ theta: Float64Array; loss: number }> {
   const net = kind.net(n, config);
-  const { size } = mlpLayout(net.shape);
+  const size = net.size;
   const theta = new Float64Array(size);
-  initMlp(net.shape, theta, new Rng(opts.seed));
-  const ws = new MlpWorkspace(net.shape, pairs.rows);
+  net.init(theta, new Rng(opts.seed));
+  const ws = net.workspace(pairs.rows);
   const r = await train({
     lossAndGrad: (th, g) => net.lossAndGrad(th, pairs.x, pairs.dx, ws, g),
     theta,
@@ -100,12 +100,14 @@ export async function fitVectorField(kind: VectorFieldKind, trajectories: readon
 /** Mean squared error of the fitted field's derivatives at the rows of `pairs` (a test loss). */
 export function derivativeMse(kind: VectorFieldKind, s: VectorFieldState, pairs: StatePairs): number {
   const net = kind.net(s.x0.length / 2, s.config);
-  const { size } = mlpLayout(net.shape);
-  return net.lossAndGrad(s.theta.subarray(0, size), pairs.x, pairs.dx, new MlpWorkspace(net.shape, pairs.rows), new Float64Array(size));
+  return net.lossAndGrad(s.theta.subarray(0, net.size), pairs.x, pairs.dx, net.workspace(pairs.rows), new Float64Array(net.size));
 }
 
-/** Rolls the learned field out from `y0` at `t0` to `times` (forward and backward), one array per state entry. */
-export function rollout(net: VectorFieldNet, theta: Float64Array, y0: Float64Array, t0: number, times: Float64Array, rtol: number): Float64Array[] {
+/**
+ * Rolls the learned field out from `y0` at `t0` to `times` (forward and backward), one array
+ * per state entry: dopri5 at `rtol`, or Yoshida's splitting with steps of at most `step` for a split field.
+ */
+export function rollout(net: VectorFieldNet, theta: Float64Array, y0: Float64Array, t0: number, times: Float64Array, rtol: number, step = 0.01): Float64Array[] {
   const D = y0.length;
   const out = Array.from({ length: D }, () => new Float64Array(times.length));
   const order = Array.from(times.keys()).sort((a, b) => times[a] - times[b]);
@@ -113,7 +115,8 @@ export function rollout(net: VectorFieldNet, theta: Float64Array, y0: Float64Arr
     const idx = sign > 0 ? order.filter((i) => times[i] >= t0) : order.filter((i) => times[i] < t0).reverse();
     if (idx.length === 0) continue;
     const saveAt = Float64Array.from(idx, (i) => sign * (times[i] - t0));
-    const sol = solve({ term: net.term(sign), solver: 'dopri5', t0: 0, t1: saveAt[saveAt.length - 1], y0, theta, saveAt, rtol, atol: ROLLOUT_ATOL, maxSteps: ROLLOUT_MAX_STEPS });
+    const how = net.split ? { solver: 'yoshida4', dt: step } : { solver: 'dopri5', rtol, atol: ROLLOUT_ATOL };
+    const sol = solve({ term: net.term(sign), ...how, t0: 0, t1: saveAt[saveAt.length - 1], y0, theta, saveAt, maxSteps: ROLLOUT_MAX_STEPS });
     idx.forEach((i, r) => {
       for (let d = 0; d < D; d++) out[d][i] = sol.y[r * D + d];
     });
@@ -129,26 +132,30 @@ export function vectorFieldFitted(kind: VectorFieldKind, s: VectorFieldState): F
   const { layout, netSize } = savedLayout(kind, s.config, coords.n);
   const theta = s.theta.subarray(0, netSize);
   const nParams = netSize + s.x0.length;
-  const integrator = `dopri5 (rtol ${s.config.rtol}, atol ${ROLLOUT_ATOL})`;
+  const integrator = net.split
+    ? `yoshida4 (symplectic, step ${s.config.rolloutStep}): H = T(p) + V(q) is separable`
+    : `dopri5 (rtol ${s.config.rtol}, atol ${ROLLOUT_ATOL})${kind.family === 'hnn' ? ': the learned H(q, p) is not separable, so no symplectic splitting applies' : ''}`;
   return {
     family: kind.family,
     nParams,
     inWindowMode: 'simulated',
     coordinates: coords,
     forecast(times: Float64Array) {
-      const state = rollout(net, theta, s.x0, s.training.from, times, s.config.rtol);
+      const state = rollout(net, theta, s.x0, s.training.from, times, s.config.rtol, s.config.rolloutStep);
       return { t: times, mean: coords.index.map((k) => state[k]) };
     },
     rollout(y0: Float64Array, t0: number, times: Float64Array) {
       if (y0.length !== 2 * coords.n) throw new ConfigError(`has ${y0.length} entries; the state [${coords.names.join(', ')}] has ${2 * coords.n}`, 'y0');
-      return rollout(net, theta, y0, t0, times, s.config.rtol);
+      return rollout(net, theta, y0, t0, times, s.config.rtol, s.config.rolloutStep);
     },
     describe() {
       return {
         family: kind.family,
         parameters: nParams,
         state: coords.names,
-        network: `MLP ${[2 * coords.n, ...s.config.hidden, net.shape.output].join('→')} (${s.config.activation})`,
+        network: net.split
+          ? `H = T(p) + V(q), each an MLP ${[coords.n, ...s.config.hidden, 1].join('→')} (${s.config.activation})`
+          : `MLP ${[2 * coords.n, ...s.config.hidden, net.outputs].join('→')} (${s.config.activation})`,
         integrator,
         trainingLoss: s.loss,
         initialState: Array.from(s.x0),
