@@ -51,6 +51,7 @@ run bank npx tsx bench/bank/bench.ts
 run reservoir npx tsx bench/reservoir/bench.ts
 run equation npx tsx bench/equation/bench.ts
 run ude npx tsx bench/ude/bench.ts
+run hnn npx tsx bench/hnn/bench.ts
 if [ -f bench/lstm/bench.ts ]; then
   run lstm npx tsx bench/lstm/bench.ts --tfjs-dir "$TFJS_DIR"
 else

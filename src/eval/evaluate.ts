@@ -37,6 +37,10 @@ export interface ModelMetrics {
   predictedVpt?: ForecastCalibration['predictedVpt'];
   /** Whether the scored distribution included the model's observation noise (not against a clean truth). */
   noiseIncluded?: boolean;
+  /** Conservation audit (eval/energy.ts), where the system has a known invariant: mean squared energy error over test rollouts. */
+  energyMse?: number;
+  /** Conservation audit: the largest relative drift of the energy over the horizon, averaged over the test rollouts. */
+  energyDrift?: number;
 }
 
 export interface EvaluateOptions {

@@ -91,6 +91,12 @@ export interface Fitted {
    * the end of `context` (every time in `times` must be later than its last sample).
    */
   forecast(times: Float64Array, context: Series): Forecast;
+  /**
+   * State-space families whose state is the whole phase space (the neural vector fields): the
+   * trajectory from any state `y0` at `t0`, one array per state entry (`describe().state`
+   * names them), so an audit can roll out from test initial conditions.
+   */
+  rollout?(y0: Float64Array, t0: number, times: Float64Array): Float64Array[];
   /** Sequence families: teacher-forced one-step-ahead predictions at the times of `series` (NaN where no history). */
   predictOneStep?(series: Series): Float64Array[];
   describe(): ModelSummary;

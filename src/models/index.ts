@@ -13,6 +13,8 @@ import { esnFamily } from './esn.js';
 import { nvarFamily } from './nvar.js';
 import { sindyFamily } from './sindy.js';
 import { neuralOdeFamily, udeFamily } from './ude/family.js';
+import { hnnFamily } from './hnn.js';
+import { mlpVectorFieldFamily } from './mlp-vector-field.js';
 
 export type { Fitted, FitOptions, FitProgress, Forecast, ModelFamily, ModelSpec, ModelSummary, SavedModel } from './base.js';
 export { FitDivergedError } from './base.js';
@@ -30,12 +32,17 @@ export { nvarFamily, type NvarConfig } from './nvar.js';
 export { udeFamily, neuralOdeFamily, type NeuralOdeConfig } from './ude/family.js';
 export type { UdeConfig } from './ude/config.js';
 export type { LstmConfig } from './lstm.js';
+export { hnnFamily, hnnKind } from './hnn.js';
+export { mlpVectorFieldFamily, mlpVectorFieldKind } from './mlp-vector-field.js';
+export { derivativeMse, fitPairs, fitVectorField, rollout, vectorFieldFitted } from './vector-field/fit.js';
+export type { VectorFieldKind, VectorFieldState } from './vector-field/fit.js';
+export type { VectorFieldConfig } from './vector-field/config.js';
 export * from './trajectory/index.js';
 export { esprit, fitModeAmplitudes } from './spectral/esprit.js';
 export type { DampedMode, EspritOptions, EspritResult } from './spectral/esprit.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each family has its own config type
-export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, esnFamily, nvarFamily, fourierFamily, persistenceFamily, equationFamily, sindyFamily, udeFamily, neuralOdeFamily];
+export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, esnFamily, nvarFamily, fourierFamily, persistenceFamily, equationFamily, sindyFamily, udeFamily, neuralOdeFamily, hnnFamily, mlpVectorFieldFamily];
 
 /** The family called `name`; a ConfigError lists the known names otherwise. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

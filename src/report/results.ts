@@ -42,6 +42,8 @@ export interface Metrics {
   fitSeconds: number;
   /** Mean squared energy error, where the system defines an energy. */
   energyMse?: ErrorMetric;
+  /** Largest relative drift of the energy over a rollout's horizon, averaged over the test rollouts (eval/energy.ts). */
+  energyDrift?: ErrorMetric;
   /** Beyond the window, models whose forecast has quantiles: fraction of the truth inside the central 50/80/95% intervals, keyed "50", "80", "95". */
   coverage?: Record<string, ErrorMetric>;
   /** Mean continuous ranked probability score beyond the window, on the data's scale. */
@@ -116,6 +118,7 @@ const metricsSchema = z.looseObject({
   validPredictionTime: z.number(),
   fitSeconds: z.number().nonnegative(),
   energyMse: errorMetric.optional(),
+  energyDrift: errorMetric.optional(),
   coverage: z.record(z.string(), errorMetric).optional(),
   crps: errorMetric.optional(),
   crpsMethod: z.enum(['gaussian-closed-form', 'quantile-score']).optional(),

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkGradient } from '../../src/core/gradcheck.js';
 import { Rng } from '../../src/core/rng.js';
-import type { MlpShape } from '../../src/nn/mlp.js';
+import type { MlpBackend, MlpShape } from '../../src/nn/mlp.js';
 import { MlpWorkspace, initMlp, mlpBackward, mlpBackwardSecond, mlpForward, mlpLayout } from '../../src/nn/mlp.js';
 
-function setup(shape: MlpShape, B: number, seed: number) {
+function setup(shape: MlpShape, B: number, seed: number, backend: MlpBackend = 'auto') {
   const rng = new Rng(seed);
   const { size } = mlpLayout(shape);
   const theta = new Float64Array(size);
@@ -14,7 +14,7 @@ function setup(shape: MlpShape, B: number, seed: number) {
   const x = rng.fillNormal(new Float64Array(B * shape.input));
   const c = rng.fillNormal(new Float64Array(B * shape.output));
   const target = rng.fillNormal(new Float64Array(B * shape.input));
-  return { theta, x, c, target, ws: new MlpWorkspace(shape, B) };
+  return { theta, x, c, target, ws: new MlpWorkspace(shape, B, backend) };
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
@@ -75,14 +75,14 @@ describe('MLP kernel', () => {
     expect(y[0]).toBeCloseTo(3 * h1 - h2 + 0.7, 14);
   });
 
-  for (const { shape, B } of cases) {
-    const label = `in=${shape.input}, hidden=[${shape.hidden.join(',')}], out=${shape.output}, ${shape.activation}, B=${B}`;
+  for (const { shape, B } of cases) for (const backend of ['js', 'wasm'] as const) {
+    const label = `${backend}; in=${shape.input}, hidden=[${shape.hidden.join(',')}], out=${shape.output}, ${shape.activation}, B=${B}`;
 
     it(`a batch equals its rows one by one (${label})`, () => {
-      const { theta, x, ws } = setup(shape, B, 1);
+      const { theta, x, ws } = setup(shape, B, 1, backend);
       const y = Float64Array.from(mlpForward(theta, x, ws).subarray(0, B * shape.output));
       const g = inputGradient(theta, x, new Float64Array(B * shape.output).fill(1), ws);
-      const one = new MlpWorkspace(shape, 1);
+      const one = new MlpWorkspace(shape, 1, backend === 'js' ? 'wasm' : 'js'); // and across backends
       for (let r = 0; r < B; r++) {
         const xr = x.slice(r * shape.input, (r + 1) * shape.input);
         const yr = mlpForward(theta, xr, one);
@@ -93,7 +93,7 @@ describe('MLP kernel', () => {
     });
 
     it(`backward: ∂(c·y)/∂θ and ∂(c·y)/∂x match central differences (${label})`, () => {
-      const { theta, x, c, ws } = setup(shape, B, 2);
+      const { theta, x, c, ws } = setup(shape, B, 2, backend);
       const rt = checkGradient((t) => firstLoss(t, x, c, ws), (t) => {
         mlpForward(t, x, ws);
         const grad = new Float64Array(t.length);
@@ -106,7 +106,7 @@ describe('MLP kernel', () => {
     });
 
     it(`second backward: ∂m/∂θ and ∂m/∂x of a loss on the input gradient match central differences (${label})`, () => {
-      const { theta, x, c, target, ws } = setup(shape, B, 3);
+      const { theta, x, c, target, ws } = setup(shape, B, 3, backend);
       const rt = checkGradient((t) => secondLoss(t, x, c, target, ws), (t) => secondGrads(t, x, c, target, ws).grad, theta);
       expect(rt.maxRelError).toBeLessThan(1e-6);
       const rx = checkGradient((xx) => secondLoss(theta, xx, c, target, ws), (xx) => secondGrads(theta, xx, c, target, ws).dxx, x);

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { ConfigError } from '../../core/errors.js';
+import { readDataset } from '../../data/read.js';
 import { getScenario, scenarios } from '../../eval/scenarios/index.js';
 import type { PendulumSettings } from '../../eval/scenarios/pendulums.js';
 import { asFlags, collect, modelList, parseCount, parseCountList, parseNumber, parsePositive, parsePositiveCount, readFamilyConfigs } from '../args.js';
@@ -72,7 +73,9 @@ export function registerDemo(program: Command): void {
       store: o.store,
       run: async (hooks) => {
         const flags = { oscillators: '--oscillators', trainUntil: '--train-until', until: '--until', noise: '--noise' };
-        const run = await asFlags(flags, () => scenario.run({ ...options, settings, ...hooks, fitter: workerPoolFitter() }));
+        // The shipped data sets a scenario declares, as Series (the scenarios themselves read no files).
+        const datasets = scenario.datasets && Object.fromEntries(await Promise.all(scenario.datasets.map(async (name) => [name, (await readDataset(name)).trajectories[0].series] as const)));
+        const run = await asFlags(flags, () => scenario.run({ ...options, settings: datasets ? { ...settings, datasets } : settings, ...hooks, fitter: workerPoolFitter() }));
         return { ...run, output: { truth: run.truth, split: run.split, title: run.title } };
       },
       extra: (run) => run.lines ?? [],

@@ -11,6 +11,7 @@ import type { Split } from '../evaluate.js';
 import type { ExperimentOptions, ExperimentResult } from '../experiment.js';
 import type { FamilyConfigs } from '../family-config.js';
 import type { ExperimentRecord } from '../record.js';
+import { hnnScenario } from './hnn.js';
 import { pendulumsScenario } from './pendulums.js';
 import { lotkaVolterraUdeScenario } from './lotka-volterra-ude.js';
 
@@ -47,11 +48,13 @@ export interface Scenario {
   defaultNoise?: number;
   /** The families fitted unless `--models` says otherwise. */
   models(): string[];
+  /** Shipped data sets (`lawful datasets`) the scenario needs; the front end loads them into `settings.datasets`, by name, as Series. */
+  datasets?: readonly string[];
   run(options: ScenarioOptions): Promise<ScenarioRun>;
 }
 
 /** Every scenario, the default first. */
-export const scenarios: readonly Scenario[] = [pendulumsScenario, lotkaVolterraUdeScenario];
+export const scenarios: readonly Scenario[] = [pendulumsScenario, lotkaVolterraUdeScenario, hnnScenario];
 
 /** The scenario called `name`; a ConfigError naming `--scenario` and listing them otherwise. */
 export function getScenario(name: string): Scenario {
