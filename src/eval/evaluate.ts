@@ -5,6 +5,7 @@
  */
 import type { Series } from '../data/series.js';
 import type { Fitted } from '../models/base.js';
+import { adversarialProbe, type AdversarialOptions, type AdversarialProbe } from './adversarial.js';
 import { forecastCalibration, type ForecastCalibration } from './calibration.js';
 import { channelErrors, std, validPredictionTime } from './metrics.js';
 
@@ -37,6 +38,8 @@ export interface ModelMetrics {
   predictedVpt?: ForecastCalibration['predictedVpt'];
   /** Whether the scored distribution included the model's observation noise (not against a clean truth). */
   noiseIncluded?: boolean;
+  /** Worst-case and random perturbations of the context the forecast is conditioned on (eval/adversarial.ts). */
+  adversarial?: AdversarialProbe;
 }
 
 export interface EvaluateOptions {
@@ -55,6 +58,8 @@ export interface EvaluateOptions {
    * `truth !== observed`.
    */
   cleanTruth?: boolean;
+  /** The adversarial probe's settings (eval/adversarial.ts); `false` skips it. Default: on, ε = 0.01, 0.03, 0.1. */
+  adversarial?: AdversarialOptions | false;
 }
 
 export interface Evaluation {
@@ -103,6 +108,10 @@ export function evaluate(fitted: Fitted, opts: EvaluateOptions): Evaluation {
   const out = outForecast.mean;
   const vptThreshold = opts.vptThreshold ?? 0.2;
   const cal = forecastCalibration(outForecast, truth.y, b, e, scale, { cleanTruth: opts.cleanTruth ?? truth !== observed, threshold: vptThreshold });
+  const adversarial =
+    opts.adversarial === false || b >= e
+      ? undefined
+      : adversarialProbe(fitted, train, t.slice(b, e), out, truth.y.map((c) => c.slice(b, e)), scale, { threshold: vptThreshold, ...opts.adversarial });
   // Inside, free-running: state-space families simulate the whole window; sequence
   // families read a short warm-up and then run on their own predictions.
   const w = fitted.inWindowMode === 'one-step' ? Math.max(1, Math.floor((opts.warmupFraction ?? 0.1) * (b - a))) : 0;
@@ -148,6 +157,7 @@ export function evaluate(fitted: Fitted, opts: EvaluateOptions): Evaluation {
             noiseIncluded: cal.noiseIncluded,
           }
         : {}),
+      ...(adversarial ? { adversarial } : {}),
     },
     prediction,
     ...(cal ? { quantiles: { from: b, levels: [...cal.levels], values: cal.values } } : {}),
