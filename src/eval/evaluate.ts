@@ -6,6 +6,7 @@
 import type { Series } from '../data/series.js';
 import type { Fitted } from '../models/base.js';
 import { adversarialProbe, type AdversarialOptions, type AdversarialProbe } from './adversarial.js';
+import { withBacktestQuantiles } from './backtest.js';
 import { forecastCalibration, type ForecastCalibration } from './calibration.js';
 import { channelErrors, std, validPredictionTime } from './metrics.js';
 
@@ -38,6 +39,8 @@ export interface ModelMetrics {
   predictedVpt?: ForecastCalibration['predictedVpt'];
   /** Whether the scored distribution included the model's observation noise (not against a clean truth). */
   noiseIncluded?: boolean;
+  /** Where the scored intervals come from: the family's own, or backtests of its errors inside the window (eval/backtest.ts). */
+  intervals?: 'model' | 'backtest';
   /** Worst-case and random perturbations of the context the forecast is conditioned on (eval/adversarial.ts). */
   adversarial?: AdversarialProbe;
 }
@@ -107,7 +110,8 @@ export function evaluate(fitted: Fitted, opts: EvaluateOptions): Evaluation {
   const outForecast = fitted.forecast(t.slice(b, e), train);
   const out = outForecast.mean;
   const vptThreshold = opts.vptThreshold ?? 0.2;
-  const cal = forecastCalibration(outForecast, truth.y, b, e, scale, { cleanTruth: opts.cleanTruth ?? truth !== observed, threshold: vptThreshold });
+  const intervals = outForecast.quantiles?.length ? 'model' : 'backtest';
+  const cal = forecastCalibration(b < e ? withBacktestQuantiles(outForecast, fitted, train) : outForecast, truth.y, b, e, scale, { cleanTruth: opts.cleanTruth ?? truth !== observed, threshold: vptThreshold });
   const adversarial =
     opts.adversarial === false || b >= e
       ? undefined
@@ -155,6 +159,7 @@ export function evaluate(fitted: Fitted, opts: EvaluateOptions): Evaluation {
             reliability: cal.reliability,
             predictedVpt: cal.predictedVpt,
             noiseIncluded: cal.noiseIncluded,
+            intervals,
           }
         : {}),
       ...(adversarial ? { adversarial } : {}),

@@ -56,6 +56,8 @@ export interface Metrics {
   predictedVpt?: { time: number; interval: [number, number] };
   /** Whether the scored distribution included the model's observation noise (not when the truth is the clean signal). */
   noiseIncluded?: boolean;
+  /** Where the scored intervals come from: the family's own, or backtests of its in-window errors (eval/backtest.ts). */
+  intervals?: 'model' | 'backtest';
   /**
    * Perturbations of the context the forecast is conditioned on, within ε × each channel's
    * standard deviation (eval/adversarial.ts, docs/audit.md): per ε the worst beyond-window NRMSE
@@ -139,6 +141,7 @@ const metricsSchema = z.looseObject({
   reliability: z.array(z.looseObject({ level: z.number(), observed: errorMetric })).optional(),
   predictedVpt: z.looseObject({ time: z.number(), interval: z.tuple([z.number(), z.number()]) }).optional(),
   noiseIncluded: z.boolean().optional(),
+  intervals: z.enum(['model', 'backtest']).optional(),
   adversarial: z
     .looseObject({
       eps: z.array(z.number()),
