@@ -61,7 +61,7 @@ function bank(s: BankState): Fitted {
       const mean = forecast(times);
       const u = s.uncertainty;
       if (!u) return { t: times, mean };
-      const signalSd = inOrder(times, (sorted) => bankSignalSpread(simulate, theta, u, sorted));
+      const signalSd = inOrder(times, (sorted) => bankSignalSpread(simulate, lay, theta, u, sorted));
       const total = signalSd.map((sd, c) => sd.map((v) => Math.hypot(v, u.noiseSd[c])));
       return { t: times, mean, quantiles: gaussianQuantiles(mean, total), gaussian: { signalSd, noiseSd: [...u.noiseSd] } };
     },

@@ -167,7 +167,7 @@ export function bankUncertainty(simulate: BankSimulate, lay: BankLayout, theta: 
  * standard deviation 1 and covered 98% at 80%), while the error of a forecast that has lost
  * its phase is that of two unrelated signals, √2 × the window's standard deviation.
  */
-export function bankSignalSpread(simulate: BankSimulate, theta: Float64Array, u: BankUncertainty, times: Float64Array): Float64Array[] {
+export function bankSignalSpread(simulate: BankSimulate, lay: BankLayout, theta: Float64Array, u: BankUncertainty, times: Float64Array): Float64Array[] {
   const P = theta.length;
   const cov = Float64Array.from(u.covariance);
   // Parameters with no variance (dropped directions only) move nothing: skip their simulations.
@@ -175,16 +175,34 @@ export function bankSignalSpread(simulate: BankSimulate, theta: Float64Array, u:
     for (let k = 0; k < P; k++) if (cov[j * P + k] !== 0) return false;
     return true;
   };
-  const J = jacobian(simulate, theta, times, silent);
+  // The Jacobian at every q-th time (≥ 12 per period of the fastest mode, as in bankUncertainty),
+  // the variance linearly interpolated in time between them: the 2P simulations over the demo's
+  // 2000 forecast times were most of the cost of a forecast with intervals.
+  const n = times.length;
+  const fastest = n > 1 ? BankLevenbergMarquardt.fastest(lay, theta) * ((times[n - 1] - times[0]) / (n - 1)) : 0;
+  const q = Math.max(1, Math.floor(0.5 / Math.max(fastest, 1e-12)));
+  const at = Array.from({ length: Math.ceil(n / q) }, (_, k) => k * q);
+  if (n > 0 && at[at.length - 1] !== n - 1) at.push(n - 1);
+  const J = jacobian(simulate, theta, Float64Array.from(at, (i) => times[i]), silent);
   const C = u.noiseSd.length;
   const g = new Float64Array(P);
   return Array.from({ length: C }, (_, c) => {
     const disc = u.discrepancySd?.[c] ?? 0;
     const ceiling = u.ceilingSd?.[c] ?? Infinity;
-    return times.map((_, i) => {
-      for (let j = 0; j < P; j++) g[j] = J[j] ? J[j]![c][i] : 0;
-      return Math.min(Math.sqrt(quadraticForm(cov, g, P) + disc * disc), ceiling);
+    const v = at.map((_, k) => {
+      for (let j = 0; j < P; j++) g[j] = J[j] ? J[j]![c][k] : 0;
+      return quadraticForm(cov, g, P);
     });
+    const out = new Float64Array(n);
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      while (k + 1 < at.length - 1 && at[k + 1] <= i) k++;
+      const k1 = Math.min(k + 1, at.length - 1);
+      const span = times[at[k1]] - times[at[k]];
+      const f = span > 0 ? (times[i] - times[at[k]]) / span : 0;
+      out[i] = Math.min(Math.sqrt(v[k] + f * (v[k1] - v[k]) + disc * disc), ceiling);
+    }
+    return out;
   });
 }
 
