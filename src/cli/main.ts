@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { LawfulError } from '../core/errors.js';
 import { LAWFUL_VERSION } from '../core/version.js';
+import { registerAudit } from './commands/audit.js';
 import { registerDatasets } from './commands/datasets.js';
 import { registerDemo } from './commands/demo.js';
 import { registerFit } from './commands/fit.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerRuns(program);
   registerSimulate(program);
   registerDatasets(program);
+  registerAudit(program);
   return program;
 }
 

@@ -5,6 +5,8 @@
  */
 import type { Series } from '../data/series.js';
 import type { Fitted } from '../models/base.js';
+import { adversarialProbe, type AdversarialOptions, type AdversarialProbe } from './adversarial.js';
+import { withBacktestQuantiles } from './backtest.js';
 import { forecastCalibration, type ForecastCalibration } from './calibration.js';
 import { channelErrors, std, validPredictionTime } from './metrics.js';
 
@@ -41,6 +43,10 @@ export interface ModelMetrics {
   energyMse?: number;
   /** Conservation audit: the largest relative drift of the energy over the horizon, averaged over the test rollouts. */
   energyDrift?: number;
+  /** Where the scored intervals come from: the family's own, or backtests of its errors inside the window (eval/backtest.ts). */
+  intervals?: 'model' | 'backtest';
+  /** Worst-case and random perturbations of the context the forecast is conditioned on (eval/adversarial.ts). */
+  adversarial?: AdversarialProbe;
 }
 
 export interface EvaluateOptions {
@@ -59,6 +65,8 @@ export interface EvaluateOptions {
    * `truth !== observed`.
    */
   cleanTruth?: boolean;
+  /** The adversarial probe's settings (eval/adversarial.ts); `false` skips it. Default: on, ε = 0.01, 0.03, 0.1. */
+  adversarial?: AdversarialOptions | false;
 }
 
 export interface Evaluation {
@@ -106,7 +114,12 @@ export function evaluate(fitted: Fitted, opts: EvaluateOptions): Evaluation {
   const outForecast = fitted.forecast(t.slice(b, e), train);
   const out = outForecast.mean;
   const vptThreshold = opts.vptThreshold ?? 0.2;
-  const cal = forecastCalibration(outForecast, truth.y, b, e, scale, { cleanTruth: opts.cleanTruth ?? truth !== observed, threshold: vptThreshold });
+  const intervals = outForecast.quantiles?.length ? 'model' : 'backtest';
+  const cal = forecastCalibration(b < e ? withBacktestQuantiles(outForecast, fitted, train) : outForecast, truth.y, b, e, scale, { cleanTruth: opts.cleanTruth ?? truth !== observed, threshold: vptThreshold });
+  const adversarial =
+    opts.adversarial === false || b >= e
+      ? undefined
+      : adversarialProbe(fitted, train, t.slice(b, e), out, truth.y.map((c) => c.slice(b, e)), scale, { threshold: vptThreshold, ...opts.adversarial });
   // Inside, free-running: state-space families simulate the whole window; sequence
   // families read a short warm-up and then run on their own predictions.
   const w = fitted.inWindowMode === 'one-step' ? Math.max(1, Math.floor((opts.warmupFraction ?? 0.1) * (b - a))) : 0;
@@ -150,8 +163,10 @@ export function evaluate(fitted: Fitted, opts: EvaluateOptions): Evaluation {
             reliability: cal.reliability,
             predictedVpt: cal.predictedVpt,
             noiseIncluded: cal.noiseIncluded,
+            intervals,
           }
         : {}),
+      ...(adversarial ? { adversarial } : {}),
     },
     prediction,
     ...(cal ? { quantiles: { from: b, levels: [...cal.levels], values: cal.values } } : {}),

@@ -61,7 +61,7 @@ function bank(s: BankState): Fitted {
       const mean = forecast(times);
       const u = s.uncertainty;
       if (!u) return { t: times, mean };
-      const signalSd = inOrder(times, (sorted) => bankSignalSpread(simulate, theta, u, sorted));
+      const signalSd = inOrder(times, (sorted) => bankSignalSpread(simulate, lay, theta, u, sorted));
       const total = signalSd.map((sd, c) => sd.map((v) => Math.hypot(v, u.noiseSd[c])));
       return { t: times, mean, quantiles: gaussianQuantiles(mean, total), gaussian: { signalSd, noiseSd: [...u.noiseSd] } };
     },
@@ -108,7 +108,11 @@ function bank(s: BankState): Fitted {
         ...(s.uncertainty
           ? {
               estimates: [...modeEstimates(lay, theta, s.uncertainty), ...bankEstimates(lay, theta, s.uncertainty)],
-              estimatesNote: 'Gauss–Newton (Laplace) standard errors at the optimum with σ from the residuals; 95% intervals; null where the data do not determine the parameter (see unidentified)',
+              estimatesNote:
+                'sandwich (Gauss–Newton with a Newey–West long-run variance of the residuals) standard errors at the optimum; 95% intervals; null where the data do not determine the parameter (see unidentified)',
+              intervalsNote:
+                'forecast bands: the clean signal’s spread is the parameters’ (linearised) with the in-window discrepancy (residual beyond the noise) added, at most √2 × the window’s standard deviation; a new observation adds the noise estimated from the data’s differences',
+              noise: { observation: s.uncertainty.noiseSd.map(f5), ...(s.uncertainty.discrepancySd ? { discrepancy: s.uncertainty.discrepancySd.map(f5) } : {}) },
               unidentified: structuredClone(s.uncertainty.unidentified),
             }
           : {}),

@@ -124,3 +124,96 @@ export function transformedEstimate(name: string, u: number, variance: number | 
   const b = f(u + 1.959964 * se);
   return { name, value, stderr: Math.abs(df(u)) * se, interval: [Math.min(a, b), Math.max(a, b)] };
 }
+
+/**
+ * Standard deviation of white observation noise on a finely sampled smooth signal, from its
+ * differences alone (no model): the k-th difference of noise of variance σ² has variance
+ * C(2k, k)·σ², and a smooth signal's k-th difference shrinks like (ω·dt)ᵏ, so
+ * mean((Δᵏy)²)/C(2k, k) approaches σ² from above; the smallest over k = 1…4 is taken
+ * (Gasser, Sroka & Jennen-Steinmetz 1986 use the same idea with k = 2). A residual
+ * variance above this one is structure the model leaves out, not noise.
+ */
+export function differenceNoiseSd(y: ArrayLike<number>): number {
+  let d = Array.from(y);
+  let best = Infinity;
+  const binomial = [2, 6, 20, 70];
+  for (let k = 0; k < binomial.length && d.length > 1; k++) {
+    d = d.slice(1).map((v, i) => v - d[i]);
+    let s = 0;
+    for (const v of d) s += v * v;
+    best = Math.min(best, s / d.length / binomial[k]);
+  }
+  return Number.isFinite(best) ? Math.sqrt(best) : 0;
+}
+
+/**
+ * Lag of the first non-positive autocorrelation of residuals pooled over channels (at least 1,
+ * at most half the samples): how long the residuals stay correlated — 1 for white noise, a
+ * quarter period for an oscillation the model left out.
+ */
+export function correlationLength(residuals: readonly ArrayLike<number>[]): number {
+  const N = residuals[0]?.length ?? 0;
+  const lagSum = (l: number) => {
+    let s = 0;
+    for (const r of residuals) for (let i = 0; i + l < N; i++) s += r[i] * r[i + l];
+    return s;
+  };
+  const zero = lagSum(0);
+  const max = Math.max(1, Math.floor(N / 2));
+  for (let l = 1; l < max; l++) if (!(lagSum(l) > 0) || zero === 0) return l;
+  return max;
+}
+
+/**
+ * The sandwich covariance A⁺ B A⁺ of a least-squares fit whose residuals may be correlated
+ * or hold structure the model lacks (White 1982; Newey & West 1987): A⁺ is the Gauss–Newton
+ * covariance (`cov`, the information matrix's pseudo-inverse), B the long-run variance of the
+ * scores s_i (∂ loss/∂θ of sample i, length P) with Bartlett weights 1 − |l|/(L + 1) up to lag
+ * L = `bandwidth`. B is computed as Σ_m S_m S_mᵀ/(L + 1) over the sums S_m of L + 1
+ * consecutive scores (every window, partial ones at the ends included), which equals the
+ * Bartlett sum exactly and is positive semi-definite by construction. With white residuals
+ * of the assumed variance B ≈ A and the sandwich is A⁺ again.
+ */
+export function sandwichCovariance(cov: Float64Array, scores: readonly Float64Array[], P: number, bandwidth: number): Float64Array {
+  const L = Math.max(0, Math.floor(bandwidth));
+  const N = scores.length;
+  const B = new Float64Array(P * P);
+  const S = new Float64Array(P);
+  // Window m covers samples [m, m + L]; S slides over it, adding the sample entering and dropping the one leaving.
+  for (let m = -L; m < N; m++) {
+    const enter = m + L;
+    if (enter < N) for (let j = 0; j < P; j++) S[j] += scores[enter][j];
+    for (let a = 0; a < P; a++) {
+      if (S[a] === 0) continue;
+      for (let b = 0; b < P; b++) B[a * P + b] += S[a] * S[b];
+    }
+    if (m >= 0) for (let j = 0; j < P; j++) S[j] -= scores[m][j];
+  }
+  const w = 1 / (L + 1);
+  for (let k = 0; k < B.length; k++) B[k] *= w;
+  const CB = new Float64Array(P * P);
+  for (let i = 0; i < P; i++) {
+    for (let k = 0; k < P; k++) {
+      const x = cov[i * P + k];
+      if (x === 0) continue;
+      for (let j = 0; j < P; j++) CB[i * P + j] += x * B[k * P + j];
+    }
+  }
+  const out = new Float64Array(P * P);
+  for (let i = 0; i < P; i++) {
+    for (let k = 0; k < P; k++) {
+      const x = CB[i * P + k];
+      if (x === 0) continue;
+      for (let j = 0; j < P; j++) out[i * P + j] += x * cov[k * P + j];
+    }
+  }
+  // Symmetrise: the two products round differently.
+  for (let i = 0; i < P; i++) {
+    for (let j = 0; j < i; j++) {
+      const v = 0.5 * (out[i * P + j] + out[j * P + i]);
+      out[i * P + j] = v;
+      out[j * P + i] = v;
+    }
+  }
+  return out;
+}

@@ -11,6 +11,7 @@ import { formatConfig, formatEquation } from './config-text.js';
 import { formatCount, formatMetric, formatSeconds, isFiniteMetric } from './format.js';
 import type { Metrics, Results } from './results.js';
 import { displayBlockText } from './vega-text.js';
+import { auditCard } from '../eval/audit.js';
 
 /** Input of `renderHtml`. */
 export interface HtmlInput {
@@ -90,6 +91,37 @@ function modelsTable(results: Results): string {
   ].join('\n');
 }
 
+/** The audit beyond accuracy (docs/audit.md): calibration, trust horizon and adversarial probe per model, as `lawful audit` prints them. */
+function auditTable(results: Results): string {
+  const card = auditCard(results);
+  const head = ['model', 'coverage 50/80/95%', 'CRPS', 'intervals', 'valid prediction time: measured', 'predicted [interval]', 'worst NRMSE at ε = 0.1 (random)', 'ε halving it', 'amplification'];
+  const rows = card.rows.map((r) => {
+    const a = r.adversarial;
+    const last = a ? a.eps.length - 1 : -1;
+    const p = r.predictedVpt;
+    const text = (x: string) => `<td class="num">${escapeHtml(x)}</td>`;
+    return [
+      '<tr>',
+      `<th scope="row">${escapeHtml(r.name)}</th>`,
+      text((['50', '80', '95'] as const).map((k) => formatMetric(r.coverage[k])).join(' / ')),
+      metricCell(r.crps),
+      `<td>${escapeHtml(r.intervals ?? 'none')}</td>`,
+      metricCell(r.validPredictionTime),
+      text(p ? `${formatMetric(p.time)} [${formatMetric(p.interval[0])}, ${formatMetric(p.interval[1])}]` : '—'),
+      text(!a ? 'not probed' : a.conditioned ? `${formatMetric(a.worst[last])} (${formatMetric(a.random[last])})` : 'context not used'),
+      text(a?.conditioned ? (a.epsHalvingVpt === null ? 'none' : String(a.epsHalvingVpt)) : '—'),
+      text(a?.conditioned ? formatMetric(a.amplification) : '—'),
+      '</tr>',
+    ].join('');
+  });
+  return [
+    '<table>',
+    `<thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
+    `<tbody>${rows.join('\n')}</tbody>`,
+    '</table>',
+  ].join('\n');
+}
+
 function modelDetails(results: Results): string {
   return results.models
     .map((m) => {
@@ -143,6 +175,8 @@ ${meta.map((m) => `<p class="meta">${m}</p>`).join('\n')}
 ${[input.svg, ...(input.moreSvgs ?? [])].filter((x): x is string => Boolean(x)).map((x) => `<figure>${figureHtml(x)}</figure>`).join('\n')}
 <h2>Models</h2>
 ${modelsTable(r)}
+<h2>Audit: calibration, trust horizon, adversarial probe</h2>
+${auditTable(r)}
 <h2>What the models learned</h2>
 ${modelDetails(r)}
 <h2>Configuration</h2>

@@ -58,6 +58,24 @@ export interface Metrics {
   predictedVpt?: { time: number; interval: [number, number] };
   /** Whether the scored distribution included the model's observation noise (not when the truth is the clean signal). */
   noiseIncluded?: boolean;
+  /** Where the scored intervals come from: the family's own, or backtests of its in-window errors (eval/backtest.ts). */
+  intervals?: 'model' | 'backtest';
+  /**
+   * Perturbations of the context the forecast is conditioned on, within ε × each channel's
+   * standard deviation (eval/adversarial.ts, docs/audit.md): per ε the worst beyond-window NRMSE
+   * found, the mean of random sign perturbations, the worst's valid prediction time; the
+   * smallest ε halving the valid prediction time; the largest deviation per unit ε.
+   */
+  adversarial?: {
+    eps: number[];
+    nrmseOut: ErrorMetric[];
+    randomNrmseOut: ErrorMetric[];
+    validPredictionTime: number[];
+    epsHalvingVpt: number | null;
+    amplification: ErrorMetric;
+    conditioned: boolean;
+    forecasts: number;
+  };
 }
 
 /** One fitted model in results.json. */
@@ -126,6 +144,19 @@ const metricsSchema = z.looseObject({
   reliability: z.array(z.looseObject({ level: z.number(), observed: errorMetric })).optional(),
   predictedVpt: z.looseObject({ time: z.number(), interval: z.tuple([z.number(), z.number()]) }).optional(),
   noiseIncluded: z.boolean().optional(),
+  intervals: z.enum(['model', 'backtest']).optional(),
+  adversarial: z
+    .looseObject({
+      eps: z.array(z.number()),
+      nrmseOut: z.array(errorMetric),
+      randomNrmseOut: z.array(errorMetric),
+      validPredictionTime: z.array(z.number()),
+      epsHalvingVpt: z.number().nullable(),
+      amplification: errorMetric,
+      conditioned: z.boolean(),
+      forecasts: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 
 const modelSchema = z.looseObject({

@@ -102,7 +102,10 @@ describe('lawful demo (short configuration)', () => {
     expect(svg).toContain('lstm (free run in window)');
     expect(svg).toContain('lstm (one step ahead, teacher-forced)');
     expect(run.quantiles[0]).toBeDefined(); // oscillator-bank K=4
-    expect(run.quantiles[2]).toBeUndefined(); // lstm: no intervals yet
+    expect(run.results.models[0].metrics.intervals).toBe('model');
+    // lstm: no intervals of its own; scored with bands from backtests of its in-window errors (eval/backtest.ts).
+    expect(run.quantiles[2]).toBeDefined();
+    expect(run.results.models[2].metrics.intervals).toBe('backtest');
     expect(readFileSync(join(dir, 'index.html'), 'utf8')).toContain('oscillator-bank K=4');
   }, 60_000);
 });

@@ -65,10 +65,12 @@ describe('evaluate: calibration beyond the window', () => {
     },
   });
 
-  it('a forecast without quantiles gets no calibration metrics', () => {
+  it('a forecast without quantiles is scored with backtested bands, and says so', () => {
     const m = evaluate(banded(0.1, 0.1, false), { observed: signal, truth: signal, split }).metrics;
-    expect(m.coverage).toBeUndefined();
-    expect(m.predictedVpt).toBeUndefined();
+    expect(m.intervals).toBe('backtest');
+    expect(m.coverage).toBeDefined();
+    expect(m.predictedVpt).toBeDefined();
+    expect(evaluate(banded(0.1, 0.1), { observed: signal, truth: signal, split }).metrics.intervals).toBe('model');
   });
 
   it('against the observations the noise is part of the scored distribution; against a clean truth it is not', () => {

@@ -55,6 +55,10 @@ const kChoiceSchema = z.strictObject({
 const uncertaintySchema = z.strictObject({
   covariance: z.array(param),
   noiseSd: z.array(z.number().nonnegative()),
+  // Absent from models saved before the residual was split into noise and discrepancy.
+  discrepancySd: z.array(z.number().nonnegative()).optional(),
+  ceilingSd: z.array(z.number().nonnegative()).optional(),
+  bandwidth: count.nonnegative().optional(),
   undetermined: z.array(count.nonnegative()),
   unidentified: z.array(z.strictObject({ combination: z.string(), relativeEigenvalue: z.number().nonnegative() })),
 });
@@ -91,7 +95,10 @@ const bankSavedSchema = z
     if (u) {
       const P = lay.size;
       if (u.covariance.length !== P * P) ctx.addIssue({ code: 'custom', path: ['extra', 'uncertainty', 'covariance'], message: `must hold ${P}×${P} = ${P * P} numbers for ${what}, got ${u.covariance.length}` });
-      if (u.noiseSd.length !== C) ctx.addIssue({ code: 'custom', path: ['extra', 'uncertainty', 'noiseSd'], message: `must hold one number per channel (${C}), got ${u.noiseSd.length}` });
+      for (const key of ['noiseSd', 'discrepancySd', 'ceilingSd'] as const) {
+        const v = u[key];
+        if (v && v.length !== C) ctx.addIssue({ code: 'custom', path: ['extra', 'uncertainty', key], message: `must hold one number per channel (${C}), got ${v.length}` });
+      }
       const bad = u.undetermined.findIndex((i) => i >= P);
       if (bad >= 0) ctx.addIssue({ code: 'custom', path: ['extra', 'uncertainty', 'undetermined', bad], message: `${u.undetermined[bad]} is not a parameter index below ${P}` });
     }
