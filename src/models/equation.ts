@@ -49,9 +49,18 @@ export interface EquationConfig {
    * @example { segments: 20 }
    */
   shooting: { segments: number };
+  /**
+   * Fit the free initial states alone first, the parameters held at their guesses (over the
+   * first fifth of the window, then all of it), and only then everything at once over the
+   * whole window. For guesses that already carry the data's frequencies (read off
+   * `lawful fit --model oscillator-bank`'s modes): from a poor initial state the joint fit
+   * moves the parameters to explain it and leaves the right basin (examples/README.md).
+   * Default false.
+   */
+  statesFirst: boolean;
 }
 
-const DEFAULTS: EquationConfig = { equations: '', solver: 'dopri5', rtol: 1e-8, atol: 1e-10, maxIterations: 200, starts: 4, shooting: { segments: 1 } };
+const DEFAULTS: EquationConfig = { equations: '', solver: 'dopri5', rtol: 1e-8, atol: 1e-10, maxIterations: 200, starts: 4, shooting: { segments: 1 }, statesFirst: false };
 
 /** Compiles the configured equations; a mistake in them is a ConfigError on `equations` that keeps line:column. */
 function compileConfigured(config: EquationConfig): CompiledSystem {
@@ -81,6 +90,7 @@ function checkConfig(config: EquationConfig): CompiledSystem {
   }
   const segments = (config.shooting as { segments?: unknown } | undefined)?.segments;
   if (!(typeof segments === 'number' && Number.isInteger(segments) && segments >= 1)) throw new ConfigError(`must be a positive integer, got ${String(segments)}`, 'shooting.segments');
+  if (typeof config.statesFirst !== 'boolean') throw new ConfigError(`must be true or false, got ${JSON.stringify(config.statesFirst)}`, 'statesFirst');
   return system;
 }
 
@@ -195,6 +205,7 @@ const equationSavedSchema = z
       maxIterations: z.number().int().nonnegative(),
       starts: z.number().int().positive().optional(),
       shooting: z.strictObject({ segments: z.number().int().positive() }).optional(),
+      statesFirst: z.boolean().optional(),
     }),
     layout: z.array(z.object({ name: z.string(), offset: z.number().int(), shape: z.array(z.number().int()) })),
     params: z.array(param),
@@ -218,7 +229,7 @@ export const equationFamily: ModelFamily<EquationConfig> = {
     const system = checkConfig(config);
     if (train.t.length < 2) throw new DataError(`the equation model needs at least 2 samples, got ${train.t.length}`);
     const problem = equationProblem(system, train);
-    const r = fitFromStarts(problem, train, integration(config), { starts: config.starts, segments: config.shooting.segments, seed: opts.seed ?? 0, maxIterations: config.maxIterations, signal: opts.signal, onProgress: opts.onProgress });
+    const r = fitFromStarts(problem, train, integration(config), { starts: config.starts, segments: config.shooting.segments, statesFirst: config.statesFirst, seed: opts.seed ?? 0, maxIterations: config.maxIterations, signal: opts.signal, onProgress: opts.onProgress });
     const n = train.t.length;
     const uncertainty = uncertaintyAt(problem, train, r.natural, integration(config), unknownNames(problem, train.t[0]));
     return fitted({ config, problem, natural: r.natural, t0: train.t[0], training: { from: train.t[0], until: train.t[n - 1], channels: [...train.names] }, loss: r.loss, uncertainty });

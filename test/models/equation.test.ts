@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AbortError, ConfigError, DataError } from '../../src/core/errors.js';
 import { checkGradient } from '../../src/core/gradcheck.js';
 import { compileSystem } from '../../src/equations/index.js';
-import { misfit, toUnconstrained } from '../../src/models/equation-fit.js';
+import { fitProblem, misfit, toUnconstrained } from '../../src/models/equation-fit.js';
 import type { Series } from '../../src/data/series.js';
 import { equationFamily } from '../../src/models/equation.js';
 import { boundTransform, equationProblem } from '../../src/models/equation-problem.js';
@@ -51,6 +51,22 @@ describe('equation family', () => {
     expect(() => equationFamily.check!({ ...equationFamily.defaults, equations: "param k = 1\nx' = -k*q" })).toThrow(/^equations: unknown name "q" at 2:9/);
     expect(() => equationFamily.check!({ ...equationFamily.defaults, equations: '' })).toThrow(/equations: the system to fit/);
     expect(() => equationFamily.check!({ ...equationFamily.defaults, equations: "x' = -x", solver: 'nope' })).toThrow(/^solver: /);
+  });
+
+  it('statesFirst fits the initial states with the parameters held exactly at their start', () => {
+    const data = lotkaVolterraData(linspace(0, 10, 201));
+    const p = equationProblem(compileSystem(LV_GUESS.replace('alpha = 1 ', 'alpha = 1.5 ').replace('beta = 0.6', 'beta = 1').replace('gamma = 2', 'gamma = 3').replace('delta = 0.6', 'delta = 1')), data);
+    const start = Float64Array.from([1.5, 1, 3, 1, 0.6, 1.4]);
+    // No joint stage (horizons: []): what comes back is the states-first stage alone.
+    const r = fitProblem(p, data, { solver: 'dopri5', rtol: 1e-10, atol: 1e-12 }, { maxIterations: 200, statesFirst: true, horizons: [], start });
+    // Held to the rounding of the bounds' transform and back.
+    [1.5, 1, 3, 1].forEach((v, k) => expect(r.natural[k]).toBeCloseTo(v, 12));
+    expect(r.natural[4]).toBeCloseTo(1, 5);
+    expect(r.natural[5]).toBeCloseTo(1, 5);
+  });
+
+  it('statesFirst that is not true or false is a ConfigError naming it', () => {
+    expect(() => equationFamily.check!({ ...equationFamily.defaults, equations: "x' = -x", statesFirst: 'yes' as unknown as boolean })).toThrow(/^statesFirst: must be true or false/);
   });
 
   it('bounds transforms map onto their interval, invert, and have the right slope', () => {

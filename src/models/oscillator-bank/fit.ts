@@ -36,6 +36,7 @@ import type { OscillatorBankConfig } from './config.js';
 import { BankLayout, EXACT_START_COUPLING, startFromModes } from './params.js';
 import { fitPendulumBank } from './pendulum-fit.js';
 import { longSpanEsprit } from './long-span-esprit.js';
+import { blockEsprit } from './block-esprit.js';
 import { bankFastPath } from './trajectory.js';
 
 /** The bank's configuration as the fit reads it (see OscillatorBankConfig for the docs). */
@@ -67,22 +68,30 @@ function espritOf(lay: BankLayout, t: Float64Array, y: Float64Array[], n: number
 }
 
 /**
- * The default ESPRIT estimate on the first `n` samples, or the long-span one where its start
- * fits those samples (projected W, b) at less than half the default's ℓ — so windows the
- * default already fits keep their start bit for bit.
+ * The default ESPRIT estimate on the first `n` samples, or the long-span or block one
+ * (`long: true`) where its start fits those samples (projected W, b) at less than half the
+ * best so far's ℓ — so windows the default already fits keep their start bit for bit.
  */
 function bestEsprit(loss: BankLoss, t: Float64Array, y: Float64Array[], pendulum: boolean, project: boolean): { est: EspritResult; long: boolean; nrmse: number } {
   const lay = loss.lay;
   const n = loss.N;
   const est = espritOf(lay, t, y, n);
-  const alt = longSpanEsprit(t, y, n, lay.K, loss.dt);
   const score = (e: EspritResult) => {
     const th = startOf(lay, e, pendulum);
     return loss.evaluate(project ? th.slice(0, lay.nDynamic) : th, null, project);
   };
   const l = score(est);
-  const lAlt = alt ? score(alt) : Infinity;
-  return alt && lAlt < 0.5 * l ? { est: alt, long: true, nrmse: Math.sqrt(lAlt) } : { est, long: false, nrmse: Math.sqrt(l) };
+  let best = { est, long: false, nrmse: Math.sqrt(l) };
+  let lBest = l;
+  // The alternatives in turn (block-esprit.ts: several channels only), each kept where it fits clearly better.
+  for (const alt of [longSpanEsprit(t, y, n, lay.K, loss.dt), blockEsprit(t, y, n, lay.K)]) {
+    const lAlt = alt ? score(alt) : Infinity;
+    if (alt && lAlt < 0.5 * lBest) {
+      best = { est: alt, long: true, nrmse: Math.sqrt(lAlt) };
+      lBest = lAlt;
+    }
+  }
+  return best;
 }
 
 /** The bank that reproduces an ESPRIT estimate (remaining oscillators weak; startFromModes). */
