@@ -7,6 +7,7 @@ import type { ModelFamily } from './base.js';
 import { equationFamily } from './equation.js';
 import { fourierFamily } from './fourier.js';
 import { lstmFamily } from './lstm.js';
+import { gruFamily } from './gru.js';
 import { oscillatorBankFamily } from './oscillator-bank.js';
 import { persistenceFamily } from './persistence.js';
 import { esnFamily } from './esn.js';
@@ -27,12 +28,13 @@ export { lstmFamily } from './lstm.js';
 export { esnFamily, type EsnConfig } from './esn.js';
 export { nvarFamily, type NvarConfig } from './nvar.js';
 export type { LstmConfig } from './lstm.js';
+export { gruFamily, type GruConfig } from './gru.js';
 export * from './trajectory/index.js';
 export { esprit, fitModeAmplitudes } from './spectral/esprit.js';
 export type { DampedMode, EspritOptions, EspritResult } from './spectral/esprit.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each family has its own config type
-export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, esnFamily, nvarFamily, fourierFamily, persistenceFamily, equationFamily, sindyFamily];
+export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, esnFamily, nvarFamily, fourierFamily, persistenceFamily, equationFamily, sindyFamily, gruFamily];
 
 /** The family called `name`; a ConfigError lists the known names otherwise. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

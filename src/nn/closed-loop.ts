@@ -8,8 +8,10 @@
  * One kernel covers the three training modes of the recurrent families (models/recurrent.ts):
  * one step ahead (feed all 1), a multi-step free run after a teacher-forced warm-up (feed 1
  * then 0), scheduled sampling (Bengio et al. 2015: feed drawn per step with the annealed
- * teacher-forcing ratio). With `increments` the readout predicts the change from the
- * step's input, ŷ_t = u_t + Wout·h_t + bout (the residual form of learned simulators).
+ * teacher-forcing ratio). With `increments` s the readout predicts the change from the
+ * step's input in units of s (per channel), ŷ_t = u_t + s ⊙ (Wout·h_t + bout): the residual
+ * form of learned simulators, on normalised increments so that the readout works at unit
+ * scale (Adam's steps are the same size whatever the gradient's scale).
  *
  * The cell (GRU: nn/gru.ts, LSTM: nn/closed-loop-lstm.ts) owns its gates and weight
  * gradients; this driver owns the inputs, the readout, the loss and the feedback path.
@@ -49,7 +51,8 @@ export class LoopWorkspace {
   readonly batch: number;
   readonly steps: number;
   readonly burnIn: number;
-  readonly increments: boolean;
+  /** Scale of the predicted increment per channel, or null: the readout predicts the next sample. */
+  readonly increments: Float64Array | null;
   readonly cell: RecurrentCell;
   /** @internal Hidden states [T+1][B][H]; slot 0 is the zero initial state. */
   readonly h: Float64Array;
@@ -58,6 +61,7 @@ export class LoopWorkspace {
   /** Predictions ŷ of the last forward pass, batch-major [B][T][C] like the targets. */
   readonly pred: Float64Array;
   private readonly dy: Float64Array;
+  private readonly dr: Float64Array;
   private readonly dh: Float64Array;
   private readonly dhPrev: Float64Array;
   private readonly du: Float64Array;
@@ -65,21 +69,23 @@ export class LoopWorkspace {
   private readonly wout: number;
   private readonly bout: number;
 
-  constructor(readonly kind: CellKind, readonly shape: LoopShape, batch: number, steps: number, burnIn = 0, increments = false) {
+  constructor(readonly kind: CellKind, readonly shape: LoopShape, batch: number, steps: number, burnIn = 0, increments: readonly number[] | null = null) {
     const { channels: C, hidden: H } = shape;
     for (const [k, v] of Object.entries({ channels: C, hidden: H, batch, steps })) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`LoopWorkspace: ${k} must be a positive integer, got ${v}`);
     }
     if (!Number.isInteger(burnIn) || burnIn < 0 || burnIn >= steps) throw new RangeError(`LoopWorkspace: burnIn must be an integer in [0, steps=${steps}), got ${burnIn}`);
+    if (increments && increments.length !== C) throw new RangeError(`LoopWorkspace: increments has ${increments.length} scales for ${C} channels`);
     this.batch = batch;
     this.steps = steps;
     this.burnIn = burnIn;
-    this.increments = increments;
+    this.increments = increments ? Float64Array.from(increments) : null;
     this.cell = kind.create(shape, batch, steps);
     this.h = new Float64Array((steps + 1) * batch * H);
     this.u = new Float64Array(steps * batch * C);
     this.pred = new Float64Array(batch * steps * C);
     this.dy = new Float64Array(batch * C);
+    this.dr = new Float64Array(batch * C);
     this.dh = new Float64Array(batch * H);
     this.dhPrev = new Float64Array(batch * H);
     this.du = new Float64Array(batch * C);
@@ -110,8 +116,12 @@ export class LoopWorkspace {
       }
       this.cell.forward(theta, t, h, u, uOff);
       gemmNT(B, C, H, h, (t + 1) * BH, H, theta, this.wout, H, pred, t * C, T * C, false);
+      const inc = this.increments;
       for (let b = 0; b < B; b++) {
-        for (let c = 0; c < C; c++) pred[(b * T + t) * C + c] += theta[this.bout + c] + (this.increments ? u[uOff + b * C + c] : 0);
+        for (let c = 0; c < C; c++) {
+          const p = (b * T + t) * C + c, r = pred[p] + theta[this.bout + c];
+          pred[p] = inc ? u[uOff + b * C + c] + inc[c] * r : r;
+        }
       }
     }
   }
@@ -123,7 +133,8 @@ export class LoopWorkspace {
   lossAndGrad(theta: Float64Array, x: Float64Array, target: Float64Array, feed: Float64Array, grad: Float64Array): number {
     const { channels: C, hidden: H } = this.shape;
     const B = this.batch, T = this.steps, BH = B * H;
-    const { h, u, pred, dy, dh, dhPrev, du, carry } = this;
+    const { h, u, pred, dy, dr, dh, dhPrev, du, carry } = this;
+    const inc = this.increments;
     if (target.length !== B * T * C) throw new RangeError(`LoopWorkspace.lossAndGrad: target has ${target.length} entries, expected B·T·C = ${B * T * C}`);
     if (grad.length !== theta.length) throw new RangeError(`LoopWorkspace.lossAndGrad: grad has ${grad.length} entries, θ has ${theta.length}`);
     this.forward(theta, x, feed);
@@ -139,31 +150,33 @@ export class LoopWorkspace {
     dhPrev.fill(0);
     carry.fill(0);
     for (let t = T - 1; t >= 0; t--) {
-      // dŷ_t: the loss's share plus what step t + 1 sent back through its fed-back input.
+      // dŷ_t: the loss's share plus what step t + 1 sent back through its fed-back input;
+      // dr: the same at the readout (scaled by the increments' scale).
       const live = t >= this.burnIn;
       for (let b = 0; b < B; b++) {
         for (let c = 0; c < C; c++) {
           const p = (b * T + t) * C + c;
           const d = (live ? scale * (pred[p] - target[p]) : 0) + carry[b * C + c];
           dy[b * C + c] = d;
-          grad[this.bout + c] += d;
+          dr[b * C + c] = inc ? d * inc[c] : d;
+          grad[this.bout + c] += dr[b * C + c];
         }
       }
-      // dh_{t+1} = dŷ·Wout + the recurrent gradient from step t + 1; dWout += dŷᵀ·h_{t+1}.
+      // dh_{t+1} = dr·Wout + the recurrent gradient from step t + 1; dWout += drᵀ·h_{t+1}.
       for (let b = 0; b < B; b++) {
         for (let k = 0; k < H; k++) {
           let s = dhPrev[b * H + k];
-          for (let c = 0; c < C; c++) s += dy[b * C + c] * theta[this.wout + c * H + k];
+          for (let c = 0; c < C; c++) s += dr[b * C + c] * theta[this.wout + c * H + k];
           dh[b * H + k] = s;
         }
       }
-      gemmTN(C, H, B, dy, 0, C, h, (t + 1) * BH, H, grad, this.wout, H);
+      gemmTN(C, H, B, dr, 0, C, h, (t + 1) * BH, H, grad, this.wout, H);
       const uOff = t * B * C;
       this.cell.backward(theta, t, h, u, uOff, dh, dhPrev, du, grad);
       // ∂L/∂u_t goes to ŷ_{t−1} where the prediction was fed back, nowhere where x_t was.
       for (let b = 0; b < B; b++) {
         const fed = t > 0 && feed[b * T + t] === 0;
-        for (let c = 0; c < C; c++) carry[b * C + c] = fed ? du[b * C + c] + (this.increments ? dy[b * C + c] : 0) : 0;
+        for (let c = 0; c < C; c++) carry[b * C + c] = fed ? du[b * C + c] + (inc ? dy[b * C + c] : 0) : 0;
       }
     }
     return loss;

@@ -35,7 +35,8 @@ export interface LoopKernelSpec {
   shape: LoopShape;
   steps: number;
   burnIn: number;
-  increments: boolean;
+  /** Scale of the predicted increment per channel, or null (closed-loop.ts). */
+  increments: number[] | null;
 }
 
 /**

@@ -38,10 +38,10 @@ describe('closed-loop recurrent kernels (GRU, LSTM)', () => {
     { shape: { channels: 1, hidden: 5 }, B: 3, T: 7, burnIn: 1 },
     { shape: { channels: 3, hidden: 4 }, B: 2, T: 6, burnIn: 0 },
   ];
-  for (const kind of [gruCell, lstmCell]) for (const { shape, B, T, burnIn } of cases) for (const mode of ['teacher', 'rollout', 'mixed'] as const) for (const increments of [false, true]) {
-    it(`${kind.name}: backward through the ${mode} loop matches central differences in every block (C=${shape.channels}, H=${shape.hidden}, B=${B}, T=${T}, increments ${increments})`, () => {
+  for (const kind of [gruCell, lstmCell]) for (const { shape, B, T, burnIn } of cases) for (const mode of ['teacher', 'rollout', 'mixed'] as const) for (const increments of [null, [0.3, 2, 0.7]]) {
+    it(`${kind.name}: backward through the ${mode} loop matches central differences in every block (C=${shape.channels}, H=${shape.hidden}, B=${B}, T=${T}, increments ${increments ? 'scaled' : 'none'})`, () => {
       const { layout, theta, x, target, feed } = setup(kind, shape, B, T, 3 + shape.hidden + B, mode);
-      const ws = new LoopWorkspace(kind, shape, B, T, burnIn, increments);
+      const ws = new LoopWorkspace(kind, shape, B, T, burnIn, increments && increments.slice(0, shape.channels));
       const grad = new Float64Array(theta.length);
       const res = checkGradient(
         (th) => ws.lossAndGrad(th, x, target, feed, new Float64Array(th.length)),
@@ -96,9 +96,9 @@ describe('closed-loop recurrent kernels (GRU, LSTM)', () => {
   it('the team splits a closed-loop batch into shares that combine to the full-batch loss and gradient', () => {
     const shape = { channels: 2, hidden: 3 };
     const B = 5, T = 6;
-    const spec = { cell: 'gru' as const, shape, steps: T, burnIn: 1, increments: true };
+    const spec = { cell: 'gru' as const, shape, steps: T, burnIn: 1, increments: [0.5, 1.5] };
     const { theta, x, target, feed } = setup(gruCell, shape, B, T, 12, 'mixed');
-    const full = new LoopWorkspace(gruCell, shape, B, T, 1, true);
+    const full = new LoopWorkspace(gruCell, shape, B, T, 1, [0.5, 1.5]);
     const g1 = new Float64Array(theta.length), g2 = new Float64Array(theta.length);
     const l1 = full.lossAndGrad(theta, x, target, feed, g1);
     const team = new Team(loopKernel, spec, B, 2);
