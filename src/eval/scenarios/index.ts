@@ -12,6 +12,7 @@ import type { ExperimentOptions, ExperimentResult } from '../experiment.js';
 import type { FamilyConfigs } from '../family-config.js';
 import type { ExperimentRecord } from '../record.js';
 import { pendulumsScenario } from './pendulums.js';
+import { architecturesScenario } from './architectures.js';
 
 /** What every scenario takes from `lawful demo`. */
 export interface ScenarioOptions extends Pick<ExperimentOptions, 'fitter' | 'signal' | 'onProgress' | 'onDone'> {
@@ -48,7 +49,7 @@ export interface Scenario {
 }
 
 /** Every scenario, the default first. */
-export const scenarios: readonly Scenario[] = [pendulumsScenario];
+export const scenarios: readonly Scenario[] = [pendulumsScenario, architecturesScenario];
 
 /** The scenario called `name`; a ConfigError naming `--scenario` and listing them otherwise. */
 export function getScenario(name: string): Scenario {
