@@ -26,7 +26,7 @@ class LstmCell implements RecurrentCell {
   private readonly wxT: Float64Array;
   private readonly off: LstmOffsets;
 
-  constructor(private readonly shape: LoopShape, private readonly B: number, private readonly steps: number) {
+  constructor(private readonly shape: LoopShape, private readonly B: number, steps: number) {
     const H = shape.hidden;
     this.gates = new Float64Array(steps * B * 4 * H);
     this.c = new Float64Array((steps + 1) * B * H);
@@ -37,6 +37,17 @@ class LstmCell implements RecurrentCell {
     this.whT = new Float64Array(4 * H * H);
     this.wxT = new Float64Array(4 * H * shape.channels);
     this.off = lstmOffsets(lstmShape(shape));
+  }
+
+  startBackward(theta: Float64Array): void {
+    // No cell gradient from beyond the end; Whᵀ and Wxᵀ once per pass, so both products read rows.
+    const { channels: C, hidden: H } = this.shape;
+    const G = 4 * H, { whT, wxT, off } = this;
+    this.dc.fill(0);
+    for (let j = 0; j < G; j++) {
+      for (let k = 0; k < H; k++) whT[k * G + j] = theta[off.wh + j * H + k];
+      for (let k = 0; k < C; k++) wxT[k * G + j] = theta[off.wx + j * C + k];
+    }
   }
 
   forward(theta: Float64Array, t: number, h: Float64Array, u: Float64Array, uOff: number): void {
@@ -70,14 +81,6 @@ class LstmCell implements RecurrentCell {
     const { channels: C, hidden: H } = this.shape;
     const B = this.B, G = 4 * H, BH = B * H;
     const { gates, c, tc, dz, dc, whT, wxT, off } = this;
-    if (t === this.steps - 1) {
-      // The backward pass starts here: no cell gradient from beyond, and Whᵀ, Wxᵀ once.
-      dc.fill(0);
-      for (let j = 0; j < G; j++) {
-        for (let k = 0; k < H; k++) whT[k * G + j] = theta[off.wh + j * H + k];
-        for (let k = 0; k < C; k++) wxT[k * G + j] = theta[off.wx + j * C + k];
-      }
-    }
     for (let b = 0; b < B; b++) {
       const gr = (t * B + b) * G, s = t * BH + b * H, dr = b * G;
       for (let k = 0; k < H; k++) {

@@ -5,10 +5,12 @@
  * of ŷ_t against the next sample over positions t ≥ burnIn, and the gradient flows back
  * through the fed-back predictions (backpropagation through the rollout, Werbos 1990).
  *
- * One kernel covers the three training modes of the recurrent families (models/recurrent.ts):
+ * One kernel covers the three training modes of the recurrent families (models/recurrent/):
  * one step ahead (feed all 1), a multi-step free run after a teacher-forced warm-up (feed 1
  * then 0), scheduled sampling (Bengio et al. 2015: feed drawn per step with the annealed
- * teacher-forcing ratio). With `increments` s the readout predicts the change from the
+ * teacher-forcing ratio). A feed of −1 marks positions past the end of a shorter sequence:
+ * they are neither computed nor in the loss, so one workspace (and one worker team) serves
+ * a rollout whose horizon grows, at the cost of the current length. With `increments` s the readout predicts the change from the
  * step's input in units of s (per channel), ŷ_t = u_t + s ⊙ (Wout·h_t + bout): the residual
  * form of learned simulators, on normalised increments so that the readout works at unit
  * scale (Adam's steps are the same size whatever the gradient's scale).
@@ -29,11 +31,13 @@ export interface LoopShape {
 
 /** One step of a recurrent cell over a batch, forward and backward (see module comment). */
 export interface RecurrentCell {
+  /** Called once before each backward pass (t = len − 1 down to 0). */
+  startBackward(theta: Float64Array): void;
   /** h_{t+1} (slot t + 1 of `h`) from h_t and the inputs u [B×C] at `uOff`; keeps what backward needs. */
   forward(theta: Float64Array, t: number, h: Float64Array, u: Float64Array, uOff: number): void;
   /**
    * Given dh = ∂L/∂h_{t+1} (total), writes ∂L/∂h_t to `dhPrev` and ∂L/∂u_t to `du`, and adds
-   * the step's weight gradients to `grad`. Called for t = T − 1 down to 0.
+   * the step's weight gradients to `grad`. Called for t = len − 1 down to 0.
    */
   backward(theta: Float64Array, t: number, h: Float64Array, u: Float64Array, uOff: number, dh: Float64Array, dhPrev: Float64Array, du: Float64Array, grad: Float64Array): void;
 }
@@ -98,16 +102,24 @@ export class LoopWorkspace {
 
   /**
    * Forward pass from the zero state. `x` [B][T][C] observed inputs; `feed` [B][T]: 1 feeds
-   * x_t, 0 feeds the previous prediction ŷ_{t−1} (position 0 always feeds x_0). Fills `pred`.
+   * x_t, 0 feeds the previous prediction ŷ_{t−1} (position 0 always feeds x_0), −1 from a
+   * position on: the sequence has ended. Fills `pred` up to the longest sequence's end and
+   * returns that length.
    */
-  forward(theta: Float64Array, x: Float64Array, feed: Float64Array): void {
+  forward(theta: Float64Array, x: Float64Array, feed: Float64Array): number {
     const { channels: C, hidden: H } = this.shape;
     const B = this.batch, T = this.steps, BH = B * H;
     const { h, u, pred } = this;
     if (x.length !== B * T * C) throw new RangeError(`LoopWorkspace.forward: x has ${x.length} entries, expected B·T·C = ${B * T * C}`);
     if (feed.length !== B * T) throw new RangeError(`LoopWorkspace.forward: feed has ${feed.length} entries, expected B·T = ${B * T}`);
+    let len = 0;
+    for (let b = 0; b < B; b++) {
+      let end = T;
+      while (end > 0 && feed[b * T + end - 1] < 0) end--;
+      len = Math.max(len, end);
+    }
     h.fill(0, 0, BH);
-    for (let t = 0; t < T; t++) {
+    for (let t = 0; t < len; t++) {
       const uOff = t * B * C;
       for (let b = 0; b < B; b++) {
         const src = t === 0 || feed[b * T + t] !== 0 ? x : pred;
@@ -124,10 +136,11 @@ export class LoopWorkspace {
         }
       }
     }
+    return len;
   }
 
   /**
-   * Mean over batch, positions t ≥ burnIn and channels of (ŷ_t − target_t)²; overwrites
+   * Mean over sequences, their positions t ≥ burnIn and channels of (ŷ_t − target_t)²; overwrites
    * `grad` with its gradient through the whole closed loop and returns the loss.
    */
   lossAndGrad(theta: Float64Array, x: Float64Array, target: Float64Array, feed: Float64Array, grad: Float64Array): number {
@@ -137,11 +150,15 @@ export class LoopWorkspace {
     const inc = this.increments;
     if (target.length !== B * T * C) throw new RangeError(`LoopWorkspace.lossAndGrad: target has ${target.length} entries, expected B·T·C = ${B * T * C}`);
     if (grad.length !== theta.length) throw new RangeError(`LoopWorkspace.lossAndGrad: grad has ${grad.length} entries, θ has ${theta.length}`);
-    this.forward(theta, x, feed);
-    const scale = 2 / (B * (T - this.burnIn) * C);
+    const len = this.forward(theta, x, feed);
+    let count = 0;
+    for (let b = 0; b < B; b++) for (let t = this.burnIn; t < len; t++) if (feed[b * T + t] >= 0) count++;
+    if (count === 0) throw new RangeError(`LoopWorkspace.lossAndGrad: no position ≥ burnIn = ${this.burnIn} is inside a sequence`);
+    const scale = 2 / (count * C);
     let loss = 0;
     for (let b = 0; b < B; b++) {
-      for (let t = this.burnIn; t < T; t++) {
+      for (let t = this.burnIn; t < len; t++) {
+        if (feed[b * T + t] < 0) continue;
         for (let c = 0; c < C; c++) loss += (pred[(b * T + t) * C + c] - target[(b * T + t) * C + c]) ** 2;
       }
     }
@@ -149,11 +166,12 @@ export class LoopWorkspace {
     grad.fill(0);
     dhPrev.fill(0);
     carry.fill(0);
-    for (let t = T - 1; t >= 0; t--) {
+    this.cell.startBackward(theta);
+    for (let t = len - 1; t >= 0; t--) {
       // dŷ_t: the loss's share plus what step t + 1 sent back through its fed-back input;
       // dr: the same at the readout (scaled by the increments' scale).
-      const live = t >= this.burnIn;
       for (let b = 0; b < B; b++) {
+        const live = t >= this.burnIn && feed[b * T + t] >= 0;
         for (let c = 0; c < C; c++) {
           const p = (b * T + t) * C + c;
           const d = (live ? scale * (pred[p] - target[p]) : 0) + carry[b * C + c];

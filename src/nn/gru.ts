@@ -48,7 +48,7 @@ class GruCell implements RecurrentCell {
   private readonly wxT: Float64Array;
   private readonly off: { wx: number; wh: number; bx: number; bh: number };
 
-  constructor(private readonly shape: LoopShape, private readonly B: number, private readonly steps: number) {
+  constructor(private readonly shape: LoopShape, private readonly B: number, steps: number) {
     const H = shape.hidden;
     this.gates = new Float64Array(steps * B * 4 * H);
     this.a = new Float64Array(B * 3 * H);
@@ -58,6 +58,16 @@ class GruCell implements RecurrentCell {
     this.wxT = new Float64Array(3 * H * shape.channels);
     const { layout } = gruLayout(shape);
     this.off = { wx: block(layout, 'Wx').offset, wh: block(layout, 'Wh').offset, bx: block(layout, 'bx').offset, bh: block(layout, 'bh').offset };
+  }
+
+  startBackward(theta: Float64Array): void {
+    // Whᵀ and Wxᵀ once per backward pass, so both products read rows.
+    const { channels: C, hidden: H } = this.shape;
+    const G = 3 * H, { whT, wxT, off } = this;
+    for (let j = 0; j < G; j++) {
+      for (let k = 0; k < H; k++) whT[k * G + j] = theta[off.wh + j * H + k];
+      for (let c = 0; c < C; c++) wxT[c * G + j] = theta[off.wx + j * C + c];
+    }
   }
 
   forward(theta: Float64Array, t: number, h: Float64Array, u: Float64Array, uOff: number): void {
@@ -92,13 +102,6 @@ class GruCell implements RecurrentCell {
     const { channels: C, hidden: H } = this.shape;
     const B = this.B, G = 3 * H, BH = B * H;
     const { gates, da, dg, whT, wxT, off } = this;
-    if (t === this.steps - 1) {
-      // Whᵀ and Wxᵀ once per backward pass (it starts at the last step), so both products read rows.
-      for (let j = 0; j < G; j++) {
-        for (let k = 0; k < H; k++) whT[k * G + j] = theta[off.wh + j * H + k];
-        for (let c = 0; c < C; c++) wxT[c * G + j] = theta[off.wx + j * C + c];
-      }
-    }
     for (let b = 0; b < B; b++) {
       const gr = (t * B + b) * 4 * H, hp = t * BH + b * H;
       for (let k = 0; k < H; k++) {

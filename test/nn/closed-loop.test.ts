@@ -8,7 +8,7 @@ import { loopKernel } from '../../src/nn/kernels.js';
 import { LstmWorkspace, lstmLossAndGrad } from '../../src/nn/lstm.js';
 import { Team } from '../../src/nn/team.js';
 
-type FeedMode = 'teacher' | 'rollout' | 'mixed';
+type FeedMode = 'teacher' | 'rollout' | 'mixed' | 'ragged';
 
 function setup(kind: CellKind, shape: LoopShape, B: number, T: number, seed: number, mode: FeedMode) {
   const rng = new Rng(seed);
@@ -20,7 +20,9 @@ function setup(kind: CellKind, shape: LoopShape, B: number, T: number, seed: num
   const target = rng.fillNormal(new Float64Array(B * T * shape.channels));
   const feed = new Float64Array(B * T);
   for (let b = 0; b < B; b++) {
-    for (let t = 0; t < T; t++) feed[b * T + t] = mode === 'teacher' ? 1 : mode === 'rollout' ? (t < 2 ? 1 : 0) : rng.int(2);
+    // 'ragged': rollouts whose sequences end (−1) at different lengths, the last one not at all.
+    const end = mode === 'ragged' && b < B - 1 ? T - 1 - b : T;
+    for (let t = 0; t < T; t++) feed[b * T + t] = t >= end ? -1 : mode === 'teacher' ? 1 : mode === 'mixed' ? rng.int(2) : t < 2 ? 1 : 0;
   }
   return { layout, theta, x, target, feed };
 }
@@ -38,7 +40,7 @@ describe('closed-loop recurrent kernels (GRU, LSTM)', () => {
     { shape: { channels: 1, hidden: 5 }, B: 3, T: 7, burnIn: 1 },
     { shape: { channels: 3, hidden: 4 }, B: 2, T: 6, burnIn: 0 },
   ];
-  for (const kind of [gruCell, lstmCell]) for (const { shape, B, T, burnIn } of cases) for (const mode of ['teacher', 'rollout', 'mixed'] as const) for (const increments of [null, [0.3, 2, 0.7]]) {
+  for (const kind of [gruCell, lstmCell]) for (const { shape, B, T, burnIn } of cases) for (const mode of ['teacher', 'rollout', 'mixed', 'ragged'] as const) for (const increments of [null, [0.3, 2, 0.7]]) {
     it(`${kind.name}: backward through the ${mode} loop matches central differences in every block (C=${shape.channels}, H=${shape.hidden}, B=${B}, T=${T}, increments ${increments ? 'scaled' : 'none'})`, () => {
       const { layout, theta, x, target, feed } = setup(kind, shape, B, T, 3 + shape.hidden + B, mode);
       const ws = new LoopWorkspace(kind, shape, B, T, burnIn, increments && increments.slice(0, shape.channels));
@@ -77,6 +79,24 @@ describe('closed-loop recurrent kernels (GRU, LSTM)', () => {
     expect(ws.lossAndGrad(theta, x2, target, feed, new Float64Array(theta.length))).toBe(loss);
     x2[0] += 1e-3; // the warm-up input does matter
     expect(ws.lossAndGrad(theta, x2, target, feed, new Float64Array(theta.length))).not.toBe(loss);
+  });
+
+  it('positions past a sequence’s end (feed −1) are neither computed nor in the loss: a shorter workspace gives the same loss and gradient', () => {
+    const shape = { channels: 2, hidden: 5 };
+    const B = 3, T = 9, short = 6;
+    const { theta, x, target, feed } = setup(lstmCell, shape, B, T, 21, 'rollout');
+    const cut = (a: Float64Array, w: number) => {
+      const out = new Float64Array(B * short * w);
+      for (let b = 0; b < B; b++) out.set(a.subarray(b * T * w, (b * T + short) * w), b * short * w);
+      return out;
+    };
+    const ended = Float64Array.from(feed, (v, i) => (i % T >= short ? -1 : v));
+    const g1 = new Float64Array(theta.length), g2 = new Float64Array(theta.length);
+    const long = new LoopWorkspace(lstmCell, shape, B, T, 1, [0.5, 2]);
+    const l1 = long.lossAndGrad(theta, x, target, ended, g1);
+    const l2 = new LoopWorkspace(lstmCell, shape, B, short, 1, [0.5, 2]).lossAndGrad(theta, cut(x, 2), cut(target, 2), cut(feed, 1), g2);
+    expect(l1).toBe(l2);
+    expect(Array.from(g1)).toEqual(Array.from(g2));
   });
 
   it('the LSTM cell teacher-forced gives the teacher-forced kernel’s predictions, loss and gradient (same θ layout)', () => {

@@ -271,19 +271,11 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
   const shape: LoopShape = { channels: C, hidden: cfg.hidden };
   const { size } = arch.cell.layout(shape);
   // Data-parallel gradients: the batch in `shares` parts, some on the caller's worker threads.
-  // One team per sequence length (the rollout's horizon grows), made when first needed.
+  // A rollout's shorter sequences end early in the closed-loop kernel's feed mask (−1).
   const fast = oneStep && !cfg.increments ? arch.oneStep?.(shape, W, cfg.burnIn) : undefined;
-  const team: { steps: number; team: Team<unknown> | null } = { steps: 0, team: null };
-  const teamFor = (steps: number): Team<unknown> => {
-    if (team.team && team.steps === steps) return team.team;
-    team.team?.close();
-    const t = fast
-      ? new Team(fast.kernel, fast.spec, B, cfg.shares, opts.workers)
-      : new Team(loopKernel as TeamKernel<unknown>, { cell: arch.kernelCell, shape, steps, burnIn: cfg.burnIn, increments: incrementScale }, B, cfg.shares, opts.workers);
-    team.steps = steps;
-    team.team = t;
-    return t;
-  };
+  const team = fast
+    ? new Team(fast.kernel, fast.spec, B, cfg.shares, opts.workers)
+    : new Team(loopKernel as TeamKernel<unknown>, { cell: arch.kernelCell, shape, steps: maxT, burnIn: cfg.burnIn, increments: incrementScale }, B, cfg.shares, opts.workers);
   const valBatch = Math.min(B, valTargets.length);
   const valForward = valTargets.length && oneStep ? windowForward(arch, incrementScale, shape, valBatch, W) : null;
   const finalPass = valTargets.length > 0 ? cfg.finalPass : 'early-stopped';
@@ -336,15 +328,15 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
       const T = oneStep ? W : W + (cfg.training === 'rollout' ? rolloutHorizon(cfg, i) : cfg.horizon);
       const p = cfg.training === 'scheduled' ? teacherRatio(cfg, i) : 0;
       i++;
-      const x = xb.subarray(0, B * T * C), y = yb.subarray(0, B * T * C), f = feed.subarray(0, B * T);
+      // Sequences of T samples in slots of maxT (the rest marked ended: feed −1).
       for (let b = 0; b < B; b++) {
-        const s0 = rng.int(end - T);
-        x.set(z.subarray(s0 * C, (s0 + T) * C), b * T * C);
-        y.set(z.subarray((s0 + 1) * C, (s0 + T + 1) * C), b * T * C);
-        if (cfg.inputNoise > 0) for (let k = b * T * C; k < (b + 1) * T * C; k++) x[k] += cfg.inputNoise * rng.normal();
-        for (let t = 0; t < T; t++) f[b * T + t] = t < W || (p > 0 && rng.uniform() < p) ? 1 : 0;
+        const s0 = rng.int(end - T), at = b * maxT * C;
+        xb.set(z.subarray(s0 * C, (s0 + T) * C), at);
+        yb.set(z.subarray((s0 + 1) * C, (s0 + T + 1) * C), at);
+        if (cfg.inputNoise > 0) for (let k = at; k < at + T * C; k++) xb[k] += cfg.inputNoise * rng.normal();
+        for (let t = 0; t < maxT; t++) feed[b * maxT + t] = t >= T ? -1 : t < W || (p > 0 && rng.uniform() < p) ? 1 : 0;
       }
-      return teamFor(T).lossAndGrad(th, fast ? [x, y] : [x, y, f], grad);
+      return team.lossAndGrad(th, fast ? [xb, yb] : [xb, yb, feed], grad);
     };
     const r = await runTraining({
       lossAndGrad,
@@ -390,7 +382,7 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
     }
     throw e;
   } finally {
-    team.team?.close();
+    team.close();
   }
 }
 
