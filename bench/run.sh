@@ -57,6 +57,7 @@ if [ -f bench/lstm/bench.ts ]; then
 else
   echo; echo "== lstm: skipped (bench/lstm/bench.ts is missing)"
 fi
+run gru npx tsx bench/gru/bench.ts
 
 npx tsx bench/summary.ts --since "$started"
 if [ ${#failed[@]} -gt 0 ]; then

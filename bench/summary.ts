@@ -12,7 +12,7 @@ import type { SummaryRow } from './common.js';
 
 const args = process.argv.slice(2);
 const since = args.includes('--since') ? Date.parse(args[args.indexOf('--since') + 1]) : 0;
-const ORDER = ['ode', 'bank', 'lstm'];
+const ORDER = ['ode', 'bank', 'lstm', 'gru'];
 
 interface ResultFile { bench: string; date: string; commit: string; summary?: SummaryRow[] }
 const files = existsSync(OUT_DIR) ? readdirSync(OUT_DIR).filter((f) => f.endsWith('.json')) : [];

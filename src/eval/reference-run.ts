@@ -21,6 +21,8 @@ export interface ReferenceRunOptions extends Partial<ReferenceConfig>, Pick<Expe
   models?: string[];
   /** Per-family config overrides, e.g. `{ lstm: { maxSteps: 300 } }` (tests use short configurations). */
   configs?: FamilyConfigs;
+  /** The fits to run instead of one per family (a scenario's own list, e.g. one family trained two ways). */
+  jobs?: (data: ReferenceData, train: Series) => FitJob[];
 }
 
 /** The families the demo fits unless told: those of the registry that take part (`capabilities.inReferenceExperiment`), in its order. */
@@ -51,7 +53,8 @@ function jobsFor(opts: ReferenceRunOptions, data: ReferenceData, train: Series):
 export async function runReferenceExperiment(opts: ReferenceRunOptions = {}): Promise<ReferenceRun> {
   const data = referenceData(opts);
   if (opts.bank?.some((k) => !Number.isInteger(k) || k < 1)) throw new ConfigError(`sizes must be whole numbers ≥ 1, got ${opts.bank}`, '--bank');
-  const jobs = jobsFor(opts, data, sliceSeries(data.observed, data.split.trainFrom, data.split.trainUntil));
+  const train = sliceSeries(data.observed, data.split.trainFrom, data.split.trainUntil);
+  const jobs = opts.jobs ? opts.jobs(data, train) : jobsFor(opts, data, train);
   const scored = await runExperiment({
     ...opts,
     jobs,

@@ -7,6 +7,7 @@ import type { ModelFamily } from './base.js';
 import { equationFamily } from './equation.js';
 import { fourierFamily } from './fourier.js';
 import { lstmFamily } from './lstm.js';
+import { gruFamily } from './gru.js';
 import { oscillatorBankFamily } from './oscillator-bank.js';
 import { persistenceFamily } from './persistence.js';
 import { esnFamily } from './esn.js';
@@ -37,12 +38,13 @@ export { mlpVectorFieldFamily, mlpVectorFieldKind } from './mlp-vector-field.js'
 export { derivativeMse, fitPairs, fitVectorField, rollout, vectorFieldFitted } from './vector-field/fit.js';
 export type { VectorFieldKind, VectorFieldState } from './vector-field/fit.js';
 export type { VectorFieldConfig } from './vector-field/config.js';
+export { gruFamily, type GruConfig } from './gru.js';
 export * from './trajectory/index.js';
 export { esprit, fitModeAmplitudes } from './spectral/esprit.js';
 export type { DampedMode, EspritOptions, EspritResult } from './spectral/esprit.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each family has its own config type
-export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, esnFamily, nvarFamily, fourierFamily, persistenceFamily, equationFamily, sindyFamily, udeFamily, neuralOdeFamily, hnnFamily, mlpVectorFieldFamily];
+export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, esnFamily, nvarFamily, fourierFamily, persistenceFamily, equationFamily, sindyFamily, udeFamily, neuralOdeFamily, hnnFamily, mlpVectorFieldFamily, gruFamily];
 
 /** The family called `name`; a ConfigError lists the known names otherwise. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

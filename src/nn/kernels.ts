@@ -4,6 +4,9 @@
  */
 import { LstmWorkspace, lstmLayout, lstmLossAndGrad, type LstmPrecision, type LstmShape } from './lstm.js';
 import type { TeamKernel } from './team.js';
+import { LoopWorkspace, type CellKind, type LoopShape } from './closed-loop.js';
+import { lstmCell } from './closed-loop-lstm.js';
+import { gruCell } from './gru.js';
 
 /** The LSTM kernel's specification: sequences of `steps` samples, the first `burnIn` positions left out of the loss. */
 export interface LstmKernelSpec {
@@ -25,7 +28,34 @@ export const lstmKernel: TeamKernel<LstmKernelSpec> = {
   },
 };
 
-const KERNELS = new Map<string, TeamKernel<never>>([[lstmKernel.name, lstmKernel]]);
+/** The recurrent cells the closed-loop kernel runs, by name. */
+export const cellKinds: Readonly<Record<'lstm' | 'gru', CellKind>> = { lstm: lstmCell, gru: gruCell };
+
+/** The closed-loop kernel's specification (nn/closed-loop.ts). */
+export interface LoopKernelSpec {
+  cell: keyof typeof cellKinds;
+  shape: LoopShape;
+  steps: number;
+  burnIn: number;
+  /** Scale of the predicted increment per channel, or null (closed-loop.ts). */
+  increments: number[] | null;
+}
+
+/**
+ * A recurrent network's closed-loop mean-squared loss over a batch: observed inputs
+ * x [batch][steps][C], targets [batch][steps][C], feed mask [batch][steps] (1: x_t, 0: ŷ_{t−1}).
+ */
+export const loopKernel: TeamKernel<LoopKernelSpec> = {
+  name: 'closed-loop',
+  size: (spec) => cellKinds[spec.cell].layout(spec.shape).size,
+  widths: ({ shape, steps }) => [steps * shape.channels, steps * shape.channels, steps],
+  create({ cell, shape, steps, burnIn, increments }, batch) {
+    const ws = new LoopWorkspace(cellKinds[cell], shape, batch, steps, burnIn, increments);
+    return (theta, [x, target, feed], grad) => ws.lossAndGrad(theta, x, target, feed, grad);
+  },
+};
+
+const KERNELS = new Map<string, TeamKernel<never>>([[lstmKernel.name, lstmKernel], [loopKernel.name, loopKernel]]);
 
 /** The kernel registered as `name`; an Error naming the known ones otherwise. */
 export function getKernel(name: string): TeamKernel<unknown> {

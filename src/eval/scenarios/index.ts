@@ -14,6 +14,7 @@ import type { ExperimentRecord } from '../record.js';
 import { hnnScenario } from './hnn.js';
 import { pendulumsScenario } from './pendulums.js';
 import { lotkaVolterraUdeScenario } from './lotka-volterra-ude.js';
+import { architecturesScenario } from './architectures.js';
 
 /** What every scenario takes from `lawful demo`. */
 export interface ScenarioOptions extends Pick<ExperimentOptions, 'fitter' | 'signal' | 'onProgress' | 'onDone'> {
@@ -54,7 +55,7 @@ export interface Scenario {
 }
 
 /** Every scenario, the default first. */
-export const scenarios: readonly Scenario[] = [pendulumsScenario, lotkaVolterraUdeScenario, hnnScenario];
+export const scenarios: readonly Scenario[] = [pendulumsScenario, architecturesScenario, lotkaVolterraUdeScenario, hnnScenario];
 
 /** The scenario called `name`; a ConfigError naming `--scenario` and listing them otherwise. */
 export function getScenario(name: string): Scenario {

@@ -1,14 +1,15 @@
 /**
- * The LSTM's saved form, checked whole before a network is rebuilt from it: the
- * configuration (types, then the family's own range checks), the normalisation of every
- * channel (finite means, positive standard deviations), the sampling step, and a layout
- * and parameter count that match `lstmLayout` for that many channels and hidden units.
+ * A recurrent network's saved form (lstm, gru), checked whole before a network is rebuilt
+ * from it: the configuration (types, then the family's own range checks), the normalisation
+ * of every channel (finite means, positive standard deviations), the sampling step, and a
+ * layout and parameter count that match the cell's layout for that many channels and hidden
+ * units. Models saved before the training options existed load with their defaults.
  */
 import { z } from 'zod';
-import { lstmLayout } from '../../nn/lstm.js';
+import type { CellKind } from '../../nn/closed-loop.js';
 import type { SavedModel } from '../base.js';
 import { checkLayout, checkParamCount, configIssues, finite, param, positive, trainingSchema, validateSaved } from '../saved.js';
-import { checkConfig, type LstmConfig } from './config.js';
+import { checkConfig, DEFAULTS, type RecurrentConfig } from './config.js';
 
 /** Hidden units beyond this are damage: the network's buffers would not fit in memory. */
 const MAX_HIDDEN = 4096;
@@ -32,11 +33,17 @@ const configSchema = z.strictObject({
   continueFraction: finite,
   // Absent from models saved before the option existed: those were trained in float64.
   precision: z.enum(['float32', 'float64']).default('float64'),
+  training: z.enum(['one-step', 'rollout', 'scheduled']).optional(),
+  horizon: count.optional(),
+  horizonStart: count.optional(),
+  curriculumFraction: finite.optional(),
+  inputNoise: finite.optional(),
+  increments: z.boolean().optional(),
 });
 
-const lstmSavedSchema = z
+const savedSchema = (cell: CellKind) => z
   .object({
-    family: z.literal('lstm'),
+    family: z.literal(cell.name),
     config: configSchema,
     layout: z.array(z.object({ name: z.string(), offset: count, shape: z.array(count) })),
     params: z.array(param),
@@ -46,43 +53,49 @@ const lstmSavedSchema = z
       dt: positive,
       stepsTrained: count.nonnegative(),
       bestValLoss: z.number().nonnegative().nullable(),
+      incrementScale: z.array(positive.refine((v) => v <= 1e100, { message: 'is beyond 1e100' })).optional(),
     }),
     training: trainingSchema,
   })
   .loose()
   .superRefine((m, ctx) => {
-    if (!configIssues(ctx, () => checkConfig(m.config))) return;
+    if (!configIssues(ctx, () => checkConfig({ ...DEFAULTS, ...m.config }))) return;
     const C = m.training.channels.length;
     if (m.extra.mean.length !== C) ctx.addIssue({ code: 'custom', path: ['extra', 'mean'], message: `has ${m.extra.mean.length} entries for ${C} channels` });
     if (m.extra.std.length !== C) ctx.addIssue({ code: 'custom', path: ['extra', 'std'], message: `has ${m.extra.std.length} entries for ${C} channels` });
-    const { layout, size } = lstmLayout({ input: C, hidden: m.config.hidden, output: C });
-    const what = `an LSTM of ${m.config.hidden} hidden units and ${C} channel${C > 1 ? 's' : ''}`;
+    const inc = m.extra.incrementScale;
+    if (m.config.increments && inc?.length !== C) ctx.addIssue({ code: 'custom', path: ['extra', 'incrementScale'], message: `needs one scale per channel (${C}) when config.increments is true` });
+    const { layout, size } = cell.layout({ channels: C, hidden: m.config.hidden });
+    const what = `${cell.name === 'lstm' ? 'an LSTM' : `a ${cell.name.toUpperCase()}`} of ${m.config.hidden} hidden units and ${C} channel${C > 1 ? 's' : ''}`;
     checkLayout(m.layout, layout, ctx, what);
     checkParamCount(m.params, size, ctx, what);
   });
 
-/** What an LSTM is rebuilt from. */
-export interface LstmSaved {
-  config: LstmConfig;
+/** What a recurrent network is rebuilt from. */
+export interface RecurrentSaved {
+  config: RecurrentConfig;
   theta: Float64Array;
   names: string[];
   mean: number[];
   std: number[];
+  /** Scale of the predicted increments per channel (config `increments`), else null. */
+  incrementScale: number[] | null;
   dt: number;
   stepsTrained: number;
   bestValLoss: number | null;
   training: { from: number; until: number };
 }
 
-/** Checks a saved LSTM; a DataError naming `source` and the first bad field otherwise. */
-export function readSavedLstm(saved: SavedModel, source?: string): LstmSaved {
-  const m = validateSaved(lstmSavedSchema, saved, source);
+/** Checks a saved network of `cell`'s kind; a DataError naming `source` and the first bad field otherwise. */
+export function readSavedRecurrent(cell: CellKind, saved: SavedModel, source?: string): RecurrentSaved {
+  const m = validateSaved(savedSchema(cell), saved, source);
   return {
-    config: m.config,
+    config: { ...DEFAULTS, ...m.config },
     theta: Float64Array.from(m.params),
     names: [...m.training.channels],
     mean: m.extra.mean,
     std: m.extra.std,
+    incrementScale: m.config.increments ? m.extra.incrementScale! : null,
     dt: m.extra.dt,
     stepsTrained: m.extra.stepsTrained,
     bestValLoss: m.extra.bestValLoss,

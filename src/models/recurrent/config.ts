@@ -1,7 +1,10 @@
-/** The LSTM family's configuration: its fields, defaults and validation. */
+/** The recurrent families' configuration (lstm, gru): its fields, defaults and validation. */
 import { ConfigError } from '../../core/errors.js';
 
-export interface LstmConfig {
+/** How the network is trained (models/recurrent/family.ts). */
+export type RecurrentTraining = 'one-step' | 'rollout' | 'scheduled';
+
+export interface RecurrentConfig {
   /** Hidden units. Default 64. */
   hidden: number;
   /** Samples of context per training window (and per prediction). Default 100. */
@@ -53,7 +56,8 @@ export interface LstmConfig {
   /** With finalPass 'continue': the extra steps, as a fraction of the early-stopped step count. Default 0.25. */
   continueFraction: number;
   /**
-   * Arithmetic of the training step's recurrent part (nn/lstm.ts). 'float32' (default): the
+   * Arithmetic of the LSTM's one-step training step (nn/lstm.ts; the GRU and the closed-loop
+   * kernels of 'rollout' and 'scheduled' training run in float64 whatever this says). 'float32' (default): the
    * f32x4 WebAssembly SIMD kernels, about twice as fast as 'float64', with the parameters,
    * Adam's state, the loss and the gradient sums across shares still float64; where
    * WebAssembly SIMD is missing the float64 TypeScript kernels run instead. 'float64': f64x2
@@ -61,16 +65,46 @@ export interface LstmConfig {
    * models saved before this option existed read as 'float64', as they were trained.
    */
   precision: 'float32' | 'float64';
+  /**
+   * How the network is trained.
+   * - 'one-step' (default): teacher-forced, every position predicts the next sample from the
+   *   observed ones; predictions and forecasts restart from the zero state on each window.
+   * - 'rollout': each training sequence is `window` observed samples (the warm-up of the
+   *   hidden state) followed by a free run of up to `horizon` steps on the network's own
+   *   predictions, with the loss over both and its gradient through the free run; the
+   *   horizon doubles from `horizonStart` over the first `curriculumFraction` of `maxSteps`.
+   * - 'scheduled': scheduled sampling (Bengio et al. 2015): after the warm-up, each input is
+   *   the observed sample with probability p, else the previous prediction, p annealed
+   *   linearly from 1 to 0 over the first `curriculumFraction` of `maxSteps`.
+   * Rollout and scheduled models are stopped early on the free-running error of the held-out
+   * tail, and forecast by warming up on the last `window` samples and then running free,
+   * the hidden state carried throughout.
+   */
+  training: RecurrentTraining;
+  /** Free-running steps after the warm-up ('rollout': the final horizon). Default 200. */
+  horizon: number;
+  /** 'rollout': the first horizon. Default 10. */
+  horizonStart: number;
+  /** Share of `maxSteps` over which the horizon grows or the teacher-forcing ratio falls, in (0, 1]. Default 0.5. */
+  curriculumFraction: number;
+  /** Standard deviation of Gaussian noise added to the observed inputs (not the targets), in units of each channel's standard deviation. Default 0. */
+  inputNoise: number;
+  /** Predict the change from the step's input (ŷ_t = u_t + readout) instead of the next sample itself. Default false. */
+  increments: boolean;
 }
 
-export const DEFAULTS: LstmConfig = {
+/** The LSTM's configuration (the same fields as every recurrent family's). */
+export type LstmConfig = RecurrentConfig;
+
+export const DEFAULTS: RecurrentConfig = {
   hidden: 64, window: 100, burnIn: 10, batch: 64, shares: 2, lr: 3e-3, lrDropFactor: 0.3, clipNorm: 1,
   maxSteps: 2000, validationFraction: 0.2, evalEvery: 50, patience: 10, maxValidationTargets: 256,
   finalPass: 'continue', continueFraction: 0.25, precision: 'float32',
+  training: 'one-step', horizon: 200, horizonStart: 10, curriculumFraction: 0.5, inputNoise: 0, increments: false,
 };
 
-export function checkConfig(c: LstmConfig): void {
-  const ints: (keyof LstmConfig)[] = ['hidden', 'window', 'batch', 'shares', 'maxSteps', 'evalEvery', 'patience', 'maxValidationTargets'];
+export function checkConfig(c: RecurrentConfig): void {
+  const ints: (keyof RecurrentConfig)[] = ['hidden', 'window', 'batch', 'shares', 'maxSteps', 'evalEvery', 'patience', 'maxValidationTargets', 'horizon', 'horizonStart'];
   for (const k of ints) if (!Number.isInteger(c[k]) || (c[k] as number) < 1) throw new ConfigError(`must be a positive integer; got ${c[k]}`, k);
   if (!Number.isInteger(c.burnIn) || c.burnIn < 0 || c.burnIn >= c.window) throw new ConfigError(`must be an integer in [0, window = ${c.window}); got ${c.burnIn}`, 'burnIn');
   if (c.shares > c.batch) throw new ConfigError(`must be at most batch = ${c.batch}; got ${c.shares}`, 'shares');
@@ -81,4 +115,9 @@ export function checkConfig(c: LstmConfig): void {
   if (!['early-stopped', 'continue', 'retrain'].includes(c.finalPass)) throw new ConfigError(`must be 'early-stopped', 'continue' or 'retrain'; got ${String(c.finalPass)}`, 'finalPass');
   if (!(c.continueFraction > 0 && c.continueFraction <= 1)) throw new ConfigError(`must be in (0, 1]; got ${c.continueFraction}`, 'continueFraction');
   if (c.precision !== 'float32' && c.precision !== 'float64') throw new ConfigError(`must be 'float32' or 'float64'; got ${String(c.precision)}`, 'precision');
+  if (!['one-step', 'rollout', 'scheduled'].includes(c.training)) throw new ConfigError(`must be 'one-step', 'rollout' or 'scheduled'; got ${String(c.training)}`, 'training');
+  if (c.horizonStart > c.horizon) throw new ConfigError(`must be at most horizon = ${c.horizon}; got ${c.horizonStart}`, 'horizonStart');
+  if (!(c.curriculumFraction > 0 && c.curriculumFraction <= 1)) throw new ConfigError(`must be in (0, 1]; got ${c.curriculumFraction}`, 'curriculumFraction');
+  if (!(c.inputNoise >= 0 && c.inputNoise < 10)) throw new ConfigError(`must be in [0, 10) (channel standard deviations); got ${c.inputNoise}`, 'inputNoise');
+  if (typeof c.increments !== 'boolean') throw new ConfigError(`must be true or false; got ${String(c.increments)}`, 'increments');
 }

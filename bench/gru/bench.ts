@@ -1,0 +1,68 @@
+/**
+ * One GRU training step at the LSTM bench's configuration (hidden 64, window 100, batch 64,
+ * one channel, teacher-forced): forward + backward through time + an Adam update, lawful's
+ * fused float64 GRU (nn/gru.ts on the closed-loop kernel, TypeScript) against PyTorch's
+ * nn.GRU (float32, peer_torch.py) on 1 thread, measured in the same run.
+ *
+ *   npx tsx bench/gru/bench.ts [--reps 30] [--no-torch]
+ */
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Adam } from '../../src/core/optim/adam.js';
+import { Rng } from '../../src/core/rng.js';
+import { LoopWorkspace } from '../../src/nn/closed-loop.js';
+import { gruCell } from '../../src/nn/gru.js';
+import { median, writeResult } from '../common.js';
+
+const args = process.argv.slice(2);
+const reps = Number(args[args.indexOf('--reps') + 1] || 30) || 30;
+const withTorch = !args.includes('--no-torch');
+
+const H = 64, T = 100, B = 64, C = 1, BURN_IN = 10;
+const shape = { channels: C, hidden: H };
+const rng = new Rng(0);
+const { size } = gruCell.layout(shape);
+const theta = new Float64Array(size);
+gruCell.init(shape, theta, rng);
+const x = rng.fillNormal(new Float64Array(B * T * C));
+const target = rng.fillNormal(new Float64Array(B * T * C));
+const feed = new Float64Array(B * T).fill(1);
+const grad = new Float64Array(size);
+const ws = new LoopWorkspace(gruCell, shape, B, T, BURN_IN);
+const adam = new Adam(size, { lr: 3e-3, clipNorm: 1 });
+
+function step(): void {
+  ws.lossAndGrad(theta, x, target, feed, grad);
+  adam.step(theta, grad);
+}
+for (let i = 0; i < 5; i++) step(); // JIT warm-up
+const times: number[] = [];
+for (let i = 0; i < reps; i++) {
+  const t0 = performance.now();
+  step();
+  times.push(performance.now() - t0);
+}
+const lawfulMs = median(times);
+console.log(`lawful GRU, TypeScript kernels (float64): ${lawfulMs.toFixed(1)} ms/step (median of ${reps}; H=${H} T=${T} B=${B})`);
+
+let torchMs: number | undefined;
+if (withTorch) {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const r = spawnSync('/usr/bin/python3', [join(here, 'peer_torch.py'), '--reps', String(reps)], { encoding: 'utf8' });
+  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT '));
+  if (line) torchMs = JSON.parse(line.slice(7)).ms_per_step;
+  else console.log(`torch peer unavailable: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+}
+if (torchMs !== undefined) {
+  console.log(`PyTorch nn.GRU 1 thread (float32, measured now): ${torchMs.toFixed(1)} ms/step`);
+  console.log(`ratio lawful / torch: ${(lawfulMs / torchMs).toFixed(2)}×`);
+}
+const ms = (v: number) => `${v.toFixed(1)} ms/step`;
+writeResult(
+  'gru',
+  torchMs !== undefined
+    ? [{ bench: 'gru', what: 'GRU training step (H 64, T 100, B 64) vs PyTorch nn.GRU 1 thread, measured now', lawful: ms(lawfulMs), peer: ms(torchMs), speedup: torchMs / lawfulMs, target: '', note: 'lawful float64 TypeScript, PyTorch float32' }]
+    : [],
+  { lawfulMs, torchMs: torchMs ?? null, reps },
+);

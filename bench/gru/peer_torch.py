@@ -1,0 +1,70 @@
+#!/usr/bin/python3
+"""PyTorch peer of bench/gru/bench.ts: one GRU training step (forward, backward, clip, Adam)
+at hidden 64, window 100, batch 64, one channel, float32, 1 torch thread and OpenBLAS pinned
+to the same count (as bench/lstm/peer_torch.py).
+
+    /usr/bin/python3 bench/gru/peer_torch.py [--reps 30] [--threads 1]
+
+Prints RESULT {"ms_per_step": median, ...}.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lstm"))
+from peer_torch import pin_openblas  # noqa: E402
+
+HIDDEN, WIN, BATCH, BURN_IN = 64, 100, 64, 10
+
+
+class Net(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.gru = torch.nn.GRU(1, HIDDEN, num_layers=1, batch_first=True)
+        self.head = torch.nn.Linear(HIDDEN, 1)
+
+    def forward(self, x):
+        h, _ = self.gru(x.unsqueeze(-1))
+        return self.head(h).squeeze(-1)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--reps", type=int, default=30)
+    ap.add_argument("--threads", type=int, default=1)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    pinned = pin_openblas(a.threads)
+    torch.manual_seed(123)
+    net = Net()
+    opt = torch.optim.Adam(net.parameters(), lr=3e-3)
+    x = torch.randn(BATCH, WIN)
+    y = torch.randn(BATCH, WIN)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        out = net(x)
+        loss = torch.mean((out[:, BURN_IN:] - y[:, BURN_IN:]) ** 2)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
+        opt.step()
+
+    for _ in range(3):
+        step()
+    ts = []
+    for _ in range(a.reps):
+        t0 = time.perf_counter()
+        step()
+        ts.append(time.perf_counter() - t0)
+    ts.sort()
+    med = ts[len(ts) // 2] if len(ts) % 2 else 0.5 * (ts[len(ts) // 2 - 1] + ts[len(ts) // 2])
+    print("RESULT " + json.dumps({"ms_per_step": round(1e3 * med, 2), "torch": torch.__version__,
+                                  "openblas_pinned": pinned, "threads": a.threads, "reps": a.reps}))
+
+
+if __name__ == "__main__":
+    main()

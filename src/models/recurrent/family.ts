@@ -1,0 +1,406 @@
+/**
+ * What every recurrent family (lstm, gru) shares: one recurrent layer and a linear readout
+ * predict the next sample of every channel, trained with Adam on windows cut from the
+ * standardised training series through the shared loop (core/optim/train.ts), the batch
+ * split over the worker team (nn/team.ts); early stopping on the held-out end of the span
+ * picks the step count, and a final pass (config `finalPass`) uses the whole span.
+ *
+ * Training modes (config `training`, see recurrent/config.ts): teacher-forced one step
+ * ahead; a rollout whose horizon grows; scheduled sampling. All run the closed-loop kernel
+ * (nn/closed-loop.ts) with a feed mask, except a one-step LSTM without increments, which runs
+ * the LSTM's own teacher-forced kernel (nn/lstm.ts, WebAssembly SIMD where available).
+ *
+ * Sampling: the network counts samples, not seconds, so every series it sees must be
+ * uniformly sampled with the training step; anything else is a `ConfigError`.
+ *
+ * Inference:
+ * - `predictOneStep`: the prediction at sample j uses samples max(0, j − window) … j − 1
+ *   from the zero state; NaN where fewer than `burnIn + 1` samples of history exist (those
+ *   positions are excluded from the training loss).
+ * - `forecast`, one-step training: autoregressive with a sliding window, each new sample
+ *   predicted from the last `window` samples (observed or predicted) from the zero state.
+ * - `forecast`, rollout and scheduled training: as trained — the hidden state warmed up on
+ *   the last `window` samples of the context, then carried through the free run.
+ * Times between grid points are interpolated linearly.
+ */
+import { ConfigError, DataError, DivergenceError } from '../../core/errors.js';
+import { Adam } from '../../core/optim/adam.js';
+import { train as runTraining } from '../../core/optim/train.js';
+import { Rng } from '../../core/rng.js';
+import { uniformStep, type Series } from '../../data/series.js';
+import { LoopWorkspace, type CellKind, type LoopShape } from '../../nn/closed-loop.js';
+import { loopKernel } from '../../nn/kernels.js';
+import { Team, type TeamKernel } from '../../nn/team.js';
+import { FitDivergedError } from '../base.js';
+import type { FitOptions, Fitted, ModelFamily, ModelSpec, SavedModel } from '../base.js';
+import { savedHeader } from '../saved.js';
+import { checkConfig, DEFAULTS, type RecurrentConfig } from './config.js';
+import { readSavedRecurrent, type RecurrentSaved } from './saved.js';
+
+/** Teacher-forced predictions over a batch of windows: θ and x [B][T][C] → ŷ [B][T][C]. */
+export type WindowForward = (theta: Float64Array, x: Float64Array) => Float64Array;
+
+/** An architecture: its cell, and optionally faster teacher-forced paths of its own. */
+export interface RecurrentArch {
+  cell: CellKind;
+  /** The kernel registry's name of the cell (nn/kernels.ts `cellKinds`). */
+  kernelCell: 'lstm' | 'gru';
+  /** A faster teacher-forced forward pass than the closed-loop kernel's (without increments). */
+  windows?(shape: LoopShape, batch: number, steps: number): WindowForward;
+  /** A faster teacher-forced training kernel (without increments): its kernel and spec, inputs [x, target]. */
+  oneStep?(shape: LoopShape, steps: number, burnIn: number, precision: RecurrentConfig['precision']): { kernel: TeamKernel<unknown>; spec: unknown };
+}
+
+/** The teacher-forced forward pass for windows of `steps` samples, in batches of `batch`. */
+function windowForward(arch: RecurrentArch, increments: number[] | null, shape: LoopShape, batch: number, steps: number): WindowForward {
+  if (arch.windows && !increments) return arch.windows(shape, batch, steps);
+  const ws = new LoopWorkspace(arch.cell, shape, batch, steps, 0, increments);
+  const feed = new Float64Array(batch * steps).fill(1);
+  return (theta, x) => {
+    ws.forward(theta, x, feed);
+    return ws.pred;
+  };
+}
+
+/**
+ * Free run: warms up on the samples `warm` [L][C] (standardised), then runs `K` steps on its
+ * own predictions, hidden state carried; returns the K predictions [K][C].
+ */
+function freeRun(arch: RecurrentArch, increments: number[] | null, shape: LoopShape, theta: Float64Array, warm: Float64Array, K: number): Float64Array {
+  const C = shape.channels, L = warm.length / C, T = L + K - 1;
+  const ws = new LoopWorkspace(arch.cell, shape, 1, T, 0, increments);
+  const x = new Float64Array(T * C);
+  x.set(warm);
+  const feed = new Float64Array(T);
+  feed.fill(1, 0, L);
+  ws.forward(theta, x, feed);
+  return ws.pred.slice((L - 1) * C);
+}
+
+/**
+ * For each target index j in `targets`, the prediction of sample j from the window
+ * z[j − T … j − 1] (zero initial state), written to out[j·C …]. Batched; the last batch is
+ * padded by repeating its first window.
+ */
+function predictLast(forward: WindowForward, C: number, T: number, batch: number, theta: Float64Array, z: Float64Array, targets: number[], out: Float64Array): void {
+  const x = new Float64Array(batch * T * C);
+  for (let at = 0; at < targets.length; at += batch) {
+    for (let b = 0; b < batch; b++) {
+      const j = targets[Math.min(at + b, targets.length - 1)];
+      x.set(z.subarray((j - T) * C, j * C), b * T * C);
+    }
+    const pred = forward(theta, x);
+    for (let b = 0; b < batch && at + b < targets.length; b++) {
+      out.set(pred.subarray((b * T + T - 1) * C, (b * T + T) * C), targets[at + b] * C);
+    }
+  }
+}
+
+class RecurrentFitted implements Fitted {
+  readonly inWindowMode = 'one-step' as const;
+  readonly nParams: number;
+  private readonly shape: LoopShape;
+
+  constructor(readonly family: string, private readonly arch: RecurrentArch, private readonly s: RecurrentSaved) {
+    this.shape = { channels: s.names.length, hidden: s.config.hidden };
+    this.nParams = s.theta.length;
+  }
+
+  private checkClock(series: Series, what: string): void {
+    if (series.y.length !== this.s.names.length) {
+      throw new ConfigError(`has ${series.y.length} channels; the model was trained on ${this.s.names.length} (${this.s.names.join(', ')})`, what);
+    }
+    if (series.t.length < 2) return;
+    const dt = uniformStep(series.t, what);
+    if (Math.abs(dt - this.s.dt) > 1e-6 * this.s.dt) throw new ConfigError(`is sampled every ${dt}; the model was trained on step ${this.s.dt}`, what);
+  }
+
+  predictOneStep(series: Series): Float64Array[] {
+    this.checkClock(series, 'predictOneStep series');
+    const { window: T, burnIn } = this.s.config;
+    const C = this.s.names.length, n = series.t.length;
+    const z = standardise(series, this.s.mean, this.s.std);
+    const out = new Float64Array(n * C).fill(NaN);
+    // Samples 1 … T: one run from the zero state over s[0 … T−1]; position p predicts p + 1.
+    const head = Math.min(T, n - 1);
+    if (head > 0) {
+      const pred = windowForward(this.arch, this.s.incrementScale, this.shape, 1, head)(this.s.theta, z.subarray(0, head * C));
+      for (let p = burnIn; p < head; p++) out.set(pred.subarray(p * C, (p + 1) * C), (p + 1) * C);
+    }
+    // Samples j > T: each from its own window s[j − T … j − 1], batched.
+    const targets: number[] = [];
+    for (let j = T + 1; j < n; j++) targets.push(j);
+    if (targets.length) {
+      const B = Math.min(64, targets.length);
+      predictLast(windowForward(this.arch, this.s.incrementScale, this.shape, B, T), C, T, B, this.s.theta, z, targets, out);
+    }
+    return unstandardise(out, n, this.s.mean, this.s.std);
+  }
+
+  forecast(times: Float64Array, context: Series): { t: Float64Array; mean: Float64Array[] } {
+    this.checkClock(context, 'forecast context');
+    const cfg = this.s.config;
+    const { window: T, burnIn } = cfg;
+    const C = this.s.names.length, n = context.t.length;
+    if (n < burnIn + 1) throw new ConfigError(`has ${n} samples; the ${this.family.toUpperCase()} needs at least burnIn + 1 = ${burnIn + 1} to predict`, 'forecast context');
+    const tEnd = context.t[n - 1];
+    let K = 0;
+    for (let i = 0; i < times.length; i++) {
+      const k = (times[i] - tEnd) / this.s.dt;
+      if (!(k > 0)) throw new ConfigError(`time ${times[i]} is not after the end of the context (${tEnd})`, 'forecast times');
+      K = Math.max(K, Math.ceil(k - 1e-9));
+    }
+    // Grid g[0] = last observed sample, g[k] = prediction k steps ahead (standardised).
+    const L = Math.min(T, n);
+    const buf = new Float64Array((L + K) * C);
+    buf.set(standardise(context, this.s.mean, this.s.std).subarray((n - L) * C));
+    if (cfg.training === 'one-step') {
+      // Full windows run through the batched forward pass, the first few (history shorter than the window) one by one.
+      const full = L + K > T ? windowForward(this.arch, this.s.incrementScale, this.shape, 1, T) : null;
+      for (let k = 0; k < K; k++) {
+        const len = Math.min(T, L + k);
+        const from = L + k - len;
+        const forward = full && len === T ? full : windowForward(this.arch, this.s.incrementScale, this.shape, 1, len);
+        const pred = forward(this.s.theta, buf.subarray(from * C, (from + len) * C));
+        buf.set(pred.subarray((len - 1) * C, len * C), (L + k) * C);
+      }
+    } else if (K > 0) {
+      buf.set(freeRun(this.arch, this.s.incrementScale, this.shape, this.s.theta, buf.slice(0, L * C), K), L * C);
+    }
+    const mean = this.s.names.map(() => new Float64Array(times.length));
+    for (let i = 0; i < times.length; i++) {
+      const k = (times[i] - tEnd) / this.s.dt;
+      const k0 = Math.min(Math.floor(k), K - 1), w = k - k0;
+      for (let c = 0; c < C; c++) {
+        const a = buf[(L - 1 + k0) * C + c], b = buf[(L + k0) * C + c];
+        mean[c][i] = ((1 - w) * a + w * b) * this.s.std[c] + this.s.mean[c];
+      }
+    }
+    return { t: times, mean };
+  }
+
+  describe() {
+    const { hidden, window, training } = this.s.config;
+    return {
+      family: this.family, parameters: this.nParams, hidden, window, training, stepsTrained: this.s.stepsTrained, finalPass: this.s.config.finalPass,
+      bestValidationLoss: this.s.bestValLoss, sampleStep: this.s.dt, channels: [...this.s.names],
+    };
+  }
+
+  toJSON(): SavedModel {
+    const { layout } = this.arch.cell.layout(this.shape);
+    return {
+      ...savedHeader(this.family),
+      config: { ...this.s.config }, layout, params: Array.from(this.s.theta),
+      extra: {
+        mean: this.s.mean, std: this.s.std, dt: this.s.dt, stepsTrained: this.s.stepsTrained, bestValLoss: this.s.bestValLoss,
+        ...(this.s.incrementScale ? { incrementScale: this.s.incrementScale } : {}),
+      },
+      training: { ...this.s.training, channels: [...this.s.names] },
+    };
+  }
+}
+
+/** Samples [n][C] of `series`, standardised per channel (channel-interleaved, the kernels' input layout). */
+function standardise(series: Series, mean: readonly number[], std: readonly number[]): Float64Array {
+  const C = series.y.length, n = series.t.length;
+  const z = new Float64Array(n * C);
+  for (let c = 0; c < C; c++) for (let i = 0; i < n; i++) z[i * C + c] = (series.y[c][i] - mean[c]) / std[c];
+  return z;
+}
+
+function unstandardise(z: Float64Array, n: number, mean: readonly number[], std: readonly number[]): Float64Array[] {
+  const C = mean.length;
+  return mean.map((_, c) => {
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) y[i] = z[i * C + c] * std[c] + mean[c];
+    return y;
+  });
+}
+
+/** The free-running horizon at training step i ('rollout'): doubling from horizonStart to horizon over the curriculum. */
+export function rolloutHorizon(cfg: RecurrentConfig, i: number): number {
+  const stages = Math.ceil(Math.log2(cfg.horizon / cfg.horizonStart));
+  if (stages === 0) return cfg.horizon;
+  const per = Math.max(1, Math.floor((cfg.curriculumFraction * cfg.maxSteps) / stages));
+  return Math.min(cfg.horizon, cfg.horizonStart * 2 ** Math.floor(i / per));
+}
+
+/** The teacher-forcing probability at training step i ('scheduled'): 1 → 0 linearly over the curriculum. */
+export function teacherRatio(cfg: RecurrentConfig, i: number): number {
+  return Math.max(0, 1 - i / (cfg.curriculumFraction * cfg.maxSteps));
+}
+
+async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec<RecurrentConfig>, train: Series, opts: FitOptions): Promise<Fitted> {
+  const cfg: RecurrentConfig = { ...DEFAULTS, ...spec.config };
+  checkConfig(cfg);
+  const C = train.y.length, n = train.t.length;
+  if (C < 1) throw new ConfigError('has no channels', 'train');
+  const dt = uniformStep(train.t, 'the training window');
+  for (let c = 0; c < C; c++) {
+    const i = train.y[c].findIndex((v) => !Number.isFinite(v));
+    if (i >= 0) throw new DataError(`channel ${train.names[c]} has the non-finite value ${train.y[c][i]} at sample ${i} (t = ${train.t[i]})`);
+  }
+  const W = cfg.window, B = cfg.batch;
+  const oneStep = cfg.training === 'one-step';
+  // Sequence length: the window alone, or the warm-up window and the free run after it.
+  const maxT = oneStep ? W : W + cfg.horizon;
+  // Standardise each channel with the training mean and standard deviation.
+  const mean = train.y.map((c) => c.reduce((a, v) => a + v, 0) / n);
+  const std = train.y.map((c, k) => Math.sqrt(c.reduce((a, v) => a + (v - mean[k]) ** 2, 0) / n) || 1);
+  const z = standardise(train, mean, std);
+  // With increments, the readout's unit is each channel's standard deviation of one-step changes.
+  const incrementScale = cfg.increments ? mean.map((_, c) => {
+    let s = 0;
+    for (let i = 1; i < n; i++) s += (z[i * C + c] - z[(i - 1) * C + c]) ** 2;
+    return Math.sqrt(s / Math.max(1, n - 1)) || 1;
+  }) : null;
+  // The last `validationFraction` of the span is held out: training windows lie before it.
+  const tSplit = train.t[0] + (1 - cfg.validationFraction) * (train.t[n - 1] - train.t[0]);
+  let nFit = n;
+  if (cfg.validationFraction > 0) while (nFit > 0 && train.t[nFit - 1] > tSplit) nFit--;
+  if (nFit - maxT < 1) {
+    const what = oneStep ? `window = ${W}` : `window + horizon = ${W} + ${cfg.horizon}`;
+    throw new ConfigError(`the training part before validation has ${nFit} samples; ${what} needs at least ${maxT + 1} (shorten it or lengthen the series)`, oneStep ? 'window' : 'horizon');
+  }
+  const valTargets: number[] = [];
+  const nVal = n - nFit;
+  const stride = Math.max(1, Math.ceil(nVal / cfg.maxValidationTargets));
+  for (let j = nFit; j < n; j += stride) valTargets.push(j);
+
+  const shape: LoopShape = { channels: C, hidden: cfg.hidden };
+  const { size } = arch.cell.layout(shape);
+  // Data-parallel gradients: the batch in `shares` parts, some on the caller's worker threads.
+  // A rollout's shorter sequences end early in the closed-loop kernel's feed mask (−1).
+  const fast = oneStep && !cfg.increments ? arch.oneStep?.(shape, W, cfg.burnIn, cfg.precision) : undefined;
+  const team = fast
+    ? new Team(fast.kernel, fast.spec, B, cfg.shares, opts.workers)
+    : new Team(loopKernel as TeamKernel<unknown>, { cell: arch.kernelCell, shape, steps: maxT, burnIn: cfg.burnIn, increments: incrementScale }, B, cfg.shares, opts.workers);
+  const valBatch = Math.min(B, valTargets.length);
+  const valForward = valTargets.length && oneStep ? windowForward(arch, incrementScale, shape, valBatch, W) : null;
+  const finalPass = valTargets.length > 0 ? cfg.finalPass : 'early-stopped';
+  // Share of the progress bar the first pass would take if it ran all maxSteps. Early stopping
+  // ends it sooner; the final pass then continues from where the bar stands (f0), so the bar
+  // never jumps ahead when the whole-window pass starts.
+  const first = finalPass === 'retrain' ? 0.5 : finalPass === 'continue' ? 1 / (1 + cfg.continueFraction) : 1;
+  let f0 = first;
+  const progress = (pass: number, fraction: number) => (pass === 0 ? first * fraction : f0 + (1 - f0) * fraction);
+  const stageOf = (pass: number, step: number, steps: number) =>
+    pass === 0 ? `step ${step}/${steps}${finalPass === 'early-stopped' ? '' : ', tail held out'}` : `whole window${finalPass === 'retrain' ? ' (retrain)' : ''}: step ${step}/${steps}`;
+
+  // Validation: one step ahead on the held-out targets, or (rollout, scheduled) the free run
+  // through the held-out tail after a warm-up on the window before it.
+  const valPred = new Float64Array(n * C);
+  const valLoss = (th: Float64Array): number => {
+    if (valForward) {
+      predictLast(valForward, C, W, valBatch, th, z, valTargets, valPred);
+      let s = 0;
+      for (const j of valTargets) for (let c = 0; c < C; c++) s += (valPred[j * C + c] - z[j * C + c]) ** 2;
+      return s / (valTargets.length * C);
+    }
+    const run = freeRun(arch, incrementScale, shape, th, z.slice((nFit - W) * C, nFit * C), nVal);
+    let s = 0;
+    for (let i = 0; i < nVal * C; i++) s += (run[i] - z[nFit * C + i]) ** 2;
+    return s / (nVal * C);
+  };
+
+  /**
+   * One training run: `steps` Adam steps on sequences starting before `end − T`, from the
+   * seed's initialisation or from `init.theta` (then the schedules resume at `init.step`).
+   * `validate`: early stopping, returning the parameters of the best check.
+   */
+  const trainPass = async (pass: number, end: number, steps: number, validate: boolean, init?: { theta: Float64Array; step: number }) => {
+    const rng = new Rng(opts.seed);
+    const theta = new Float64Array(size);
+    if (init) theta.set(init.theta);
+    else arch.cell.init(shape, theta, rng);
+    const stepOffset = init?.step ?? 0;
+    const xb = new Float64Array(B * maxT * C), yb = new Float64Array(B * maxT * C), feed = new Float64Array(B * maxT);
+    // Drops at 60 % and 85 % of maxSteps in both passes, so a retrain sees the same schedule.
+    const drops = [Math.floor(0.6 * cfg.maxSteps), Math.floor(0.85 * cfg.maxSteps)];
+    const adam = new Adam(size, {
+      lr: (i) => cfg.lr * (i + stepOffset >= drops[0] ? cfg.lrDropFactor : 1) * (i + stepOffset >= drops[1] ? cfg.lrDropFactor : 1),
+      clipNorm: cfg.clipNorm,
+    });
+    let i = stepOffset;
+    // A fresh mini-batch of sequences for every step.
+    const lossAndGrad = (th: Float64Array, grad: Float64Array): number => {
+      const T = oneStep ? W : W + (cfg.training === 'rollout' ? rolloutHorizon(cfg, i) : cfg.horizon);
+      const p = cfg.training === 'scheduled' ? teacherRatio(cfg, i) : 0;
+      i++;
+      // Sequences of T samples in slots of maxT (the rest marked ended: feed −1).
+      for (let b = 0; b < B; b++) {
+        const s0 = rng.int(end - T), at = b * maxT * C;
+        xb.set(z.subarray(s0 * C, (s0 + T) * C), at);
+        yb.set(z.subarray((s0 + 1) * C, (s0 + T + 1) * C), at);
+        if (cfg.inputNoise > 0) for (let k = at; k < at + T * C; k++) xb[k] += cfg.inputNoise * rng.normal();
+        for (let t = 0; t < maxT; t++) feed[b * maxT + t] = t >= T ? -1 : t < W || (p > 0 && rng.uniform() < p) ? 1 : 0;
+      }
+      return team.lossAndGrad(th, fast ? [xb, yb] : [xb, yb, feed], grad);
+    };
+    const r = await runTraining({
+      lossAndGrad,
+      theta,
+      optimizer: adam,
+      steps,
+      validation: validate ? { every: cfg.evalEvery, patience: cfg.patience, score: valLoss } : undefined,
+      progressEvery: cfg.evalEvery,
+      signal: opts.signal,
+      name: family,
+      onProgress: (p) => opts.onProgress?.({ fraction: progress(pass, p.fraction), stage: stageOf(pass, p.step, steps), loss: p.score ?? p.loss }),
+    });
+    return { theta: r.best, bestStep: r.bestStep, bestVal: r.bestScore, lastLoss: r.lastLoss, stepsRun: r.steps };
+  };
+
+  const fitted = (theta: Float64Array, stepsTrained: number, bestValLoss: number | null) =>
+    new RecurrentFitted(family, arch, { config: cfg, theta, names: [...train.names], mean, std, incrementScale, dt, stepsTrained, bestValLoss, training: { from: train.t[0], until: train.t[n - 1] } });
+  let stepsBefore = 0; // steps of the passes already finished, for a divergence's report
+  try {
+    const stopped = await trainPass(0, nFit, cfg.maxSteps, valTargets.length > 0);
+    f0 = (first * stopped.stepsRun) / cfg.maxSteps;
+    const bestValLoss = stopped.bestVal;
+    let theta = stopped.theta;
+    let stepsTrained = stopped.bestStep;
+    if (finalPass === 'retrain') {
+      // Goodfellow, Bengio & Courville (2016), Alg. 7.2: the hold-out chose the step count;
+      // train again on the whole span for that many steps.
+      theta = (await trainPass(1, n, stopped.bestStep, false)).theta;
+    } else if (finalPass === 'continue') {
+      // After ibid., Alg. 7.3: continue on the whole span from the early-stopped parameters.
+      const extra = Math.max(1, Math.round(cfg.continueFraction * stopped.bestStep));
+      stepsBefore = stopped.bestStep;
+      const more = await trainPass(1, n, extra, false, { theta, step: stopped.bestStep });
+      theta = more.theta;
+      stepsTrained += more.stepsRun;
+    }
+    opts.onProgress?.({ fraction: 1, stage: `done: ${stepsTrained} steps`, loss: bestValLoss ?? stopped.lastLoss });
+    return fitted(theta, stepsTrained, bestValLoss);
+  } catch (e) {
+    // Keep the last good state: the parameters before the step that broke the fit.
+    if (e instanceof DivergenceError && e.lastGood?.length === size) {
+      throw new FitDivergedError(e, fitted(e.lastGood, stepsBefore + (e.at ?? 0), null).toJSON());
+    }
+    throw e;
+  } finally {
+    team.close();
+  }
+}
+
+/** A recurrent model family: `arch` on the shared data handling, training modes and inference above. */
+export function recurrentFamily(
+  family: string,
+  arch: RecurrentArch,
+  rest: Pick<ModelFamily<RecurrentConfig>, 'capabilities' | 'description' | 'quick'>,
+): ModelFamily<RecurrentConfig> {
+  return {
+    family,
+    ...rest,
+    defaults: DEFAULTS,
+    fit: (spec, train, opts) => fitRecurrent(family, arch, spec, train, opts),
+    check: checkConfig,
+    workersFor: (config) => (config.shares ?? DEFAULTS.shares) - 1,
+    load(saved: SavedModel, source?: string): Fitted {
+      return new RecurrentFitted(family, arch, readSavedRecurrent(arch.cell, saved, source));
+    },
+  };
+}

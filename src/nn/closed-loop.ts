@@ -1,0 +1,202 @@
+/**
+ * Closed-loop training of a one-layer recurrent network with a linear readout: the input at
+ * step t is either the observed sample x_t (teacher forcing) or the network's own prediction
+ * ŷ_{t−1}, chosen per sequence and step by a `feed` mask; the loss is the mean squared error
+ * of ŷ_t against the next sample over positions t ≥ burnIn, and the gradient flows back
+ * through the fed-back predictions (backpropagation through the rollout, Werbos 1990).
+ *
+ * One kernel covers the three training modes of the recurrent families (models/recurrent/):
+ * one step ahead (feed all 1), a multi-step free run after a teacher-forced warm-up (feed 1
+ * then 0), scheduled sampling (Bengio et al. 2015: feed drawn per step with the annealed
+ * teacher-forcing ratio). A feed of −1 marks positions past the end of a shorter sequence:
+ * they are neither computed nor in the loss, so one workspace (and one worker team) serves
+ * a rollout whose horizon grows, at the cost of the current length. With `increments` s the readout predicts the change from the
+ * step's input in units of s (per channel), ŷ_t = u_t + s ⊙ (Wout·h_t + bout): the residual
+ * form of learned simulators, on normalised increments so that the readout works at unit
+ * scale (Adam's steps are the same size whatever the gradient's scale).
+ *
+ * The cell (GRU: nn/gru.ts, LSTM: nn/closed-loop-lstm.ts) owns its gates and weight
+ * gradients; this driver owns the inputs, the readout, the loss and the feedback path.
+ * Float64, plain TypeScript over the blocked GEMMs of gemm.ts; allocates nothing per pass.
+ */
+import type { ParamLayout } from '../core/params.js';
+import type { Rng } from '../core/rng.js';
+import { gemmNT, gemmTN } from './gemm.js';
+
+/** Channels (input = output: the prediction is fed back) and hidden units. */
+export interface LoopShape {
+  channels: number;
+  hidden: number;
+}
+
+/** One step of a recurrent cell over a batch, forward and backward (see module comment). */
+export interface RecurrentCell {
+  /** Called once before each backward pass (t = len − 1 down to 0). */
+  startBackward(theta: Float64Array): void;
+  /** h_{t+1} (slot t + 1 of `h`) from h_t and the inputs u [B×C] at `uOff`; keeps what backward needs. */
+  forward(theta: Float64Array, t: number, h: Float64Array, u: Float64Array, uOff: number): void;
+  /**
+   * Given dh = ∂L/∂h_{t+1} (total), writes ∂L/∂h_t to `dhPrev` and ∂L/∂u_t to `du`, and adds
+   * the step's weight gradients to `grad`. Called for t = len − 1 down to 0.
+   */
+  backward(theta: Float64Array, t: number, h: Float64Array, u: Float64Array, uOff: number, dh: Float64Array, dhPrev: Float64Array, du: Float64Array, grad: Float64Array): void;
+}
+
+/** A cell type: its parameter layout (ending in Wout [C×H], bout [C]), initialisation and workspace. */
+export interface CellKind {
+  name: string;
+  layout(shape: LoopShape): { layout: ParamLayout; size: number };
+  init(shape: LoopShape, theta: Float64Array, rng: Rng): void;
+  create(shape: LoopShape, batch: number, steps: number): RecurrentCell;
+}
+
+/** Buffers of closed-loop passes over [batch × steps], allocated once. */
+export class LoopWorkspace {
+  readonly batch: number;
+  readonly steps: number;
+  readonly burnIn: number;
+  /** Scale of the predicted increment per channel, or null: the readout predicts the next sample. */
+  readonly increments: Float64Array | null;
+  readonly cell: RecurrentCell;
+  /** @internal Hidden states [T+1][B][H]; slot 0 is the zero initial state. */
+  readonly h: Float64Array;
+  /** @internal The inputs actually fed, time-major [T][B][C]. */
+  readonly u: Float64Array;
+  /** Predictions ŷ of the last forward pass, batch-major [B][T][C] like the targets. */
+  readonly pred: Float64Array;
+  private readonly dy: Float64Array;
+  private readonly dr: Float64Array;
+  private readonly dh: Float64Array;
+  private readonly dhPrev: Float64Array;
+  private readonly du: Float64Array;
+  private readonly carry: Float64Array;
+  private readonly wout: number;
+  private readonly bout: number;
+
+  constructor(readonly kind: CellKind, readonly shape: LoopShape, batch: number, steps: number, burnIn = 0, increments: readonly number[] | null = null) {
+    const { channels: C, hidden: H } = shape;
+    for (const [k, v] of Object.entries({ channels: C, hidden: H, batch, steps })) {
+      if (!Number.isInteger(v) || v < 1) throw new RangeError(`LoopWorkspace: ${k} must be a positive integer, got ${v}`);
+    }
+    if (!Number.isInteger(burnIn) || burnIn < 0 || burnIn >= steps) throw new RangeError(`LoopWorkspace: burnIn must be an integer in [0, steps=${steps}), got ${burnIn}`);
+    if (increments && increments.length !== C) throw new RangeError(`LoopWorkspace: increments has ${increments.length} scales for ${C} channels`);
+    this.batch = batch;
+    this.steps = steps;
+    this.burnIn = burnIn;
+    this.increments = increments ? Float64Array.from(increments) : null;
+    this.cell = kind.create(shape, batch, steps);
+    this.h = new Float64Array((steps + 1) * batch * H);
+    this.u = new Float64Array(steps * batch * C);
+    this.pred = new Float64Array(batch * steps * C);
+    this.dy = new Float64Array(batch * C);
+    this.dr = new Float64Array(batch * C);
+    this.dh = new Float64Array(batch * H);
+    this.dhPrev = new Float64Array(batch * H);
+    this.du = new Float64Array(batch * C);
+    this.carry = new Float64Array(batch * C);
+    const { layout } = kind.layout(shape);
+    const at = (name: string) => layout.find((b) => b.name === name)!.offset;
+    this.wout = at('Wout');
+    this.bout = at('bout');
+  }
+
+  /**
+   * Forward pass from the zero state. `x` [B][T][C] observed inputs; `feed` [B][T]: 1 feeds
+   * x_t, 0 feeds the previous prediction ŷ_{t−1} (position 0 always feeds x_0), −1 from a
+   * position on: the sequence has ended. Fills `pred` up to the longest sequence's end and
+   * returns that length.
+   */
+  forward(theta: Float64Array, x: Float64Array, feed: Float64Array): number {
+    const { channels: C, hidden: H } = this.shape;
+    const B = this.batch, T = this.steps, BH = B * H;
+    const { h, u, pred } = this;
+    if (x.length !== B * T * C) throw new RangeError(`LoopWorkspace.forward: x has ${x.length} entries, expected B·T·C = ${B * T * C}`);
+    if (feed.length !== B * T) throw new RangeError(`LoopWorkspace.forward: feed has ${feed.length} entries, expected B·T = ${B * T}`);
+    let len = 0;
+    for (let b = 0; b < B; b++) {
+      let end = T;
+      while (end > 0 && feed[b * T + end - 1] < 0) end--;
+      len = Math.max(len, end);
+    }
+    h.fill(0, 0, BH);
+    for (let t = 0; t < len; t++) {
+      const uOff = t * B * C;
+      for (let b = 0; b < B; b++) {
+        const src = t === 0 || feed[b * T + t] !== 0 ? x : pred;
+        const from = (b * T + t - (src === x ? 0 : 1)) * C;
+        for (let c = 0; c < C; c++) u[uOff + b * C + c] = src[from + c];
+      }
+      this.cell.forward(theta, t, h, u, uOff);
+      gemmNT(B, C, H, h, (t + 1) * BH, H, theta, this.wout, H, pred, t * C, T * C, false);
+      const inc = this.increments;
+      for (let b = 0; b < B; b++) {
+        for (let c = 0; c < C; c++) {
+          const p = (b * T + t) * C + c, r = pred[p] + theta[this.bout + c];
+          pred[p] = inc ? u[uOff + b * C + c] + inc[c] * r : r;
+        }
+      }
+    }
+    return len;
+  }
+
+  /**
+   * Mean over sequences, their positions t ≥ burnIn and channels of (ŷ_t − target_t)²; overwrites
+   * `grad` with its gradient through the whole closed loop and returns the loss.
+   */
+  lossAndGrad(theta: Float64Array, x: Float64Array, target: Float64Array, feed: Float64Array, grad: Float64Array): number {
+    const { channels: C, hidden: H } = this.shape;
+    const B = this.batch, T = this.steps, BH = B * H;
+    const { h, u, pred, dy, dr, dh, dhPrev, du, carry } = this;
+    const inc = this.increments;
+    if (target.length !== B * T * C) throw new RangeError(`LoopWorkspace.lossAndGrad: target has ${target.length} entries, expected B·T·C = ${B * T * C}`);
+    if (grad.length !== theta.length) throw new RangeError(`LoopWorkspace.lossAndGrad: grad has ${grad.length} entries, θ has ${theta.length}`);
+    const len = this.forward(theta, x, feed);
+    let count = 0;
+    for (let b = 0; b < B; b++) for (let t = this.burnIn; t < len; t++) if (feed[b * T + t] >= 0) count++;
+    if (count === 0) throw new RangeError(`LoopWorkspace.lossAndGrad: no position ≥ burnIn = ${this.burnIn} is inside a sequence`);
+    const scale = 2 / (count * C);
+    let loss = 0;
+    for (let b = 0; b < B; b++) {
+      for (let t = this.burnIn; t < len; t++) {
+        if (feed[b * T + t] < 0) continue;
+        for (let c = 0; c < C; c++) loss += (pred[(b * T + t) * C + c] - target[(b * T + t) * C + c]) ** 2;
+      }
+    }
+    loss *= scale / 2;
+    grad.fill(0);
+    dhPrev.fill(0);
+    carry.fill(0);
+    this.cell.startBackward(theta);
+    for (let t = len - 1; t >= 0; t--) {
+      // dŷ_t: the loss's share plus what step t + 1 sent back through its fed-back input;
+      // dr: the same at the readout (scaled by the increments' scale).
+      for (let b = 0; b < B; b++) {
+        const live = t >= this.burnIn && feed[b * T + t] >= 0;
+        for (let c = 0; c < C; c++) {
+          const p = (b * T + t) * C + c;
+          const d = (live ? scale * (pred[p] - target[p]) : 0) + carry[b * C + c];
+          dy[b * C + c] = d;
+          dr[b * C + c] = inc ? d * inc[c] : d;
+          grad[this.bout + c] += dr[b * C + c];
+        }
+      }
+      // dh_{t+1} = dr·Wout + the recurrent gradient from step t + 1; dWout += drᵀ·h_{t+1}.
+      for (let b = 0; b < B; b++) {
+        for (let k = 0; k < H; k++) {
+          let s = dhPrev[b * H + k];
+          for (let c = 0; c < C; c++) s += dr[b * C + c] * theta[this.wout + c * H + k];
+          dh[b * H + k] = s;
+        }
+      }
+      gemmTN(C, H, B, dr, 0, C, h, (t + 1) * BH, H, grad, this.wout, H);
+      const uOff = t * B * C;
+      this.cell.backward(theta, t, h, u, uOff, dh, dhPrev, du, grad);
+      // ∂L/∂u_t goes to ŷ_{t−1} where the prediction was fed back, nowhere where x_t was.
+      for (let b = 0; b < B; b++) {
+        const fed = t > 0 && feed[b * T + t] === 0;
+        for (let c = 0; c < C; c++) carry[b * C + c] = fed ? du[b * C + c] + (inc ? dy[b * C + c] : 0) : 0;
+      }
+    }
+    return loss;
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * A fused gated recurrent unit (Cho et al. 2014) in PyTorch's form (gate order r, z, n; the
+ * candidate's recurrent part inside the reset gate), forward and hand-written backward:
+ *
+ *   a = Wh·h_{t−1} + bh,   g = Wx·u_t + bx
+ *   r = σ(g_r + a_r),  z = σ(g_z + a_z),  n = tanh(g_n + r ⊙ a_n)
+ *   h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+ *
+ * followed by the closed-loop driver's linear readout (closed-loop.ts). The recurrent
+ * product [B×H]·[H×3H] per step and the weight gradients run through the blocked GEMMs.
+ */
+import { block, makeLayout, type ParamLayout } from '../core/params.js';
+import type { Rng } from '../core/rng.js';
+import { sigmoid } from './activations.js';
+import type { CellKind, LoopShape, RecurrentCell } from './closed-loop.js';
+import { gemmNT, gemmTN } from './gemm.js';
+
+/** Named layout: Wx [3H×C], Wh [3H×H], bx [3H], bh [3H], Wout [C×H], bout [C] (gate rows r, z, n). */
+export function gruLayout(shape: LoopShape): { layout: ParamLayout; size: number } {
+  const { channels: C, hidden: H } = shape;
+  return makeLayout({ Wx: [3 * H, C], Wh: [3 * H, H], bx: [3 * H], bh: [3 * H], Wout: [C, H], bout: [C] });
+}
+
+/**
+ * Initialises θ: Wx and Wout Glorot-uniform, every block of Wh uniform in ±1/√H (PyTorch's
+ * default), biases 0 — except bx_z = 1, which starts the update gate half-open toward
+ * keeping the state (the GRU's counterpart of the LSTM's forget-gate bias).
+ */
+export function initGru(shape: LoopShape, theta: Float64Array, rng: Rng): void {
+  const { channels: C, hidden: H } = shape;
+  const { layout } = gruLayout(shape);
+  const at = (n: string) => block(layout, n).offset;
+  theta.fill(0);
+  const ax = Math.sqrt(6 / (C + H)), ah = 1 / Math.sqrt(H), ao = Math.sqrt(6 / (H + C));
+  for (let k = 0; k < 3 * H * C; k++) theta[at('Wx') + k] = rng.uniformIn(-ax, ax);
+  for (let k = 0; k < 3 * H * H; k++) theta[at('Wh') + k] = rng.uniformIn(-ah, ah);
+  for (let j = H; j < 2 * H; j++) theta[at('bx') + j] = 1;
+  for (let k = 0; k < C * H; k++) theta[at('Wout') + k] = rng.uniformIn(-ao, ao);
+}
+
+class GruCell implements RecurrentCell {
+  /** r, z, n and a_n per step, time-major [T][B][4H]. */
+  private readonly gates: Float64Array;
+  private readonly a: Float64Array;
+  private readonly da: Float64Array;
+  private readonly dg: Float64Array;
+  private readonly whT: Float64Array;
+  private readonly wxT: Float64Array;
+  private readonly off: { wx: number; wh: number; bx: number; bh: number };
+
+  constructor(private readonly shape: LoopShape, private readonly B: number, steps: number) {
+    const H = shape.hidden;
+    this.gates = new Float64Array(steps * B * 4 * H);
+    this.a = new Float64Array(B * 3 * H);
+    this.da = new Float64Array(B * 3 * H);
+    this.dg = new Float64Array(B * 3 * H);
+    this.whT = new Float64Array(3 * H * H);
+    this.wxT = new Float64Array(3 * H * shape.channels);
+    const { layout } = gruLayout(shape);
+    this.off = { wx: block(layout, 'Wx').offset, wh: block(layout, 'Wh').offset, bx: block(layout, 'bx').offset, bh: block(layout, 'bh').offset };
+  }
+
+  startBackward(theta: Float64Array): void {
+    // Whᵀ and Wxᵀ once per backward pass, so both products read rows.
+    const { channels: C, hidden: H } = this.shape;
+    const G = 3 * H, { whT, wxT, off } = this;
+    for (let j = 0; j < G; j++) {
+      for (let k = 0; k < H; k++) whT[k * G + j] = theta[off.wh + j * H + k];
+      for (let c = 0; c < C; c++) wxT[c * G + j] = theta[off.wx + j * C + c];
+    }
+  }
+
+  forward(theta: Float64Array, t: number, h: Float64Array, u: Float64Array, uOff: number): void {
+    const { channels: C, hidden: H } = this.shape;
+    const B = this.B, G = 3 * H, BH = B * H;
+    const { a, gates, off } = this;
+    gemmNT(B, G, H, h, t * BH, H, theta, off.wh, H, a, 0, G, false);
+    for (let b = 0; b < B; b++) {
+      const ar = b * G, gr = (t * B + b) * 4 * H, hp = t * BH + b * H, ur = uOff + b * C;
+      for (let k = 0; k < H; k++) {
+        let gr_ = theta[off.bx + k], gz = theta[off.bx + H + k], gn = theta[off.bx + 2 * H + k];
+        for (let c = 0; c < C; c++) {
+          const x = u[ur + c];
+          gr_ += theta[off.wx + k * C + c] * x;
+          gz += theta[off.wx + (H + k) * C + c] * x;
+          gn += theta[off.wx + (2 * H + k) * C + c] * x;
+        }
+        const r = sigmoid(gr_ + a[ar + k] + theta[off.bh + k]);
+        const z = sigmoid(gz + a[ar + H + k] + theta[off.bh + H + k]);
+        const an = a[ar + 2 * H + k] + theta[off.bh + 2 * H + k];
+        const n = Math.tanh(gn + r * an);
+        gates[gr + k] = r;
+        gates[gr + H + k] = z;
+        gates[gr + 2 * H + k] = n;
+        gates[gr + 3 * H + k] = an;
+        h[hp + BH + k] = (1 - z) * n + z * h[hp + k];
+      }
+    }
+  }
+
+  backward(theta: Float64Array, t: number, h: Float64Array, u: Float64Array, uOff: number, dh: Float64Array, dhPrev: Float64Array, du: Float64Array, grad: Float64Array): void {
+    const { channels: C, hidden: H } = this.shape;
+    const B = this.B, G = 3 * H, BH = B * H;
+    const { gates, da, dg, whT, wxT, off } = this;
+    for (let b = 0; b < B; b++) {
+      const gr = (t * B + b) * 4 * H, hp = t * BH + b * H;
+      for (let k = 0; k < H; k++) {
+        const r = gates[gr + k], z = gates[gr + H + k], n = gates[gr + 2 * H + k], an = gates[gr + 3 * H + k];
+        const d = dh[b * H + k];
+        const dn = d * (1 - z) * (1 - n * n);
+        const dz = d * (h[hp + k] - n) * z * (1 - z);
+        const dr = dn * an * r * (1 - r);
+        dg[b * G + k] = dr;
+        dg[b * G + H + k] = dz;
+        dg[b * G + 2 * H + k] = dn;
+        da[b * G + k] = dr;
+        da[b * G + H + k] = dz;
+        da[b * G + 2 * H + k] = dn * r;
+        dhPrev[b * H + k] = d * z;
+      }
+    }
+    for (let b = 0; b < B; b++) {
+      for (let j = 0; j < G; j++) {
+        grad[off.bx + j] += dg[b * G + j];
+        grad[off.bh + j] += da[b * G + j];
+      }
+    }
+    // dWh += daᵀ·h_{t−1}, dWx += dgᵀ·u_t; dh_{t−1} += da·Wh, du = dg·Wx.
+    gemmTN(G, H, B, da, 0, G, h, t * BH, H, grad, off.wh, H);
+    gemmTN(G, C, B, dg, 0, G, u, uOff, C, grad, off.wx, C);
+    gemmNT(B, H, G, da, 0, G, whT, 0, G, dhPrev, 0, H, true);
+    gemmNT(B, C, G, dg, 0, G, wxT, 0, G, du, 0, C, false);
+  }
+}
+
+/** The GRU as a closed-loop cell kind. */
+export const gruCell: CellKind = {
+  name: 'gru',
+  layout: gruLayout,
+  init: initGru,
+  create: (shape, batch, steps) => new GruCell(shape, batch, steps),
+};

@@ -1,0 +1,33 @@
+// `lawful demo --scenario architectures`: one entry per family and training mode, named apart,
+// each with its training mode's settings under the user's overrides; pendulum-only flags refused.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROLLOUT, architecturesScenario } from '../../src/eval/scenarios/architectures.js';
+import { getScenario } from '../../src/eval/scenarios/index.js';
+import { lawfulInProcess } from '../cli/in-process.js';
+
+const small = { maxSteps: 12, hidden: 4, evalEvery: 4, batch: 8, shares: 1, horizon: 40, horizonStart: 10 };
+
+describe('architectures scenario', () => {
+  it('fits the LSTM one step ahead and through its rollout, and the GRU through its rollout, as separate named entries', async () => {
+    expect(getScenario('architectures')).toBe(architecturesScenario);
+    expect(architecturesScenario.models()).toEqual(['oscillator-bank', 'lstm', 'gru', 'esn', 'nvar']);
+    const run = await architecturesScenario.run({ seed: 0, noise: 0, models: ['lstm', 'gru', 'nvar'], configs: { lstm: small, gru: small } });
+    expect(run.results.models.map((m) => m.name)).toEqual(['lstm one-step', 'lstm rollout', 'gru rollout', 'nvar']);
+    const by = Object.fromEntries(run.results.models.map((m) => [m.name, m]));
+    expect(by['lstm one-step'].describe.training).toBe('one-step');
+    expect(by['lstm rollout'].describe.training).toBe(ROLLOUT.training);
+    expect(by['gru rollout'].family).toBe('gru');
+    // The user's overrides win over the mode's settings (hidden 4, not the recipe's 32).
+    expect(by['lstm rollout'].describe.hidden).toBe(4);
+    for (const m of run.results.models) expect(Number.isFinite(m.metrics.nrmseInFreeRun), m.name).toBe(true);
+  }, 120_000);
+
+  it('refuses the pendulum scenario’s own flags', async () => {
+    const r = await lawfulInProcess(['demo', '--scenario', 'architectures', '--oscillators', '3', '--out', join(mkdtempSync(join(tmpdir(), 'lawful-arch-')), 'out')]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/--oscillators.*belongs to the pendulums scenario/);
+  });
+});

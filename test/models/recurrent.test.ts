@@ -1,0 +1,79 @@
+// The recurrent families' shared machinery (models/recurrent/family.ts) through the GRU and
+// the LSTM: training modes, free-run validation, stateful forecasts, saved forms.
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/core/errors.js';
+import type { Series } from '../../src/data/series.js';
+import { gruFamily } from '../../src/models/gru.js';
+import { lstmFamily } from '../../src/models/lstm.js';
+import type { RecurrentConfig } from '../../src/models/recurrent/config.js';
+import { DEFAULTS } from '../../src/models/recurrent/config.js';
+import { rolloutHorizon, teacherRatio } from '../../src/models/recurrent/family.js';
+
+/** Two damped modes, dt 0.05: a signal a small network can learn to run free. */
+function twoModes(n: number): Series {
+  const t = Float64Array.from({ length: n }, (_, i) => i * 0.05);
+  const y = t.map((tt) => Math.exp(-0.02 * tt) * (Math.cos(1.3 * tt) + 0.5 * Math.cos(2.1 * tt + 1)));
+  return { t, y: [y], names: ['y'] };
+}
+
+const tiny: Partial<RecurrentConfig> = { hidden: 4, window: 12, burnIn: 3, batch: 4, maxSteps: 20, evalEvery: 5, horizon: 16, horizonStart: 4 };
+const spec = (family: string, c: Partial<RecurrentConfig>) => ({ family, config: { ...DEFAULTS, ...c } });
+
+describe('recurrent families (lstm, gru)', () => {
+  const series = twoModes(201);
+
+  it('the rollout horizon doubles from horizonStart to horizon over the curriculum; the teacher-forcing ratio falls linearly from 1 to 0', () => {
+    const c = { ...DEFAULTS, horizonStart: 10, horizon: 80, maxSteps: 600, curriculumFraction: 0.5 };
+    // Three doublings over the first 300 steps: 100 steps each.
+    expect([0, 99, 100, 199, 200, 299, 300, 599].map((i) => rolloutHorizon(c, i))).toEqual([10, 10, 20, 20, 40, 40, 80, 80]);
+    expect(rolloutHorizon({ ...c, horizon: 50 }, 599)).toBe(50);
+    expect(rolloutHorizon({ ...c, horizonStart: 80 }, 0)).toBe(80);
+    expect([0, 150, 300, 450].map((i) => teacherRatio(c, i))).toEqual([1, 0.5, 0, 0]);
+  });
+
+  for (const family of [gruFamily, lstmFamily]) for (const training of ['one-step', 'rollout', 'scheduled'] as const) {
+    it(`${family.family} ${training}: round-trips through JSON; the first forecast equals the one-step prediction`, async () => {
+      const f = await family.fit(spec(family.family, { ...tiny, training, increments: training !== 'one-step' }), series, { seed: 1 });
+      const g = family.load(JSON.parse(JSON.stringify(f.toJSON())));
+      const times = series.t.slice(150, 170);
+      const ctx: Series = { t: series.t.slice(0, 150), y: [series.y[0].slice(0, 150)], names: ['y'] };
+      expect(Array.from(g.forecast(times, ctx).mean[0])).toEqual(Array.from(f.forecast(times, ctx).mean[0]));
+      expect(g.describe()).toEqual(f.describe());
+      expect(f.describe().training).toBe(training);
+      const p = f.predictOneStep!(series)[0];
+      for (let j = 0; j <= 3; j++) expect(p[j]).toBeNaN();
+      for (const j of [8, 50, 150]) {
+        const c: Series = { t: series.t.slice(0, j), y: [series.y[0].slice(0, j)], names: ['y'] };
+        expect(Math.abs(f.forecast(series.t.slice(j, j + 1), c).mean[0][0] - p[j])).toBeLessThan(1e-12);
+      }
+    });
+  }
+
+  it('rollout and scheduled models are stopped on the free run through the held-out tail (its error recomputes from the fitted model)', async () => {
+    for (const training of ['rollout', 'scheduled'] as const) {
+      const f = await gruFamily.fit(spec('gru', { ...tiny, training, maxSteps: 40, lr: 0.05, finalPass: 'early-stopped' }), series, { seed: 3 });
+      const best = f.describe().bestValidationLoss as number;
+      const y = series.y[0], n = y.length;
+      const mean = y.reduce((a, v) => a + v, 0) / n;
+      const sd = Math.sqrt(y.reduce((a, v) => a + (v - mean) ** 2, 0) / n);
+      // Held out: t > 8 (samples 161 …); the free run warms up on the 12 samples before.
+      const ctx: Series = { t: series.t.slice(149, 161), y: [y.slice(149, 161)], names: ['y'] };
+      const fc = f.forecast(series.t.slice(161), ctx).mean[0];
+      let s = 0;
+      for (let j = 161; j < n; j++) s += ((fc[j - 161] - y[j]) / sd) ** 2;
+      expect(Math.abs(s / (n - 161) - best) / best, training).toBeLessThan(1e-10);
+    }
+  });
+
+  it('refuses a horizon the training part cannot hold and an unknown training mode with ConfigError; an LSTM saved before the training options loads with their defaults', async () => {
+    await expect(gruFamily.fit(spec('gru', { ...tiny, training: 'rollout', horizon: 300 }), series, { seed: 0 })).rejects.toThrow(/horizon/);
+    await expect(gruFamily.fit(spec('gru', { ...tiny, training: 'rollout', horizon: 300 }), series, { seed: 0 })).rejects.toBeInstanceOf(ConfigError);
+    await expect(gruFamily.fit(spec('gru', { ...tiny, training: 'teacher' as 'rollout' }), series, { seed: 0 })).rejects.toThrow(/training/);
+    const f = await lstmFamily.fit(spec('lstm', tiny), series, { seed: 0 });
+    const saved = JSON.parse(JSON.stringify(f.toJSON()));
+    for (const k of ['training', 'horizon', 'horizonStart', 'curriculumFraction', 'inputNoise', 'increments']) delete saved.config[k];
+    const g = lstmFamily.load(saved);
+    expect(g.describe()).toEqual(f.describe());
+    expect(() => gruFamily.load(f.toJSON())).toThrow(/family/);
+  });
+});

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { checkGradient } from '../../src/core/gradcheck.js';
+import { Rng } from '../../src/core/rng.js';
+import { LoopWorkspace, type CellKind, type LoopShape } from '../../src/nn/closed-loop.js';
+import { lstmCell } from '../../src/nn/closed-loop-lstm.js';
+import { gruCell, gruLayout } from '../../src/nn/gru.js';
+import { loopKernel } from '../../src/nn/kernels.js';
+import { LstmWorkspace, lstmLossAndGrad } from '../../src/nn/lstm.js';
+import { Team } from '../../src/nn/team.js';
+
+type FeedMode = 'teacher' | 'rollout' | 'mixed' | 'ragged';
+
+function setup(kind: CellKind, shape: LoopShape, B: number, T: number, seed: number, mode: FeedMode) {
+  const rng = new Rng(seed);
+  const { layout, size } = kind.layout(shape);
+  const theta = new Float64Array(size);
+  kind.init(shape, theta, rng);
+  for (let k = 0; k < size; k++) theta[k] += rng.normal(0, 0.3);
+  const x = rng.fillNormal(new Float64Array(B * T * shape.channels));
+  const target = rng.fillNormal(new Float64Array(B * T * shape.channels));
+  const feed = new Float64Array(B * T);
+  for (let b = 0; b < B; b++) {
+    // 'ragged': rollouts whose sequences end (−1) at different lengths, the last one not at all.
+    const end = mode === 'ragged' && b < B - 1 ? T - 1 - b : T;
+    for (let t = 0; t < T; t++) feed[b * T + t] = t >= end ? -1 : mode === 'teacher' ? 1 : mode === 'mixed' ? rng.int(2) : t < 2 ? 1 : 0;
+  }
+  return { layout, theta, x, target, feed };
+}
+
+describe('closed-loop recurrent kernels (GRU, LSTM)', () => {
+  it('GRU layout is Wx [3H×C], Wh [3H×H], bx [3H], bh [3H], Wout [C×H], bout [C]', () => {
+    const { layout, size } = gruLayout({ channels: 2, hidden: 3 });
+    expect(layout.map((b) => [b.name, b.shape])).toEqual([['Wx', [9, 2]], ['Wh', [9, 3]], ['bx', [9]], ['bh', [9]], ['Wout', [2, 3]], ['bout', [2]]]);
+    expect(size).toBe(18 + 27 + 9 + 9 + 6 + 2);
+  });
+
+  // Odd sizes reach the GEMMs' remainder paths; the rollout and mixed masks send gradients
+  // back through fed predictions, `increments` through the residual readout too.
+  const cases = [
+    { shape: { channels: 1, hidden: 5 }, B: 3, T: 7, burnIn: 1 },
+    { shape: { channels: 3, hidden: 4 }, B: 2, T: 6, burnIn: 0 },
+  ];
+  for (const kind of [gruCell, lstmCell]) for (const { shape, B, T, burnIn } of cases) for (const mode of ['teacher', 'rollout', 'mixed', 'ragged'] as const) for (const increments of [null, [0.3, 2, 0.7]]) {
+    it(`${kind.name}: backward through the ${mode} loop matches central differences in every block (C=${shape.channels}, H=${shape.hidden}, B=${B}, T=${T}, increments ${increments ? 'scaled' : 'none'})`, () => {
+      const { layout, theta, x, target, feed } = setup(kind, shape, B, T, 3 + shape.hidden + B, mode);
+      const ws = new LoopWorkspace(kind, shape, B, T, burnIn, increments && increments.slice(0, shape.channels));
+      const grad = new Float64Array(theta.length);
+      const res = checkGradient(
+        (th) => ws.lossAndGrad(th, x, target, feed, new Float64Array(th.length)),
+        (th) => { ws.lossAndGrad(th, x, target, feed, grad); return grad; },
+        theta,
+        { step: 1e-4 },
+      );
+      for (const blk of layout) {
+        let worst = 0, norm = 0, big = 0;
+        const n = blk.shape.reduce((a, b) => a * b, 1);
+        for (let k = blk.offset; k < blk.offset + n; k++) big = Math.max(big, Math.abs(res.analytic[k]));
+        // Relative per entry, with a floor of 1e-3 of the block's largest entry: the
+        // differences' round-off (ε·loss/h) swamps entries far below the block's scale.
+        for (let k = blk.offset; k < blk.offset + n; k++) {
+          const a = res.analytic[k], f = res.numeric[k];
+          worst = Math.max(worst, Math.abs(a - f) / Math.max(Math.abs(a), Math.abs(f), 1e-3 * big, 1e-8));
+          norm += a * a;
+        }
+        // Central differences leave ~1e-6 (truncation at h = 1e-4 through long feedback chains); a wrong term leaves O(1).
+        expect(worst, `block ${blk.name}`).toBeLessThan(1e-5);
+        expect(norm, `block ${blk.name} has a non-zero gradient`).toBeGreaterThan(1e-12);
+      }
+    });
+  }
+
+  it('a fed-back position uses the previous prediction, not the observed sample', () => {
+    const shape = { channels: 2, hidden: 4 };
+    const { theta, x, target, feed } = setup(gruCell, shape, 2, 5, 9, 'rollout');
+    const ws = new LoopWorkspace(gruCell, shape, 2, 5, 0);
+    const loss = ws.lossAndGrad(theta, x, target, feed, new Float64Array(theta.length));
+    const x2 = Float64Array.from(x);
+    for (let b = 0; b < 2; b++) for (let t = 2; t < 5; t++) for (let c = 0; c < 2; c++) x2[(b * 5 + t) * 2 + c] += 10;
+    expect(ws.lossAndGrad(theta, x2, target, feed, new Float64Array(theta.length))).toBe(loss);
+    x2[0] += 1e-3; // the warm-up input does matter
+    expect(ws.lossAndGrad(theta, x2, target, feed, new Float64Array(theta.length))).not.toBe(loss);
+  });
+
+  it('positions past a sequence’s end (feed −1) are neither computed nor in the loss: a shorter workspace gives the same loss and gradient', () => {
+    const shape = { channels: 2, hidden: 5 };
+    const B = 3, T = 9, short = 6;
+    const { theta, x, target, feed } = setup(lstmCell, shape, B, T, 21, 'rollout');
+    const cut = (a: Float64Array, w: number) => {
+      const out = new Float64Array(B * short * w);
+      for (let b = 0; b < B; b++) out.set(a.subarray(b * T * w, (b * T + short) * w), b * short * w);
+      return out;
+    };
+    const ended = Float64Array.from(feed, (v, i) => (i % T >= short ? -1 : v));
+    const g1 = new Float64Array(theta.length), g2 = new Float64Array(theta.length);
+    const long = new LoopWorkspace(lstmCell, shape, B, T, 1, [0.5, 2]);
+    const l1 = long.lossAndGrad(theta, x, target, ended, g1);
+    const l2 = new LoopWorkspace(lstmCell, shape, B, short, 1, [0.5, 2]).lossAndGrad(theta, cut(x, 2), cut(target, 2), cut(feed, 1), g2);
+    expect(l1).toBe(l2);
+    expect(Array.from(g1)).toEqual(Array.from(g2));
+  });
+
+  it('the LSTM cell teacher-forced gives the teacher-forced kernel’s predictions, loss and gradient (same θ layout)', () => {
+    const shape = { channels: 2, hidden: 6 };
+    const B = 3, T = 8, burnIn = 2;
+    const { theta, x, target, feed } = setup(lstmCell, shape, B, T, 4, 'teacher');
+    const loop = new LoopWorkspace(lstmCell, shape, B, T, burnIn);
+    const g1 = new Float64Array(theta.length), g2 = new Float64Array(theta.length);
+    const l1 = loop.lossAndGrad(theta, x, target, feed, g1);
+    const tf = new LstmWorkspace({ input: 2, hidden: 6, output: 2 }, B, T, burnIn, 'js');
+    const l2 = lstmLossAndGrad(theta, x, target, tf, g2);
+    expect(Math.abs(l1 - l2)).toBeLessThan(1e-13 * l2);
+    for (let i = 0; i < loop.pred.length; i++) expect(Math.abs(loop.pred[i] - tf.pred[i])).toBeLessThan(1e-12);
+    for (let i = 0; i < g1.length; i++) expect(Math.abs(g1[i] - g2[i])).toBeLessThan(1e-12 * (1 + Math.abs(g2[i])));
+  });
+
+  it('the team splits a closed-loop batch into shares that combine to the full-batch loss and gradient', () => {
+    const shape = { channels: 2, hidden: 3 };
+    const B = 5, T = 6;
+    const spec = { cell: 'gru' as const, shape, steps: T, burnIn: 1, increments: [0.5, 1.5] };
+    const { theta, x, target, feed } = setup(gruCell, shape, B, T, 12, 'mixed');
+    const full = new LoopWorkspace(gruCell, shape, B, T, 1, [0.5, 1.5]);
+    const g1 = new Float64Array(theta.length), g2 = new Float64Array(theta.length);
+    const l1 = full.lossAndGrad(theta, x, target, feed, g1);
+    const team = new Team(loopKernel, spec, B, 2);
+    const l2 = team.lossAndGrad(theta, [x, target, feed], g2);
+    expect(Math.abs(l1 - l2)).toBeLessThan(1e-13 * l1);
+    for (let i = 0; i < g1.length; i++) expect(Math.abs(g1[i] - g2[i])).toBeLessThan(1e-12 * (1 + Math.abs(g1[i])));
+  });
+});
