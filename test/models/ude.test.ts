@@ -79,24 +79,29 @@ describe('ude', () => {
 
   it('recovers the Lotka–Volterra interaction −0.9·prey·predator and 0.8·prey·predator from t ∈ [0, 3] (Rackauckas et al. 2020)', async () => {
     const train = lotkaVolterra(Float64Array.from({ length: 31 }, (_, i) => i * 0.1));
-    const config = { ...udeDefaults(), equations: "const a = 1.3\nconst d = 1.8\nprey' = a*prey\npredator' = -d*predator", fitInitial: false, adam: { steps: 500, lr: 0.01 }, maxIterations: 2000 };
-    const f = await udeFamily.fit({ family: 'ude', config }, train, { seed: 0 });
-    const d = f.describe();
-    const eq = d.equations as string[];
-    // exactly one discovered term per equation, the interaction, within 3%
-    const term = (line: string) => /([-+]) (\d+(?:\.\d+)?)\*prey\*predator$/.exec(line);
-    for (const [k, want] of [[0, -0.9], [1, 0.8]] as const) {
-      const m = term(eq[k]);
-      expect(m, eq[k]).not.toBeNull();
-      const got = (m![1] === '-' ? -1 : 1) * Number(m![2]);
-      expect(Math.abs(got - want) / Math.abs(want)).toBeLessThan(0.03);
-      expect(eq[k].split(/ [-+] /)).toHaveLength(2);
+    // 1000 Adam steps before L-BFGS: with 500, one seed of four (and rounding changes elsewhere
+    // in the solver) let SINDy read the predator's interaction as a quadratic in prey alone —
+    // on t ≤ 3 the predator is small and the two are close. Two seeds, so one lucky basin cannot pass.
+    const config = { ...udeDefaults(), equations: "const a = 1.3\nconst d = 1.8\nprey' = a*prey\npredator' = -d*predator", fitInitial: false, adam: { steps: 1000, lr: 0.01 }, maxIterations: 2000 };
+    for (const seed of [0, 1]) {
+      const f = await udeFamily.fit({ family: 'ude', config }, train, { seed });
+      const d = f.describe();
+      const eq = d.equations as string[];
+      // exactly one discovered term per equation, the interaction, within 3%
+      const term = (line: string) => /([-+]) (\d+(?:\.\d+)?)\*prey\*predator$/.exec(line);
+      for (const [k, want] of [[0, -0.9], [1, 0.8]] as const) {
+        const m = term(eq[k]);
+        expect(m, eq[k]).not.toBeNull();
+        const got = (m![1] === '-' ? -1 : 1) * Number(m![2]);
+        expect(Math.abs(got - want) / Math.abs(want)).toBeLessThan(0.03);
+        expect(eq[k].split(/ [-+] /)).toHaveLength(2);
     }
     // the refittable system compiles, with the two coefficients as parameters
     const system = compileSystem(d.recoveredSystem as string);
     expect(system.params.map((q) => q.name)).toEqual(['k1', 'k2']);
     expect(system.states).toEqual(['prey', 'predator']);
-  }, 120_000);
+    }
+  }, 240_000);
 
   it('the derivative start alone (no solve) fits the network to the finite-difference residual rates: SINDy reads the interaction within 10%', async () => {
     const train = lotkaVolterra(Float64Array.from({ length: 301 }, (_, i) => i * 0.01));
