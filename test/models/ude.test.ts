@@ -95,11 +95,11 @@ describe('ude', () => {
         const got = (m![1] === '-' ? -1 : 1) * Number(m![2]);
         expect(Math.abs(got - want) / Math.abs(want)).toBeLessThan(0.03);
         expect(eq[k].split(/ [-+] /)).toHaveLength(2);
-    }
-    // the refittable system compiles, with the two coefficients as parameters
-    const system = compileSystem(d.recoveredSystem as string);
-    expect(system.params.map((q) => q.name)).toEqual(['k1', 'k2']);
-    expect(system.states).toEqual(['prey', 'predator']);
+      }
+      // the refittable system compiles, with the two coefficients as parameters
+      const system = compileSystem(d.recoveredSystem as string);
+      expect(system.params.map((q) => q.name)).toEqual(['k1', 'k2']);
+      expect(system.states).toEqual(['prey', 'predator']);
     }
   }, 240_000);
 
