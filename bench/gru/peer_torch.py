@@ -11,12 +11,11 @@ import argparse
 import json
 import os
 import sys
-import time
 
 import torch
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lstm"))
-from peer_torch import pin_openblas  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from peer_common import median_seconds, pin_openblas  # noqa: E402
 
 HIDDEN, WIN, BATCH, BURN_IN = 64, 100, 64, 10
 
@@ -53,15 +52,7 @@ def main():
         torch.nn.utils.clip_grad_norm_(net.parameters(), 1.0)
         opt.step()
 
-    for _ in range(3):
-        step()
-    ts = []
-    for _ in range(a.reps):
-        t0 = time.perf_counter()
-        step()
-        ts.append(time.perf_counter() - t0)
-    ts.sort()
-    med = ts[len(ts) // 2] if len(ts) % 2 else 0.5 * (ts[len(ts) // 2 - 1] + ts[len(ts) // 2])
+    med = median_seconds(step, a.reps)
     print("RESULT " + json.dumps({"ms_per_step": round(1e3 * med, 2), "torch": torch.__version__,
                                   "openblas_pinned": pinned, "threads": a.threads, "reps": a.reps}))
 

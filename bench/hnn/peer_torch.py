@@ -11,24 +11,16 @@ The weights and data come from `init.json` (written by bench.ts), so the loss an
 the first step can be compared with lawful's. Prints RESULT {"ms_per_step", "loss0", "grad0", ...}.
 """
 import argparse
-import ctypes
-import ctypes.util
 import json
-import time
+import os
+import sys
 
 import torch
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from peer_common import median_seconds, pin_openblas  # noqa: E402
 
-def pin_openblas(n):
-    for name in ("libopenblas.so.0", ctypes.util.find_library("openblas")):
-        if not name:
-            continue
-        try:
-            ctypes.CDLL(name).openblas_set_num_threads(n)
-            return True
-        except (OSError, AttributeError):
-            pass
-    return False
+
 
 
 def main():
@@ -72,15 +64,7 @@ def main():
         loss.backward()
         opt.step()
 
-    for _ in range(3):
-        step()
-    ts = []
-    for _ in range(a.reps):
-        t0 = time.perf_counter()
-        step()
-        ts.append(time.perf_counter() - t0)
-    ts.sort()
-    med = ts[len(ts) // 2] if len(ts) % 2 else 0.5 * (ts[len(ts) // 2 - 1] + ts[len(ts) // 2])
+    med = median_seconds(step, a.reps)
     print("RESULT " + json.dumps({"ms_per_step": round(1e3 * med, 2), "loss0": loss0.item(), "grad0": grad0, "torch": torch.__version__,
                                   "openblas_pinned": pinned, "threads": a.threads, "reps": a.reps}))
 

@@ -13,9 +13,13 @@ a, d, W1, b1, W2, b2, W3, b3 row-major [out][in], z0). Prints RESULT {"ms_per_st
 """
 import argparse
 import json
-import time
+import os
+import sys
 
 import torch
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from peer_common import median_seconds  # noqa: E402
 
 
 def main():
@@ -84,13 +88,7 @@ def main():
         return loss
 
     loss = step()
-    ts = []
-    for _ in range(a.reps):
-        t0 = time.perf_counter()
-        step()
-        ts.append(time.perf_counter() - t0)
-    ts.sort()
-    med = ts[len(ts) // 2] if len(ts) % 2 else 0.5 * (ts[len(ts) // 2 - 1] + ts[len(ts) // 2])
+    med = median_seconds(step, a.reps, warmup=0)  # the call above was the warm-up
     grad = torch.cat([q.grad.reshape(-1) for q in params]).tolist()
     print("RESULT " + json.dumps({"ms_per_step": round(1e3 * med, 3), "loss": loss.item(), "grad": grad,
                                   "torch": torch.__version__, "reps": a.reps}))
