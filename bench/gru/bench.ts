@@ -2,18 +2,16 @@
  * One GRU training step at the LSTM bench's configuration (hidden 64, window 100, batch 64,
  * one channel, teacher-forced): forward + backward through time + an Adam update, lawful's
  * fused float64 GRU (nn/gru.ts on the closed-loop kernel, TypeScript) against PyTorch's
- * nn.GRU (float32, peer_torch.py) on 1 thread, measured in the same run.
+ * nn.GRU (float32, bench/lstm/peer_torch.py --cell gru) on 1 thread, measured in the same run.
  *
  *   npx tsx bench/gru/bench.ts [--reps 30] [--no-torch]
  */
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Adam } from '../../src/core/optim/adam.js';
 import { Rng } from '../../src/core/rng.js';
 import { LoopWorkspace } from '../../src/nn/closed-loop.js';
 import { gruCell } from '../../src/nn/gru.js';
-import { median, writeResult } from '../common.js';
+import { BENCH_DIR, median, runPeer, timeRuns, writeResult } from '../common.js';
 
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] || 30) || 30;
@@ -36,23 +34,16 @@ function step(): void {
   ws.lossAndGrad(theta, x, target, feed, grad);
   adam.step(theta, grad);
 }
-for (let i = 0; i < 5; i++) step(); // JIT warm-up
-const times: number[] = [];
-for (let i = 0; i < reps; i++) {
-  const t0 = performance.now();
-  step();
-  times.push(performance.now() - t0);
-}
-const lawfulMs = median(times);
+const lawfulMs = 1e3 * median(await timeRuns(step, reps, 5)); // 5 warm-up steps (JIT)
 console.log(`lawful GRU, TypeScript kernels (float64): ${lawfulMs.toFixed(1)} ms/step (median of ${reps}; H=${H} T=${T} B=${B})`);
 
 let torchMs: number | undefined;
 if (withTorch) {
-  const here = dirname(fileURLToPath(import.meta.url));
-  const r = spawnSync('/usr/bin/python3', [join(here, 'peer_torch.py'), '--reps', String(reps)], { encoding: 'utf8' });
-  const line = (r.stdout ?? '').split('\n').find((l) => l.startsWith('RESULT '));
-  if (line) torchMs = JSON.parse(line.slice(7)).ms_per_step;
-  else console.log(`torch peer unavailable: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`);
+  try {
+    torchMs = runPeer<{ ms_per_step: number }>(join(BENCH_DIR, 'lstm', 'peer_torch.py'), ['--cell', 'gru', '--reps', String(reps)]).ms_per_step;
+  } catch (e) {
+    console.log(`torch peer unavailable: ${(e as Error).message}`);
+  }
 }
 if (torchMs !== undefined) {
   console.log(`PyTorch nn.GRU 1 thread (float32, measured now): ${torchMs.toFixed(1)} ms/step`);

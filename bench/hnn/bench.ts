@@ -17,7 +17,7 @@ import { Adam } from '../../src/core/optim/adam.js';
 import { paramsToJSON } from '../../src/core/params.js';
 import { Rng } from '../../src/core/rng.js';
 import { hamiltonianNet } from '../../src/models/vector-field/nets.js';
-import { median, runPeer, writeResult } from '../common.js';
+import { median, runPeer, timeRuns, writeResult } from '../common.js';
 
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] || 20) || 20;
@@ -45,14 +45,7 @@ const step = () => {
   net.lossAndGrad(theta, x, dx, ws, grad);
   adam.step(theta, grad);
 };
-for (let i = 0; i < 3; i++) step(); // JIT warm-up
-const times: number[] = [];
-for (let i = 0; i < reps; i++) {
-  const t0 = performance.now();
-  step();
-  times.push(performance.now() - t0);
-}
-const lawfulMs = median(times);
+const lawfulMs = 1e3 * median(await timeRuns(step, reps, 3)); // 3 warm-up steps (JIT)
 console.log(`lawful (float64, 1 thread): ${lawfulMs.toFixed(1)} ms/step (median of ${reps}; MLP 2→200→200→1 tanh, batch ${ROWS})`);
 
 interface PeerResult { ms_per_step: number; loss0: number; grad0: number[]; torch: string }

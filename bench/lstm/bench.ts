@@ -19,7 +19,7 @@ import { startWorker } from '../../src/cli/workers.js';
 import { LstmWorkspace, initLstm, lstmLayout, lstmLossAndGrad } from '../../src/nn/lstm.js';
 import { lstmKernel } from '../../src/nn/kernels.js';
 import { Team } from '../../src/nn/team.js';
-import { median, writeResult } from '../common.js';
+import { median, timeRuns, writeResult } from '../common.js';
 
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] || 30) || 30;
@@ -62,30 +62,24 @@ function trainStep(): number {
   return loss;
 }
 
-function timeSteps(): number {
-  for (let i = 0; i < 5; i++) trainStep(); // JIT warm-up
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    trainStep();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
+/** Median milliseconds per training step, after 5 warm-up steps (JIT). */
+async function timeSteps(): Promise<number> {
+  return 1e3 * median(await timeRuns(trainStep, reps, 5));
 }
-const jsMs = timeSteps();
+const jsMs = await timeSteps();
 console.log(`lawful, TypeScript kernels (float64): ${jsMs.toFixed(1)} ms/step (median of ${reps}; H=${H} T=${T} B=${B})`);
 ws = new LstmWorkspace(shape, B, T, BURN_IN, 'auto', 'float64');
-const f64Ms = timeSteps();
+const f64Ms = await timeSteps();
 console.log(`lawful, backend '${ws.backend}' (float64): ${f64Ms.toFixed(1)} ms/step`);
 ws = new LstmWorkspace(shape, B, T, BURN_IN, 'auto', PRECISION);
-const lawfulMs = timeSteps();
+const lawfulMs = await timeSteps();
 const prec = ws.precision;
 console.log(`lawful, default backend '${ws.backend}' (${prec}): ${lawfulMs.toFixed(1)} ms/step (${(f64Ms / lawfulMs).toFixed(2)}× its float64 step)`);
 // What `lawful fit` does on two cores: the batch in 2 shares, one on a worker thread.
 const worker = startWorker('share-worker');
 const team = new Team(lstmKernel, { shape, steps: T, burnIn: BURN_IN, precision: PRECISION }, B, 2, [worker]);
 lossAndGrad = () => team.lossAndGrad(theta, [x, target], grad);
-const twoMs = timeSteps();
+const twoMs = await timeSteps();
 team.close();
 await worker.terminate();
 console.log(`lawful, 2 shares on 2 threads (${prec}): ${twoMs.toFixed(1)} ms/step (${(lawfulMs / twoMs).toFixed(2)}× its 1-thread step)`);

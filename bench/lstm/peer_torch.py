@@ -1,10 +1,10 @@
 #!/usr/bin/python3
-"""PyTorch peer of bench/lstm/bench.ts: one LSTM training step (forward, backward, clip, Adam)
+"""PyTorch peer of bench/lstm/bench.ts (and, with --cell gru, of bench/gru/bench.ts): one LSTM (or GRU) training step (forward, backward, clip, Adam)
 at hidden 64, window 100, batch 64, input 1, float32, 1 torch thread and OpenBLAS pinned to 1
 thread (as in the reference measurement, docs/peer-baselines.md: Debian's torch does its GEMMs in OpenBLAS, whose pool
 ignores torch.set_num_threads).
 
-    /usr/bin/python3 bench/lstm/peer_torch.py [--reps 30] [--threads 1]
+    /usr/bin/python3 bench/lstm/peer_torch.py [--reps 30] [--threads 1] [--cell lstm|gru]
 
 Prints RESULT {"ms_per_step": median, ...}.
 """
@@ -24,13 +24,13 @@ HIDDEN, WIN, BATCH, BURN_IN = 64, 100, 64, 10
 
 
 class Net(torch.nn.Module):
-    def __init__(self):
+    def __init__(self, cell):
         super().__init__()
-        self.lstm = torch.nn.LSTM(1, HIDDEN, num_layers=1, batch_first=True)
+        self.rnn = {"lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell](1, HIDDEN, num_layers=1, batch_first=True)
         self.head = torch.nn.Linear(HIDDEN, 1)
 
     def forward(self, x):
-        h, _ = self.lstm(x.unsqueeze(-1))
+        h, _ = self.rnn(x.unsqueeze(-1))
         return self.head(h).squeeze(-1)
 
 
@@ -38,11 +38,12 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=30)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--cell", choices=["lstm", "gru"], default="lstm")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     pinned = pin_openblas(a.threads)
     torch.manual_seed(123)
-    net = Net()
+    net = Net(a.cell)
     opt = torch.optim.Adam(net.parameters(), lr=3e-3)
     x = torch.randn(BATCH, WIN)
     y = torch.randn(BATCH, WIN)
