@@ -9,7 +9,7 @@
 import { sigmoid } from './activations.js';
 import type { CellKind, LoopShape, RecurrentCell } from './closed-loop.js';
 import { gemmNT, gemmTN } from './gemm.js';
-import { initLstm, lstmLayout, lstmOffsets, type LstmOffsets, type LstmShape } from './lstm.js';
+import { initLstm, lstmGateBackward, lstmLayout, lstmOffsets, type LstmOffsets, type LstmShape } from './lstm.js';
 
 const lstmShape = (s: LoopShape): LstmShape => ({ input: s.channels, hidden: s.hidden, output: s.channels });
 
@@ -82,18 +82,8 @@ class LstmCell implements RecurrentCell {
     const B = this.B, G = 4 * H, BH = B * H;
     const { gates, c, tc, dz, dc, whT, wxT, off } = this;
     for (let b = 0; b < B; b++) {
-      const gr = (t * B + b) * G, s = t * BH + b * H, dr = b * G;
-      for (let k = 0; k < H; k++) {
-        const ig = gates[gr + k], fg = gates[gr + H + k], gg = gates[gr + 2 * H + k], og = gates[gr + 3 * H + k];
-        const tv = tc[s + k];
-        const dhv = dh[b * H + k];
-        const dcv = dc[b * H + k] + dhv * og * (1 - tv * tv);
-        dz[dr + k] = dcv * gg * ig * (1 - ig);
-        dz[dr + H + k] = dcv * c[s + k] * fg * (1 - fg);
-        dz[dr + 2 * H + k] = dcv * ig * (1 - gg * gg);
-        dz[dr + 3 * H + k] = dhv * tv * og * (1 - og);
-        dc[b * H + k] = dcv * fg;
-      }
+      const dr = b * G;
+      lstmGateBackward(H, gates, (t * B + b) * G, c, tc, t * BH + b * H, dh, dc, b * H, dz, dr);
       for (let j = 0; j < G; j++) grad[off.b + j] += dz[dr + j];
     }
     gemmTN(G, H, B, dz, 0, G, h, t * BH, H, grad, off.wh, H);

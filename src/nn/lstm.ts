@@ -349,6 +349,29 @@ export function lstmLossAndGrad(
   return loss;
 }
 
+/**
+ * One row's gate backward at one step: from dh and the running dc of the row (offset `r`),
+ * the pre-activation gradients dz (offset `zr`, gates i, f, g, o) and dc carried to the
+ * previous step. `gates` (offset `gr`) holds the activated gates, `c` and `tc` (offset `s`)
+ * the cell state before the step and tanh of the new one.
+ */
+export function lstmGateBackward(
+  H: number, gates: Floats, gr: number, c: Floats, tc: Floats, s: number,
+  dh: Floats, dc: Floats, r: number, dz: Floats, zr: number,
+): void {
+  for (let u = 0; u < H; u++) {
+    const ig = gates[gr + u], fg = gates[gr + H + u], gg = gates[gr + 2 * H + u], og = gates[gr + 3 * H + u];
+    const tv = tc[s + u];
+    const dhv = dh[r + u];
+    const dcv = dc[r + u] + dhv * og * (1 - tv * tv);
+    dz[zr + u] = dcv * gg * ig * (1 - ig);
+    dz[zr + H + u] = dcv * c[s + u] * fg * (1 - fg);
+    dz[zr + 2 * H + u] = dcv * ig * (1 - gg * gg);
+    dz[zr + 3 * H + u] = dhv * tv * og * (1 - og);
+    dc[r + u] = dcv * fg;
+  }
+}
+
 /** The TypeScript cell backward at step t (the wasm backend runs lstmCellBackward instead). */
 function cellBackwardJs(ws: LstmWorkspace, t: number, x: Float64Array, grad: Float64Array): void {
   const { input: I, hidden: H } = ws.shape;
@@ -356,22 +379,7 @@ function cellBackwardJs(ws: LstmWorkspace, t: number, x: Float64Array, grad: Flo
   const { gates, c, tc, dz, dh, dc, off } = ws;
   const zOff = t * B * G;
   {
-    for (let bi = 0; bi < B; bi++) {
-      const zr = zOff + bi * G;
-      const dzr = bi * G;
-      const s = t * BH + bi * H;
-      for (let u = 0; u < H; u++) {
-        const ig = gates[zr + u], fg = gates[zr + H + u], gg = gates[zr + 2 * H + u], og = gates[zr + 3 * H + u];
-        const tv = tc[s + u];
-        const dhv = dh[bi * H + u];
-        const dcv = dc[bi * H + u] + dhv * og * (1 - tv * tv);
-        dz[dzr + u] = dcv * gg * ig * (1 - ig);
-        dz[dzr + H + u] = dcv * c[s + u] * fg * (1 - fg);
-        dz[dzr + 2 * H + u] = dcv * ig * (1 - gg * gg);
-        dz[dzr + 3 * H + u] = dhv * tv * og * (1 - og);
-        dc[bi * H + u] = dcv * fg;
-      }
-    }
+    for (let bi = 0; bi < B; bi++) lstmGateBackward(H, gates, zOff + bi * G, c, tc, t * BH + bi * H, dh, dc, bi * H, dz, bi * G);
     for (let bi = 0; bi < B; bi++) {
       const xr = (bi * T + t) * I;
       for (let j = 0; j < G; j++) {
