@@ -83,6 +83,11 @@ function modelsTable(results: Results): string {
       '</tr>',
     ].join('');
   });
+  return htmlTable(head, rows);
+}
+
+/** A table with a header row of `head` and the already-rendered `rows` (each a whole <tr>). */
+function htmlTable(head: string[], rows: string[]): string {
   return [
     '<table>',
     `<thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
@@ -114,12 +119,7 @@ function auditTable(results: Results): string {
       '</tr>',
     ].join('');
   });
-  return [
-    '<table>',
-    `<thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>`,
-    `<tbody>${rows.join('\n')}</tbody>`,
-    '</table>',
-  ].join('\n');
+  return htmlTable(head, rows);
 }
 
 function modelDetails(results: Results): string {
