@@ -124,7 +124,7 @@ class ExplicitRKStepper implements Stepper {
 
   /** Stage states and derivatives from (t0, y0); the last stage state goes to `yLast`. */
   private stages(t0: number, h: number, y0: Float64Array, keepY: boolean, yLast: Float64Array | null): void {
-    const { s, dim, k, a, c, term, theta } = this;
+    const { s, k, term, theta } = this;
     if (!(this.k1Valid && this.k1Time === t0)) {
       term.f(t0, y0, theta, k[0]);
       this.fevals++;
@@ -132,14 +132,7 @@ class ExplicitRKStepper implements Stepper {
     if (keepY) this.Y[0].set(y0);
     for (let i = 1; i < s; i++) {
       const Yi = this.fsal && i === s - 1 && yLast ? yLast : this.Y[i];
-      const ai = a[i];
-      for (let d = 0; d < dim; d++) {
-        let acc = 0;
-        for (let j = 0; j < i; j++) acc += ai[j] * k[j][d];
-        Yi[d] = y0[d] + h * acc;
-      }
-      term.f(t0 + c[i] * h, Yi, theta, k[i]);
-      this.fevals++;
+      this.stage(i, t0, h, y0, Yi);
       if (keepY && Yi !== this.Y[i]) this.Y[i].set(Yi);
     }
     this.k1Valid = true;
@@ -148,18 +141,20 @@ class ExplicitRKStepper implements Stepper {
 
   /** The dense output's extra stages of the step from (t0, y0) of size h (after `stages`). */
   private extraStages(t0: number, h: number, y0: Float64Array): void {
-    const { s, S, dim, k, a, c, term, theta } = this;
-    for (let i = s; i < S; i++) {
-      const Yi = this.Y[i];
-      const ai = a[i];
-      for (let d = 0; d < dim; d++) {
-        let acc = 0;
-        for (let j = 0; j < i; j++) acc += ai[j] * k[j][d];
-        Yi[d] = y0[d] + h * acc;
-      }
-      term.f(t0 + c[i] * h, Yi, theta, k[i]);
-      this.fevals++;
+    for (let i = this.s; i < this.S; i++) this.stage(i, t0, h, y0, this.Y[i]);
+  }
+
+  /** Stage i of the step from (t0, y0) of size h: its state Yi = y0 + h Σ_j a_ij k_j, and k_i = f(t0 + c_i h, Yi). */
+  private stage(i: number, t0: number, h: number, y0: Float64Array, Yi: Float64Array): void {
+    const { dim, k, a, c, term, theta } = this;
+    const ai = a[i];
+    for (let d = 0; d < dim; d++) {
+      let acc = 0;
+      for (let j = 0; j < i; j++) acc += ai[j] * k[j][d];
+      Yi[d] = y0[d] + h * acc;
     }
+    term.f(t0 + c[i] * h, Yi, theta, k[i]);
+    this.fevals++;
   }
 
   step(t0: number, h: number, y0: Float64Array, y1: Float64Array, err: Float64Array | null): boolean {
