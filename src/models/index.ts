@@ -16,6 +16,7 @@ import { sindyFamily } from './sindy.js';
 import { neuralOdeFamily, udeFamily } from './ude/family.js';
 import { hnnFamily } from './hnn.js';
 import { mlpVectorFieldFamily } from './mlp-vector-field.js';
+import { mlpFamily } from './mlp.js';
 
 export type { Fitted, FitOptions, FitProgress, Forecast, ModelFamily, ModelSpec, ModelSummary, SavedModel } from './base.js';
 export { FitDivergedError } from './base.js';
@@ -39,12 +40,13 @@ export { derivativeMse, fitPairs, fitVectorField, rollout, vectorFieldFitted } f
 export type { VectorFieldKind, VectorFieldState } from './vector-field/fit.js';
 export type { VectorFieldConfig } from './vector-field/config.js';
 export { gruFamily, type GruConfig } from './gru.js';
+export { mlpFamily, type MlpConfig } from './mlp.js';
 export * from './trajectory/index.js';
 export { esprit, fitModeAmplitudes } from './spectral/esprit.js';
 export type { DampedMode, EspritOptions, EspritResult } from './spectral/esprit.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each family has its own config type
-export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, esnFamily, nvarFamily, fourierFamily, persistenceFamily, equationFamily, sindyFamily, udeFamily, neuralOdeFamily, hnnFamily, mlpVectorFieldFamily, gruFamily];
+export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, esnFamily, nvarFamily, fourierFamily, persistenceFamily, equationFamily, sindyFamily, udeFamily, neuralOdeFamily, hnnFamily, mlpVectorFieldFamily, gruFamily, mlpFamily];
 
 /** The family called `name`; a ConfigError lists the known names otherwise. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
