@@ -3,6 +3,7 @@
  * inside the window in the family's native mode and free-running, error beyond it, and the
  * valid prediction time.
  */
+import type { SeedSummary } from './seeds.js';
 import type { Series } from '../data/series.js';
 import type { Fitted } from '../models/base.js';
 import { adversarialProbe, type AdversarialOptions, type AdversarialProbe } from './adversarial.js';
@@ -47,6 +48,8 @@ export interface ModelMetrics {
   intervals?: 'model' | 'backtest';
   /** Worst-case and random perturbations of the context the forecast is conditioned on (eval/adversarial.ts). */
   adversarial?: AdversarialProbe;
+  /** The same model fitted with several seeds (eval/seeds.ts): every seed's headline metrics, their mean and 95% interval. */
+  overSeeds?: SeedSummary;
 }
 
 export interface EvaluateOptions {

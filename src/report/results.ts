@@ -76,6 +76,21 @@ export interface Metrics {
     conditioned: boolean;
     forecasts: number;
   };
+  /** The same model fitted with several seeds (eval/seeds.ts): per metric every seed's value, the mean and a 95% interval of the mean. */
+  overSeeds?: {
+    seeds: number[];
+    nrmseInFreeRun: SeedSpread;
+    nrmseOut: SeedSpread;
+    validPredictionTime: SeedSpread;
+    fitSeconds: SeedSpread;
+  };
+}
+
+/** A metric over seeds (`overSeeds`). */
+export interface SeedSpread {
+  values: ErrorMetric[];
+  mean: ErrorMetric;
+  interval: [ErrorMetric, ErrorMetric];
 }
 
 /** One fitted model in results.json. */
@@ -126,6 +141,8 @@ export interface Results {
 
 const errorMetric = z.number().nullable();
 
+const seedSpread = z.looseObject({ values: z.array(errorMetric), mean: errorMetric, interval: z.tuple([errorMetric, errorMetric]) });
+
 const metricsSchema = z.looseObject({
   rmseIn: errorMetric,
   nrmseIn: errorMetric,
@@ -155,6 +172,15 @@ const metricsSchema = z.looseObject({
       amplification: errorMetric,
       conditioned: z.boolean(),
       forecasts: z.number().int().nonnegative(),
+    })
+    .optional(),
+  overSeeds: z
+    .looseObject({
+      seeds: z.array(z.number().int()),
+      nrmseInFreeRun: seedSpread,
+      nrmseOut: seedSpread,
+      validPredictionTime: seedSpread,
+      fitSeconds: seedSpread,
     })
     .optional(),
 });

@@ -2,7 +2,7 @@
  * The metrics table printed in the terminal by `demo` and `fit`. Browser-safe (plain text).
  */
 import { formatCount, formatMetric, formatSeconds, isFiniteMetric } from './format.js';
-import type { ModelResult } from './results.js';
+import type { ErrorMetric, ModelResult, SeedSpread } from './results.js';
 import { displayText } from './vega-text.js';
 
 /**
@@ -58,5 +58,25 @@ export function formatTable(rows: MetricsRow[], options: TableOptions = {}): str
     const freeRun = oneStep.map((r) => `${r.name} ${formatMetric(r.metrics.nrmseInFreeRun)}`).join(', ');
     out.push('', `${ONE_STEP_MARK} one step ahead (teacher-forced); free-running in-window NRMSE: ${freeRun}`);
   }
+  const seeded = rows.filter((r) => r.metrics.overSeeds);
+  if (seeded.length) out.push('', ...seedTable(seeded));
   return `${out.join('\n')}\n`;
+}
+
+const SEED_HEADERS = ['model', 'seeds', 'free-running in-window NRMSE', 'beyond-window NRMSE', 'valid prediction time', 'fit time'];
+
+/** The rows fitted with several seeds: each headline metric's mean and 95% interval of the mean over the seeds (eval/seeds.ts). */
+function seedTable(rows: MetricsRow[]): string[] {
+  const cell = (s: SeedSpread, f: (v: ErrorMetric) => string = formatMetric) =>
+    s.values.length > 1 ? `${f(s.mean)} [${f(s.interval[0])}, ${f(s.interval[1])}]` : f(s.mean);
+  const cells = rows.map((r) => {
+    const o = r.metrics.overSeeds!;
+    return [displayText(r.name), String(o.seeds.length), cell(o.nrmseInFreeRun), cell(o.nrmseOut), cell(o.validPredictionTime), cell(o.fitSeconds, formatSeconds)];
+  });
+  const widths = SEED_HEADERS.map((h, c) => Math.max(h.length, ...cells.map((row) => row[c].length)));
+  const line = (row: string[]): string => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ').trimEnd();
+  return [
+    'Over seeds: the mean [95% interval of the mean] of each model fitted with every seed; the table above shows its first seed.',
+    line(SEED_HEADERS), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line),
+  ];
 }

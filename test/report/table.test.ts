@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatCount, formatMetric, formatSeconds } from '../../src/report/format.js';
 import { formatTable } from '../../src/report/table.js';
+import { spread } from '../../src/eval/seeds.js';
 import { exampleResults } from './fixtures.js';
 
 describe('formatMetric', () => {
@@ -60,5 +61,18 @@ describe('formatTable', () => {
     const text = formatTable([rows[0]]);
     expect(text.split('\n')[2].split(/\s{2,}/)[4]).toBe('30');
     expect(text).not.toContain('teacher-forced');
+  });
+
+  it('adds the spread over seeds of the models fitted with several, from their values', () => {
+    const values = [1.2, 1.4, 1.9];
+    const seeded = { ...rows[0], metrics: { ...rows[0].metrics, overSeeds: {
+      seeds: [0, 1, 2],
+      nrmseInFreeRun: spread(values), nrmseOut: spread([2, 2, 2]), validPredictionTime: spread([10.5]), fitSeconds: spread([0.5, 0.7, 0.9]),
+    } } };
+    const text = formatTable([seeded, rows[1]]);
+    const line = text.split('\n').find((l) => l.startsWith(rows[0].name) && l.includes('['))!;
+    // mean 1.5, s = 0.361, t(2) = 4.303: half-width 0.896
+    expect(line.split(/\s{2,}/)).toEqual([rows[0].name, '3', '1.5 [0.604, 2.4]', '2 [2, 2]', '10.5', '700 ms [203 ms, 1.2 s]']);
+    expect(text.match(/\[/g)).toHaveLength(4); // the model without seeds has no row there
   });
 });

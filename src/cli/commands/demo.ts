@@ -7,8 +7,11 @@ import { asFlags, collect, modelList, parseCount, parseCountList, parseNumber, p
 import { runExperimentCommand } from '../experiment-command.js';
 import { workerPoolFitter } from '../fit-pool.js';
 
-/** The pendulum scenario's own flags: given with another scenario they would be silently ignored, so they are refused. */
-const PENDULUM_FLAGS = { oscillators: '--oscillators', nonlinear: '--nonlinear', observe: '--observe', bank: '--bank', trainUntil: '--train-until', until: '--until' } as const;
+/** Flags that belong to one scenario: given with another they would be silently ignored, so they are refused. */
+const SCENARIO_FLAGS: Record<string, Record<string, string>> = {
+  pendulums: { oscillators: '--oscillators', nonlinear: '--nonlinear', observe: '--observe', bank: '--bank', trainUntil: '--train-until', until: '--until' },
+  architectures: { seeds: '--seeds' },
+};
 
 export function registerDemo(program: Command): void {
   const command = program
@@ -28,6 +31,7 @@ export function registerDemo(program: Command): void {
     .option('--bank <K1,K2,...>', 'pendulums: sizes of the models that come in sizes, e.g. the oscillator bank (default: N and 2)')
     .option('--train-until <t>', 'pendulums: end of the training window', '10')
     .option('--until <T>', 'pendulums: end of the forecast horizon', '30')
+    .option('--seeds <n>', 'architectures: fit every model with seeds s, s+1, …, s+n−1 and report the mean and 95% interval over them (default 5)')
     .option('--noise <sigma>', "standard deviation of Gaussian noise on the observed signal (default: the scenario's, 0 for the pendulums)")
     .option('--seed <s>', 'seed of the noise and of every fit', '0')
     .option('--models <a,b,...>', "model families to fit (default: the scenario's own)")
@@ -37,11 +41,18 @@ export function registerDemo(program: Command): void {
     .option('--store <path>', 'run store to record this run in (default $LAWFUL_STORE or ./.lawful/runs.db)')
     .addHelpText(
       'after',
-      '\nExamples:\n  lawful demo\n  lawful demo --noise 0.05 --out noisy\n  lawful demo --bank 4,3,2 --models oscillator-bank,fourier\n  lawful demo --nonlinear\n  lawful demo --oscillators 8 --observe all --models oscillator-bank',
+      '\nExamples:\n  lawful demo\n  lawful demo --noise 0.05 --out noisy\n  lawful demo --bank 4,3,2 --models oscillator-bank,fourier\n  lawful demo --nonlinear\n  lawful demo --oscillators 8 --observe all --models oscillator-bank\n  lawful demo --scenario architectures --seeds 3',
     );
   command.action(async (o) => {
     const scenario = getScenario(o.scenario);
-    let settings: PendulumSettings | undefined;
+    for (const [owner, flags] of Object.entries(SCENARIO_FLAGS)) {
+      if (owner === scenario.name) continue;
+      for (const [key, flag] of Object.entries(flags)) {
+        if (command.getOptionValueSource(key) === 'cli') throw new ConfigError(`belongs to the ${owner} scenario, not to ${scenario.name}`, flag);
+      }
+    }
+    let settings: PendulumSettings | { seeds: number } | undefined;
+    if (scenario.name === 'architectures' && o.seeds !== undefined) settings = { seeds: parsePositiveCount('--seeds', o.seeds) };
     if (scenario.name === 'pendulums') {
       settings = {
         oscillators: parsePositiveCount('--oscillators', o.oscillators),
@@ -51,10 +62,6 @@ export function registerDemo(program: Command): void {
         trainUntil: parsePositive('--train-until', o.trainUntil),
         until: parsePositive('--until', o.until),
       };
-    } else {
-      for (const [key, flag] of Object.entries(PENDULUM_FLAGS)) {
-        if (command.getOptionValueSource(key) === 'cli') throw new ConfigError(`belongs to the pendulums scenario, not to ${scenario.name}`, flag);
-      }
     }
     const options = {
       seed: parseCount('--seed', o.seed),

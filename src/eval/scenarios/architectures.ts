@@ -8,6 +8,10 @@
  * in one table and one figure. Results entries are named by family and training mode
  * (`lstm one-step`, `lstm rollout`, …).
  *
+ * Every model is fitted with `seeds` seeds (default 5): results.json keeps one entry per model
+ * (its first seed's, figure and saved model included) with `metrics.overSeeds`, and the table
+ * adds the mean and 95% interval over seeds (eval/seeds.ts).
+ *
  * Each training mode's configuration is the family's defaults with the settings below and
  * then the user's `--config` overrides for that family (applied to each of its entries).
  */
@@ -17,6 +21,7 @@ import type { FitJob } from '../experiment.js';
 import { familyConfig } from '../family-config.js';
 import type { ReferenceData } from '../reference-experiment.js';
 import { runReferenceExperiment } from '../reference-run.js';
+import { foldSeeds, jobsOverSeeds } from '../seeds.js';
 import type { Scenario, ScenarioOptions, ScenarioRun } from './index.js';
 import { modeLines } from './pendulums.js';
 
@@ -48,6 +53,9 @@ export const ARCHITECTURES: readonly { name: string; family: string; config?: Re
   { name: 'mlp rollout', family: 'mlp', config: { ...MLP_STEP, training: 'rollout' } },
 ];
 
+/** Seeds each model is fitted with (the table gives the mean and a 95% interval over them); `--seeds` sets it. */
+export const DEFAULT_SEEDS = 5;
+
 const FAMILIES = [...new Set(ARCHITECTURES.map((a) => a.family))];
 
 export const architecturesScenario: Scenario = {
@@ -56,7 +64,8 @@ export const architecturesScenario: Scenario = {
   models: () => [...FAMILIES],
   async run(o: ScenarioOptions): Promise<ScenarioRun> {
     const models = o.models ?? FAMILIES;
-    const jobs = (data: ReferenceData, train: Series): FitJob[] => {
+    const seeds = (o.settings?.seeds as number | undefined) ?? DEFAULT_SEEDS;
+    const oneSeed = (data: ReferenceData, train: Series): FitJob[] => {
       const seed = data.config.seed;
       return ARCHITECTURES.filter((a) => models.includes(a.family)).flatMap((a) => {
         const own = familyConfig(a.family, o.configs, models); // checks the user's overrides
@@ -67,7 +76,12 @@ export const architecturesScenario: Scenario = {
         return variants.map((v) => ({ name: `${a.name} ${v.suffix}`, spec: { family: a.family, config: v.config }, train, seed }));
       });
     };
-    const run = await runReferenceExperiment({ seed: o.seed, noise: o.noise, models, configs: o.configs, jobs, fitter: o.fitter, signal: o.signal, onProgress: o.onProgress, onDone: o.onDone });
+    // The jobs of one seed, kept to fold the seeds back into one entry per model.
+    let base: FitJob[] = [];
+    const jobs = (data: ReferenceData, train: Series): FitJob[] => jobsOverSeeds((base = oneSeed(data, train)), seeds);
+    const all = await runReferenceExperiment({ seed: o.seed, noise: o.noise, models, configs: o.configs, jobs, fitter: o.fitter, signal: o.signal, onProgress: o.onProgress, onDone: o.onDone });
+    const folded = foldSeeds(all, base, seeds);
+    const run = { ...folded, results: { ...folded.results, config: { ...folded.results.config, seeds }, models: folded.models } };
     const title = `Black boxes and the oscillator bank — ${run.data.config.oscillators} coupled small-angle pendulums seen as y = Σ θᵢ, trained on t ≤ ${run.data.config.trainUntil}`;
     return { ...run, truth: run.data.truth, split: run.data.split, title, lines: modeLines(run) };
   },
