@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { parentPort } from 'node:worker_threads';
+import { fitJobSpec } from '../eval/tune.js';
 import { FitDivergedError, getFamily } from '../models/index.js';
 import type { FitJob, WorkerMessage } from './fit-pool.js';
 import { startWorker } from './workers.js';
@@ -20,7 +21,7 @@ parentPort?.once('message', async (job: FitJob) => {
     for (let i = 0; i < wanted; i++) workers.push(startWorker('share-worker'));
     const started = performance.now();
     let last = 0;
-    const fitted = await family.fit(job.spec, job.train, {
+    const { saved } = await fitJobSpec(job, {
       seed: job.seed,
       workers,
       onProgress: (p) => {
@@ -32,7 +33,7 @@ parentPort?.once('message', async (job: FitJob) => {
       },
     });
     const fitSeconds = (performance.now() - started) / 1000;
-    post({ type: 'done', saved: fitted.toJSON(), fitSeconds });
+    post({ type: 'done', saved, fitSeconds });
   } catch (err) {
     const e = err as Error;
     const lastGood = err instanceof FitDivergedError ? err.lastGoodModel : undefined;

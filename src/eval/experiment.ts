@@ -5,6 +5,7 @@
  * `Fitter` strategy — in-process `family.fit` by default; the CLI passes its worker-thread
  * pool. The options travel down once and the results come back up once (docs/architecture.md).
  */
+import { fitJobSpec, type TuneSpec } from './tune.js';
 import { AbortError, DataError } from '../core/errors.js';
 import type { Series } from '../data/series.js';
 import { FitDivergedError } from '../models/base.js';
@@ -19,6 +20,8 @@ export interface FitJob {
   spec: ModelSpec;
   train: Series;
   seed: number;
+  /** A hyper-parameter search before the fit (eval/tune.ts); none if absent. */
+  tune?: TuneSpec;
 }
 
 /** How one fit ended. A failed or interrupted fit is an outcome, never a throw. */
@@ -79,12 +82,8 @@ export const inProcessFitter: Fitter = {
       const seconds = () => (performance.now() - started) / 1000;
       let outcome: FitOutcome;
       try {
-        const fitted = await getFamily(job.spec.family).fit(job.spec, job.train, {
-          seed: job.seed,
-          signal: opts.signal,
-          onProgress: (p) => opts.onProgress?.(job, p),
-        });
-        outcome = { name: job.name, ok: true, saved: fitted.toJSON(), fitSeconds: seconds() };
+        const { saved } = await fitJobSpec(job, { seed: job.seed, signal: opts.signal, onProgress: (p) => opts.onProgress?.(job, p) });
+        outcome = { name: job.name, ok: true, saved, fitSeconds: seconds() };
       } catch (err) {
         outcome = failedOutcome(job, err, seconds(), opts.signal);
       }
@@ -251,7 +250,7 @@ function score(
   // Reloaded from its saved form: every model reported has survived the save/load round trip.
   const fitted = getFamily(saved.family).load(saved);
   const ev = evaluate(fitted, { observed: opts.observed, truth: opts.truth, split: opts.split, vptThreshold: opts.vptThreshold });
-  const summary = fitted.describe();
+  const summary = saved.tuning ? { ...fitted.describe(), tuning: saved.tuning } : fitted.describe();
   return {
     entry: {
       name: job.name,

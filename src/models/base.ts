@@ -74,7 +74,27 @@ export interface SavedModel {
   training?: { from: number; until: number; channels: string[]; fingerprint?: string };
   /** Id of the run that wrote it (the run store's id, also in results.json), so a folder mixing runs can be detected. */
   run?: string;
+  /** The hyper-parameter search its configuration came from, when it was tuned (eval/tune.ts). */
+  tuning?: TuningRecord;
 }
+
+/** A random search's record (eval/tune.ts): every trial's drawn options and held-out score, and the one chosen. */
+export interface TuningRecord {
+  trials: number;
+  /** Share of the training window held out to score the trials. */
+  holdout: number;
+  /** Index of the chosen trial (0: the configuration as given). */
+  best: number;
+  /** Per trial: the options drawn (empty for trial 0), its free-running NRMSE through the held-out tail (null if the fit failed or diverged), and why it failed. */
+  log: { options: Record<string, unknown>; score: number | null; error?: string }[];
+}
+
+/** One hyper-parameter's range in a family's search space (`capabilities.searchSpace`). */
+export type SearchDimension =
+  | { log: readonly [number, number] }
+  | { uniform: readonly [number, number] }
+  | { int: readonly [number, number] }
+  | { choice: readonly unknown[] };
 
 export interface Fitted {
   readonly family: string;
@@ -165,6 +185,13 @@ export interface FamilyCapabilities<C = Record<string, unknown>> {
    * suffix and a configuration, e.g. banks of K = N and K = 2 oscillators. Default: one, as configured.
    */
   referenceVariants?(config: C, setting: ReferenceSetting): { suffix: string; config: C }[];
+  /**
+   * The hyper-parameters a tuning budget searches (eval/tune.ts: random search on the
+   * training window, scored by the free run through its held-out tail), by config option.
+   * Default: none — the budget is then spent on the configuration as given.
+   * Example: `{ lr: { log: [1e-3, 1e-2] }, hidden: { choice: [32, 64] } }`.
+   */
+  searchSpace?: Readonly<Partial<Record<keyof C & string, SearchDimension>>>;
 }
 
 /** What the reference experiment tells a family's `referenceVariants`. */

@@ -406,7 +406,10 @@ const mlpSavedSchema = z
 
 export const mlpFamily: ModelFamily<MlpConfig> = {
   family: 'mlp',
-  capabilities: { uniformGrid: true, relativeCost: 2, inReferenceExperiment: false },
+  capabilities: {
+    uniformGrid: true, relativeCost: 2, inReferenceExperiment: false,
+    searchSpace: { lr: { log: [1e-3, 1e-2] }, delays: { int: [4, 16] }, hidden: { choice: [[32], [64], [64, 64]] }, inputNoise: { choice: [0, 0.001, 0.01] } },
+  },
   description: 'An autoregressive MLP on a delay embedding, predicting normalised increments, trained one step ahead or through its own free run (black-box baseline).',
   defaults: MLP_DEFAULTS,
   quick: { delays: 3, hidden: [6], steps: 20, batch: 8, horizon: 4, evalEvery: 5, patience: 2 },

@@ -201,7 +201,10 @@ const nvarSavedSchema = z
 
 export const nvarFamily: ModelFamily<NvarConfig> = {
   family: 'nvar',
-  capabilities: { uniformGrid: true, relativeCost: 1 },
+  capabilities: {
+    uniformGrid: true, relativeCost: 1,
+    searchSpace: { delays: { int: [2, 8] }, spacing: { int: [1, 20] }, ridge: { log: [1e-9, 1e-2] } },
+  },
   description: 'Next-generation reservoir computing: time-delayed states and their polynomial features with a ridge readout (black-box baseline).',
   defaults: NVAR_DEFAULTS,
   quick: {},

@@ -50,6 +50,16 @@ describe('architectures scenario', () => {
     expect(mean - v.interval[0]).toBeCloseTo(half, 12);
   }, 120_000);
 
+  it('gives every model the same tuning budget, its trials recorded', async () => {
+    const run = await architecturesScenario.run({ seed: 0, noise: 0, models: ['nvar', 'esn'], configs: { esn: { ...esnFamily.quick } }, settings: { seeds: 1, tune: 3 } });
+    expect(run.results.config.tuningTrials).toBe(3);
+    for (const m of run.results.models) {
+      const tuning = m.describe.tuning as { trials: number; best: number; log: { options: Record<string, unknown>; score: number | null }[] };
+      expect(tuning.log, m.name).toHaveLength(3);
+      for (const [k, v] of Object.entries(tuning.log[tuning.best].options)) expect(m.describe[k], `${m.name}.${k}`).toEqual(v);
+    }
+  }, 120_000);
+
   it('refuses the pendulum scenario’s own flags', async () => {
     const r = await lawfulInProcess(['demo', '--scenario', 'architectures', '--oscillators', '3', '--out', join(mkdtempSync(join(tmpdir(), 'lawful-arch-')), 'out')]);
     expect(r.status).not.toBe(0);

@@ -10,7 +10,7 @@ import { workerPoolFitter } from '../fit-pool.js';
 /** Flags that belong to one scenario: given with another they would be silently ignored, so they are refused. */
 const SCENARIO_FLAGS: Record<string, Record<string, string>> = {
   pendulums: { oscillators: '--oscillators', nonlinear: '--nonlinear', observe: '--observe', bank: '--bank', trainUntil: '--train-until', until: '--until' },
-  architectures: { seeds: '--seeds' },
+  architectures: { seeds: '--seeds', tune: '--tune' },
 };
 
 export function registerDemo(program: Command): void {
@@ -31,6 +31,7 @@ export function registerDemo(program: Command): void {
     .option('--bank <K1,K2,...>', 'pendulums: sizes of the models that come in sizes, e.g. the oscillator bank (default: N and 2)')
     .option('--train-until <t>', 'pendulums: end of the training window', '10')
     .option('--until <T>', 'pendulums: end of the forecast horizon', '30')
+    .option('--tune <n>', 'architectures: an equal tuning budget, n configurations per model searched on the training window (default 1: none)')
     .option('--seeds <n>', 'architectures: fit every model with seeds s, s+1, …, s+n−1 and report the mean and 95% interval over them (default 5)')
     .option('--noise <sigma>', "standard deviation of Gaussian noise on the observed signal (default: the scenario's, 0 for the pendulums)")
     .option('--seed <s>', 'seed of the noise and of every fit', '0')
@@ -41,7 +42,7 @@ export function registerDemo(program: Command): void {
     .option('--store <path>', 'run store to record this run in (default $LAWFUL_STORE or ./.lawful/runs.db)')
     .addHelpText(
       'after',
-      '\nExamples:\n  lawful demo\n  lawful demo --noise 0.05 --out noisy\n  lawful demo --bank 4,3,2 --models oscillator-bank,fourier\n  lawful demo --nonlinear\n  lawful demo --oscillators 8 --observe all --models oscillator-bank\n  lawful demo --scenario architectures --seeds 3',
+      '\nExamples:\n  lawful demo\n  lawful demo --noise 0.05 --out noisy\n  lawful demo --bank 4,3,2 --models oscillator-bank,fourier\n  lawful demo --nonlinear\n  lawful demo --oscillators 8 --observe all --models oscillator-bank\n  lawful demo --scenario architectures --seeds 3 --tune 20',
     );
   command.action(async (o) => {
     const scenario = getScenario(o.scenario);
@@ -51,8 +52,13 @@ export function registerDemo(program: Command): void {
         if (command.getOptionValueSource(key) === 'cli') throw new ConfigError(`belongs to the ${owner} scenario, not to ${scenario.name}`, flag);
       }
     }
-    let settings: PendulumSettings | { seeds: number } | undefined;
-    if (scenario.name === 'architectures' && o.seeds !== undefined) settings = { seeds: parsePositiveCount('--seeds', o.seeds) };
+    let settings: PendulumSettings | { seeds?: number; tune?: number } | undefined;
+    if (scenario.name === 'architectures') {
+      settings = {
+        ...(o.seeds !== undefined ? { seeds: parsePositiveCount('--seeds', o.seeds) } : {}),
+        ...(o.tune !== undefined ? { tune: parsePositiveCount('--tune', o.tune) } : {}),
+      };
+    }
     if (scenario.name === 'pendulums') {
       settings = {
         oscillators: parsePositiveCount('--oscillators', o.oscillators),

@@ -12,6 +12,11 @@
  * (its first seed's, figure and saved model included) with `metrics.overSeeds`, and the table
  * adds the mean and 95% interval over seeds (eval/seeds.ts).
  *
+ * With `tune` (`--tune n`), every model — every seed of it — first gets the same random
+ * search of n configurations over the hyper-parameters its family declares, scored by the
+ * free run through the held-out tail of the training window (eval/tune.ts); the trials are
+ * in each entry's `describe.tuning`.
+ *
  * Each training mode's configuration is the family's defaults with the settings below and
  * then the user's `--config` overrides for that family (applied to each of its entries).
  */
@@ -65,6 +70,8 @@ export const architecturesScenario: Scenario = {
   async run(o: ScenarioOptions): Promise<ScenarioRun> {
     const models = o.models ?? FAMILIES;
     const seeds = (o.settings?.seeds as number | undefined) ?? DEFAULT_SEEDS;
+    const trials = (o.settings?.tune as number | undefined) ?? 1;
+    const tune = trials > 1 ? { trials } : undefined;
     const oneSeed = (data: ReferenceData, train: Series): FitJob[] => {
       const seed = data.config.seed;
       return ARCHITECTURES.filter((a) => models.includes(a.family)).flatMap((a) => {
@@ -72,8 +79,8 @@ export const architecturesScenario: Scenario = {
         const config = { ...own, ...a.config, ...(o.configs?.[a.family] ?? {}) };
         const setting = { oscillators: data.config.oscillators, nonlinear: data.config.nonlinear, sizes: [data.config.oscillators] };
         const variants = getFamily(a.family).capabilities?.referenceVariants?.(config, setting);
-        if (!variants) return [{ name: a.name, spec: { family: a.family, config }, train, seed }];
-        return variants.map((v) => ({ name: `${a.name} ${v.suffix}`, spec: { family: a.family, config: v.config }, train, seed }));
+        if (!variants) return [{ name: a.name, spec: { family: a.family, config }, train, seed, tune }];
+        return variants.map((v) => ({ name: `${a.name} ${v.suffix}`, spec: { family: a.family, config: v.config }, train, seed, tune }));
       });
     };
     // The jobs of one seed, kept to fold the seeds back into one entry per model.
@@ -81,7 +88,7 @@ export const architecturesScenario: Scenario = {
     const jobs = (data: ReferenceData, train: Series): FitJob[] => jobsOverSeeds((base = oneSeed(data, train)), seeds);
     const all = await runReferenceExperiment({ seed: o.seed, noise: o.noise, models, configs: o.configs, jobs, fitter: o.fitter, signal: o.signal, onProgress: o.onProgress, onDone: o.onDone });
     const folded = foldSeeds(all, base, seeds);
-    const run = { ...folded, results: { ...folded.results, config: { ...folded.results.config, seeds }, models: folded.models } };
+    const run = { ...folded, results: { ...folded.results, config: { ...folded.results.config, seeds, tuningTrials: trials }, models: folded.models } };
     const title = `Black boxes and the oscillator bank — ${run.data.config.oscillators} coupled small-angle pendulums seen as y = Σ θᵢ, trained on t ≤ ${run.data.config.trainUntil}`;
     return { ...run, truth: run.data.truth, split: run.data.split, title, lines: modeLines(run) };
   },

@@ -96,6 +96,13 @@ export interface RecurrentConfig {
 /** The LSTM's configuration (the same fields as every recurrent family's). */
 export type LstmConfig = RecurrentConfig;
 
+/** What a tuning budget searches for the recurrent families (eval/tune.ts): the rate, the width and the input noise. */
+export const RECURRENT_SEARCH = {
+  lr: { log: [1e-3, 1e-2] },
+  hidden: { choice: [16, 32, 64] },
+  inputNoise: { choice: [0, 0.001, 0.01] },
+} as const;
+
 export const DEFAULTS: RecurrentConfig = {
   hidden: 64, window: 100, burnIn: 10, batch: 64, shares: 2, lr: 3e-3, lrDropFactor: 0.3, clipNorm: 1,
   maxSteps: 2000, validationFraction: 0.2, evalEvery: 50, patience: 10, maxValidationTargets: 256,
