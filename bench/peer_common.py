@@ -33,3 +33,46 @@ def median_seconds(step, reps, warmup=3):
     ts.sort()
     n = len(ts)
     return ts[n // 2] if n % 2 else 0.5 * (ts[n // 2 - 1] + ts[n // 2])
+
+
+def mlp_layers(init):
+    """torch Linear layers (float64) holding the MLP of a bench's init.json: `dims` and lawful's
+    layout W1, b1, W2, … (row-major, rows are output units, as torch's weight)."""
+    import torch
+    dims = init["dims"]
+    layers = [torch.nn.Linear(dims[i], dims[i + 1]).double() for i in range(len(dims) - 1)]
+    with torch.no_grad():
+        for i, lin in enumerate(layers):
+            lin.weight.copy_(torch.tensor(init["W%d" % (i + 1)], dtype=torch.float64).reshape(dims[i + 1], dims[i]))
+            lin.bias.copy_(torch.tensor(init["b%d" % (i + 1)], dtype=torch.float64))
+    return layers, [p for lin in layers for p in (lin.weight, lin.bias)]
+
+
+def adam_step_result(loss_fn, params, args, pinned, lr=1e-3):
+    """Prints the RESULT line of a training-step peer: the loss and gradient at the shared
+    starting weights (zero for a parameter the loss does not use), for the comparison with
+    lawful's, then the median time of a step (zero_grad, loss, backward, Adam)."""
+    import json
+    import torch
+    loss0 = loss_fn()
+    grads = torch.autograd.grad(loss0, params, allow_unused=True)
+    grad0 = torch.cat([(g if g is not None else torch.zeros_like(p)).reshape(-1) for g, p in zip(grads, params)]).tolist()
+    opt = torch.optim.Adam(params, lr=lr)
+
+    def step():
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn()
+        loss.backward()
+        opt.step()
+
+    med = median_seconds(step, args.reps)
+    print("RESULT " + json.dumps({"ms_per_step": round(1e3 * med, 3), "loss0": loss0.item(), "grad0": grad0, "torch": torch.__version__,
+                                  "openblas_pinned": pinned, "threads": args.threads, "reps": args.reps}))
+
+
+def mlp_forward(layers, z):
+    """The tanh MLP of `mlp_layers`: tanh after every layer but the linear readout."""
+    import torch
+    for lin in layers[:-1]:
+        z = torch.tanh(lin(z))
+    return layers[-1](z)

@@ -18,9 +18,7 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from peer_common import median_seconds, pin_openblas  # noqa: E402
-
-
+from peer_common import adam_step_result, mlp_forward, mlp_layers, pin_openblas  # noqa: E402
 
 
 def main():
@@ -32,41 +30,16 @@ def main():
     torch.set_num_threads(a.threads)
     pinned = pin_openblas(a.threads)
     init = json.load(open(a.init))
-    dims = init["dims"]  # [2, 200, 200, 1]
-    layers = [torch.nn.Linear(dims[i], dims[i + 1]).double() for i in range(len(dims) - 1)]
-    with torch.no_grad():
-        for i, lin in enumerate(layers):
-            lin.weight.copy_(torch.tensor(init["W%d" % (i + 1)], dtype=torch.float64).reshape(dims[i + 1], dims[i]))
-            lin.bias.copy_(torch.tensor(init["b%d" % (i + 1)], dtype=torch.float64))
-    params = [p for lin in layers for p in (lin.weight, lin.bias)]
+    layers, params = mlp_layers(init)
     x = torch.tensor(init["x"], dtype=torch.float64).reshape(-1, 2).requires_grad_(True)
     dx = torch.tensor(init["dx"], dtype=torch.float64).reshape(-1, 2)
 
-    def H(z):
-        for lin in layers[:-1]:
-            z = torch.tanh(lin(z))
-        return layers[-1](z)
-
     def loss_fn():
-        g = torch.autograd.grad(H(x).sum(), x, create_graph=True)[0]
+        g = torch.autograd.grad(mlp_forward(layers, x).sum(), x, create_graph=True)[0]
         field = torch.stack([g[:, 1], -g[:, 0]], dim=1)
         return torch.mean((field - dx) ** 2)
 
-    loss0 = loss_fn()
-    # The output bias does not change ∇H: its gradient is zero (unused in the graph).
-    grads = torch.autograd.grad(loss0, params, allow_unused=True)
-    grad0 = torch.cat([(g if g is not None else torch.zeros_like(p)).reshape(-1) for g, p in zip(grads, params)]).tolist()
-    opt = torch.optim.Adam(params, lr=1e-3)
-
-    def step():
-        opt.zero_grad(set_to_none=True)
-        loss = loss_fn()
-        loss.backward()
-        opt.step()
-
-    med = median_seconds(step, a.reps)
-    print("RESULT " + json.dumps({"ms_per_step": round(1e3 * med, 2), "loss0": loss0.item(), "grad0": grad0, "torch": torch.__version__,
-                                  "openblas_pinned": pinned, "threads": a.threads, "reps": a.reps}))
+    adam_step_result(loss_fn, params, a, pinned)
 
 
 if __name__ == "__main__":

@@ -71,7 +71,7 @@ for (const H of [1, 32]) {
       for (let i = 0; i < size; i++) worst = Math.max(worst, Math.abs(grad0[i] - r.grad0[i]));
       console.log(`  same computation: loss ${loss0.toExponential(6)} (lawful) vs ${r.loss0.toExponential(6)} (torch); largest gradient difference ${(worst / scale).toExponential(2)} of the largest entry`);
     }
-    console.log(`  PyTorch ${r.torch} autograd (float64, ${threads} thread${threads > 1 ? 's' : ''}, measured now): ${r.ms_per_step.toFixed(2)} ms/step; lawful is ${(r.ms_per_step / lawfulMs).toFixed(2)}× faster`);
+    console.log(`  PyTorch ${r.torch} autograd (float64, ${threads} thread${threads > 1 ? 's' : ''}, measured now): ${r.ms_per_step.toFixed(2)} ms/step; speed-up of lawful (1 thread): ${(r.ms_per_step / lawfulMs).toFixed(2)}×`);
     rows.push({
       bench: 'mlp', what: `MLP training step, ${what} (8 delays, hidden 64×64 tanh, batch 64) vs PyTorch ${threads} thread${threads > 1 ? 's' : ''}, measured now`,
       lawful: `${lawfulMs.toFixed(2)} ms/step`, peer: `${r.ms_per_step.toFixed(2)} ms/step`, speedup: r.ms_per_step / lawfulMs, target: '', note: 'both float64; lawful on 1 thread',
