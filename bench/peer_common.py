@@ -76,3 +76,20 @@ def mlp_forward(layers, z):
     for lin in layers[:-1]:
         z = torch.tanh(lin(z))
     return layers[-1](z)
+
+
+def init_peer():
+    """The command line of a peer that starts from lawful's weights (--init init.json --reps N
+    --threads T): torch and OpenBLAS set to T threads; returns (args, pinned, init)."""
+    import argparse
+    import json
+    import torch
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--init", required=True)
+    ap.add_argument("--reps", type=int, default=20)
+    ap.add_argument("--threads", type=int, default=1)
+    args = ap.parse_args()
+    torch.set_num_threads(args.threads)
+    pinned = pin_openblas(args.threads)
+    with open(args.init) as f:
+        return args, pinned, json.load(f)

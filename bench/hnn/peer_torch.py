@@ -10,26 +10,17 @@ float64, `--threads` torch threads and OpenBLAS pinned to the same number.
 The weights and data come from `init.json` (written by bench.ts), so the loss and gradient at
 the first step can be compared with lawful's. Prints RESULT {"ms_per_step", "loss0", "grad0", ...}.
 """
-import argparse
-import json
 import os
 import sys
 
 import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from peer_common import adam_step_result, mlp_forward, mlp_layers, pin_openblas  # noqa: E402
+from peer_common import adam_step_result, init_peer, mlp_forward, mlp_layers  # noqa: E402
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--init", required=True)
-    ap.add_argument("--reps", type=int, default=20)
-    ap.add_argument("--threads", type=int, default=1)
-    a = ap.parse_args()
-    torch.set_num_threads(a.threads)
-    pinned = pin_openblas(a.threads)
-    init = json.load(open(a.init))
+    a, pinned, init = init_peer()
     layers, params = mlp_layers(init)
     x = torch.tensor(init["x"], dtype=torch.float64).reshape(-1, 2).requires_grad_(True)
     dx = torch.tensor(init["dx"], dtype=torch.float64).reshape(-1, 2)
