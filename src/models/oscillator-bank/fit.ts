@@ -11,6 +11,9 @@
  *    fit on the rest — in the reference the lowest in-sample loss extrapolated worst — then
  *    refit it on the whole window. When the ESPRIT start already fits the head and forecasts
  *    the tail (EXACT_FIT, EXACT_TAIL) there is nothing to choose: the restarts are skipped.
+ * Where each channel observes one oscillator (C = K, every pendulum observed) and the bank's
+ * own equations fitted by regression (observed-start.ts) already fit the window, none of this
+ * runs: that start is polished by Levenberg–Marquardt with W = I held.
  *
  * A bank with fewer oscillators than the signal has modes is misspecified, and its
  * least-squares fit has no minimum near the dominant modes: L-BFGS slides towards two
