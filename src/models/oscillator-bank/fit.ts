@@ -27,7 +27,7 @@
  *   whole-window refit gets no more iterations than that;
  * - a candidate or iterate whose oscillators cancel (CANCELLING_RATIO) is never kept.
  */
-import { DivergenceError } from '../../core/errors.js';
+import { DivergenceError, throwIfAborted } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
 import type { FitOptions } from '../base.js';
 import { esprit } from '../spectral/esprit.js';
@@ -175,7 +175,9 @@ export async function fitBank(t: Float64Array, y: Float64Array[], dt: number, s:
   // forecast 4e4 times worse, beyond-window NRMSE 1.6e-3 against the start's 4e-8).
   const observed = lay.C === lay.K ? observedStart(lay, t, y, N, s.nonlinear) : null;
   if (observed && Math.sqrt(loss.evaluate(observed, null, false)) < LM_FROM) {
+    throwIfAborted(opts.signal);
     const lm = new BankLevenbergMarquardt(loss, BankLevenbergMarquardt.fastest(lay, observed), true).polish(observed, Math.min(s.maxIterations, LM_ITERATIONS));
+    throwIfAborted(opts.signal);
     const l = loss.evaluate(observed, null, false);
     opts.onProgress?.({ fraction: 1, stage: 'done', loss: l });
     return {
