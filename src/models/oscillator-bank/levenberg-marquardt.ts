@@ -49,16 +49,20 @@ export class BankLevenbergMarquardt {
    *   The decimated problem's optimum differs from the full one only through the residual
    *   left (bench task: in-window NRMSE 3.6e-11 either way; two full-resolution steps more
    *   reached 3.3e-11 for 6 ms, not worth it).
+   * @param holdObservation fit the dynamic prefix θ[0 : nDynamic] only, W and b kept as θ
+   *   has them (a bank whose channels each observe one oscillator, W = I: fit.ts).
    */
   constructor(
     private readonly loss: BankLoss,
     fastest: number,
+    holdObservation = false,
   ) {
     const { lay, N } = loss;
     this.m = lay.C * N;
-    this.P = lay.size;
+    this.P = holdObservation ? lay.nDynamic : lay.size;
     const byFrequency = Math.floor(0.5 / Math.max(fastest * loss.dt, 1e-12));
-    const byRows = Math.floor(N / (4 * this.P));
+    // Rows are counted over every channel (N = 16 pendulums observed: 15× fewer than per channel).
+    const byRows = Math.floor((lay.C * N) / (4 * this.P));
     this.q = Math.max(1, Math.min(byFrequency, byRows));
     this.mq = Math.ceil(N / this.q);
     this.J = new Float64Array(lay.C * this.mq * this.P);
@@ -70,7 +74,7 @@ export class BankLevenbergMarquardt {
     this.LU = new Float64Array(this.P * this.P);
     this.g = new Float64Array(this.P);
     this.step = new Float64Array(this.P);
-    this.trial = new Float64Array(this.P);
+    this.trial = new Float64Array(lay.size);
     this.piv = new Int32Array(this.P);
     this.S = new Float64Array(lay.K * lay.K);
   }
@@ -97,7 +101,7 @@ export class BankLevenbergMarquardt {
       // exactly from the trajectory of the last full residual (loss.Z), the dynamics by
       // forward differences of the decimated simulation.
       const Z = loss.Z;
-      for (let c = 0; c < lay.C; c++) {
+      for (let c = 0; c < (P > lay.nDynamic ? lay.C : 0); c++) {
         const sw = Math.sqrt(loss.weightOf(c));
         for (let cc = 0; cc < lay.C; cc++) {
           const on = cc === c ? sw : 0;
@@ -145,7 +149,8 @@ export class BankLevenbergMarquardt {
         for (let a = 0; a < P; a++) step[a] = -g[a];
         if (luFactor(LU, P, piv)) {
           luSolve(LU, P, piv, step);
-          for (let a = 0; a < P; a++) trial[a] = theta[a] + step[a];
+          trial.set(theta);
+          for (let a = 0; a < P; a++) trial[a] += step[a];
           const ok = loss.residual(trial, rTry);
           evaluations++;
           const fTry = ok ? sumSq(rTry) : Infinity;

@@ -35,7 +35,7 @@ const PENALTY_FROM = 1e-6;
 
 /** NRMSE below which a start is polished by Levenberg–Marquardt first, and its Jacobian cap. */
 export const LM_FROM = 1e-3;
-const LM_ITERATIONS = 20;
+export const LM_ITERATIONS = 20;
 
 /**
  * Scores a full θ (W, b included) by its forecast of held-out samples: lower is better,

@@ -110,11 +110,11 @@ export function bankUncertainty(simulate: BankSimulate, lay: BankLayout, theta: 
     return Math.SQRT2 * Math.sqrt(y.reduce((a, b) => a + (b - m) ** 2, 0) / N);
   });
   // The information matrix from every q-th sample, times q: ≥ 12 samples per period of the
-  // fastest mode and ≥ 4 rows per parameter, as the LM polish decimates its Jacobian. On the
+  // fastest mode and ≥ 4 rows (over all channels) per parameter, as the LM polish decimates its Jacobian. On the
   // demo window (q = 9) this cut the covariance from ~380 to ~60 ms; the sum is a Riemann sum
   // of a smooth integrand, so A changes by O(q·dt) of its own size.
   const dt = N > 1 ? (train.t[N - 1] - train.t[0]) / (N - 1) : 1;
-  const q = Math.max(1, Math.min(Math.floor(0.5 / Math.max(BankLevenbergMarquardt.fastest(lay, theta) * dt, 1e-12)), Math.floor(N / (4 * P))));
+  const q = Math.max(1, Math.min(Math.floor(0.5 / Math.max(BankLevenbergMarquardt.fastest(lay, theta) * dt, 1e-12)), Math.floor((C * N) / (4 * P))));
   const rowIndex = Array.from({ length: Math.ceil(N / q) }, (_, k) => k * q);
   if (rowIndex[rowIndex.length - 1] !== N - 1) rowIndex.push(N - 1);
   const rows = Float64Array.from(rowIndex, (i) => train.t[i]);
