@@ -51,7 +51,7 @@ describe('the oscillator bank with N = 8 pendulums, every pendulum observed', ()
       expect(m.nrmseOut).toBeLessThan(1e-3);
       expect(m.validPredictionTime).toBe(30);
     },
-    60_000,
+    300_000, // 3 s quiet; a loaded machine (load 15) took over 60 s
   );
 });
 
