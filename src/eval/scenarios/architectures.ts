@@ -41,10 +41,14 @@ export const ROLLOUT = {
 
 /**
  * The autoregressive MLP's step: 10 samples (0.1 time units, about a twentieth of the
- * fastest period), 8 delays spanning 0.7, so one input sees a good part of a swing; its
- * rollout runs up to 32 steps (3.2 time units).
+ * fastest period), 8 delays spanning 0.7, so one input sees a good part of a swing. Its
+ * rollout runs through the whole window (89 steps after the delays) with no held-out tail,
+ * as the recurrent recipe: with a 32-step horizon and the tail held out its free run fell to
+ * the mean (in-window 1.01); through the window it reached 0.46 (hidden 32 × 32, 1,500 steps;
+ * 0.39 with 64 × 64 and 3,000 steps at seven times the cost).
  */
-export const MLP_STEP = { stride: 10, delays: 8, hidden: [64, 64], horizon: 32 } as const;
+export const MLP_STEP = { stride: 10, delays: 8, hidden: [32, 32] } as const;
+const MLP_ROLLOUT = { ...MLP_STEP, training: 'rollout', horizon: 89, validationFraction: 0, steps: 1500 } as const;
 
 /** The table's rows: a display name, a family, the settings of its training mode. */
 export const ARCHITECTURES: readonly { name: string; family: string; config?: Record<string, unknown> }[] = [
@@ -55,7 +59,7 @@ export const ARCHITECTURES: readonly { name: string; family: string; config?: Re
   { name: 'esn', family: 'esn' },
   { name: 'nvar', family: 'nvar' },
   { name: 'mlp one-step', family: 'mlp', config: MLP_STEP },
-  { name: 'mlp rollout', family: 'mlp', config: { ...MLP_STEP, training: 'rollout' } },
+  { name: 'mlp rollout', family: 'mlp', config: MLP_ROLLOUT },
 ];
 
 /** Seeds each model is fitted with (the table gives the mean and a 95% interval over them); `--seeds` sets it. */
