@@ -55,12 +55,14 @@ function streamRows(parts: readonly Part[], library: FeatureLibrary, P: number, 
     T: C,
     n: parts.reduce((s, p) => s + p.n, 0),
     forEachBlock(visit, signal) {
+      const store = library.columnsTo ? Array.from({ length: P }, () => new Float64Array(REGRESSION_BLOCK)) : [];
       let start = 0;
       for (const part of parts) {
         for (let lo = 0; lo < part.n; lo += REGRESSION_BLOCK) {
           throwIfAborted(signal);
           const hi = Math.min(part.n, lo + REGRESSION_BLOCK);
-          const theta = library.columns(part.states.map((x) => x.subarray(lo, hi)));
+          const x = part.states.map((v) => v.subarray(lo, hi));
+          const theta = library.columnsTo ? library.columnsTo(x, store) : library.columns(x);
           visit(theta, Array.from({ length: C }, (_, c) => part.targets(c, lo, hi)), start + lo);
         }
         start += part.n;
