@@ -75,6 +75,21 @@ export function columnRows(theta: readonly Float64Array[], targets: readonly Flo
 }
 
 /**
+ * The rows copied into whole columns, for an optimizer that reads them many times (the
+ * ensemble's resamples): a streamed source would compute its library and derivatives again
+ * on every pass.
+ */
+export function materialize(rows: RegressionRows, signal?: AbortSignal): RegressionRows {
+  const theta = Array.from({ length: rows.P }, () => new Float64Array(rows.n));
+  const targets = Array.from({ length: rows.T }, () => new Float64Array(rows.n));
+  rows.forEachBlock((th, tg, start) => {
+    th.forEach((c, k) => theta[k].set(c, start));
+    tg.forEach((c, k) => targets[k].set(c, start));
+  }, signal);
+  return columnRows(theta, targets);
+}
+
+/**
  * S[4r + q] = Σ_i a_r[i]·c_q[i] for r < 2, q < 4, over m entries: two columns against
  * four at once, eight running sums. Forming the Gram matrix is bound by loads, and this reads
  * six values for eight products (a column against one other reads two for one). Each sum runs

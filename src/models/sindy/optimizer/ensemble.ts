@@ -6,7 +6,7 @@
  * data insist on, low for terms that only fit noise in some resamples.
  */
 import { ConfigError, throwIfAborted } from '../../../core/errors.js';
-import { normalEquations, type SparseOptimizer } from './base.js';
+import { materialize, normalEquations, type SparseOptimizer } from './base.js';
 import { checkStlsq, stlsqSolve, type StlsqOptions } from './stlsq.js';
 
 export interface EnsembleOptions extends StlsqOptions {
@@ -30,9 +30,10 @@ export function ensemble(options: EnsembleOptions = {}): SparseOptimizer {
   if (!Number.isInteger(dropTerms) || dropTerms < 0) throw new ConfigError(`must be an integer ≥ 0, got ${dropTerms}`, 'optimizer.dropTerms');
   return {
     name: `ensemble of ${models} STLSQ models`,
-    fit(rows, { rng, signal }) {
-      const { P, n, T: C } = rows;
+    fit(streamed, { rng, signal }) {
+      const { P, n, T: C } = streamed;
       if (dropTerms >= P) throw new ConfigError(`drops ${dropTerms} of the library's ${P} terms; keep at least one`, 'optimizer.dropTerms');
+      const rows = materialize(streamed, signal);
       const all = Array.from({ length: C }, () => Array.from({ length: P }, () => new Float64Array(models)));
       const w = new Float64Array(n);
       for (let m = 0; m < models; m++) {

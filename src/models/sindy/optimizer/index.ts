@@ -4,7 +4,7 @@ import { stlsq, type StlsqOptions } from './stlsq.js';
 import type { SparseOptimizer } from './base.js';
 
 export type { NormalEquations, RegressionRows, SparseFit, SparseOptimizer } from './base.js';
-export { columnRows, normalEquations, REGRESSION_BLOCK, ridgeSolve } from './base.js';
+export { columnRows, materialize, normalEquations, REGRESSION_BLOCK, ridgeSolve } from './base.js';
 export { stlsq, stlsqSolve } from './stlsq.js';
 export type { StlsqOptions } from './stlsq.js';
 export { ensemble } from './ensemble.js';
