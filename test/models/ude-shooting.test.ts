@@ -1,7 +1,7 @@
 // Multiple shooting for trajectory models (src/models/trajectory/shooting.ts), as the
 // neural-ode and ude families use it: the shooting loss's gradient in θ and in every segment's
 // starting state against central differences, equality with the plain loss on a continuous
-// trajectory, and a lightly damped oscillator over ten periods that a neural ODE fits by
+// trajectory, and a lightly damped oscillator over nineteen periods that a neural ODE fits by
 // shooting and not by one rollout from the same start with the same L-BFGS budget.
 import { describe, expect, it } from 'vitest';
 import { checkGradient } from '../../src/core/gradcheck.js';
@@ -55,8 +55,10 @@ describe('multiple shooting of a trajectory model', () => {
     expect(path.lossAndGrad(ext, null)).toBeGreaterThan(plain + 0.01);
   });
 
-  it('a neural ODE on a lightly damped oscillator over ten periods: shooting fits it, one rollout from the same start does not', async () => {
-    const long = dampedOscillator(60, 0.5);
+  it('a neural ODE on a lightly damped oscillator over nineteen periods: shooting fits it, one rollout from the same start does not', async () => {
+    // Measured over seeds 0–2 (this machine, same budgets): one rollout 0.034–0.053, shooting
+    // 0.0033–0.0055; over ten periods one rollout sometimes succeeds (seeds 1, 2), so the series is long.
+    const long = dampedOscillator(120, 0.5);
     const fit = (segments: number, maxIterations: number) =>
       neuralOdeFamily.fit(
         { family: 'neural-ode', config: { ...neuralOdeFamily.defaults, network: { states: null, hidden: [16], activation: 'tanh' }, adam: { steps: 100, lr: 0.01 }, maxIterations, sindy: null, shooting: { segments, continuity: 1 } } },
@@ -65,8 +67,8 @@ describe('multiple shooting of a trajectory model', () => {
       );
     // The same number of L-BFGS iterations: 200 on one rollout; 100 by shooting, then 100 polishing the rollout.
     const plain = (await fit(1, 200)).describe().loss as number;
-    const shot = (await fit(10, 100)).describe().loss as number;
+    const shot = (await fit(20, 100)).describe().loss as number;
     expect(shot).toBeLessThan(0.01);
-    expect(plain).toBeGreaterThan(0.03);
-  }, 120_000);
+    expect(plain).toBeGreaterThan(0.02);
+  }, 180_000);
 });
