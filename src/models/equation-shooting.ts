@@ -1,15 +1,15 @@
 /**
- * Multiple shooting for the equation family: the window cut into segments, each simulated
- * from its own initial state, the misfit summed over segments plus a continuity penalty
- * ρ·Σ‖y_end(s) − y_start(s+1)‖² that ties them together. A trajectory that must only last
- * one segment cannot drift a whole period away from the data, so a poor start on a long
- * oscillatory series no longer lands in an aliased minimum. The result is handed to single
- * shooting (`fitProblem`) to polish, so the fitted model is the same kind either way.
+ * Multiple shooting for the equation family (the loss shared with trajectory models is in
+ * trajectory/shooting.ts): the window cut into segments, each simulated from its own initial
+ * state, the misfit summed over segments plus a continuity penalty ρ·Σ‖y_end(s) − y_start(s+1)‖²
+ * that ties them together, so a poor start on a long oscillatory series no longer lands in
+ * an aliased minimum. The result is handed to single shooting (`fitProblem`) to polish, so
+ * the fitted model is the same kind either way.
  *
  * Segment states start from the data where a state is observed as itself (and a velocity
  * x' from the slope of x), from the start's own simulation otherwise.
  */
-import { LawfulError, throwIfAborted } from '../core/errors.js';
+import { throwIfAborted } from '../core/errors.js';
 import type { ObjectiveWithGradient } from '../core/optim/base.js';
 import { lbfgs } from '../core/optim/lbfgs.js';
 import type { Series } from '../data/series.js';
@@ -18,6 +18,7 @@ import type { IntegrationOptions } from './equation-fit.js';
 import { channelStats, stepFor, toNatural, toUnconstrained } from './equation-fit.js';
 import type { EquationProblem } from './equation-problem.js';
 import { stateGuessAt } from './equation-problem.js';
+import { segmentBounds, shootingLoss, type ShootingRun } from './trajectory/shooting.js';
 
 export interface ShootingOptions {
   /** Number of segments (≥ 2). */
@@ -28,15 +29,11 @@ export interface ShootingOptions {
   signal?: AbortSignal;
 }
 
-/** Sample index where each segment starts, and the last index (n − 1): segments share their boundary sample. */
-export function segmentBounds(n: number, segments: number): number[] {
-  const S = Math.max(1, Math.min(segments, Math.floor((n - 1) / 2)));
-  return Array.from({ length: S + 1 }, (_, s) => Math.round((s * (n - 1)) / S));
-}
+export { segmentBounds };
 
 /**
- * The shooting objective over z = [unconstrained problem vector, segment states 1…S−1 (dim each)].
- * Data samples are counted once: segment s fits its samples [b_s, b_{s+1}), the last one also b_S.
+ * The shooting objective over z = [unconstrained problem vector, segment states 1…S−1 (dim each)]
+ * (trajectory/shooting.ts's loss with the equation's observation, which may read t and θ).
  */
 export function shootingMisfit(p: EquationProblem, data: Series, integ: IntegrationOptions, bounds: number[], continuity: number): ObjectiveWithGradient {
   const { system, observation, columns, term } = p;
@@ -48,75 +45,44 @@ export function shootingMisfit(p: EquationProblem, data: Series, integ: Integrat
   const weights = stats.map((s) => 1 / (s.n * s.variance));
   // The penalty in the data's units: a jump of one data sd costs `continuity / S`.
   const meanVar = stats.reduce((s, x) => s + x.variance, 0) / Math.max(stats.length, 1);
-  const cw = continuity / (S * meanVar);
   const natural = new Float64Array(p.size);
   const theta = new Float64Array(np);
   const y0 = new Float64Array(dim);
-  const row = new Float64Array(dim);
-  const gRow = new Float64Array(dim);
   const out = new Float64Array(C);
   const v = new Float64Array(C);
   const gThetaDirect = new Float64Array(np);
   const gTheta = new Float64Array(np);
+  const gStarts = Array.from({ length: S }, () => new Float64Array(dim));
   const dt = stepFor(integ, data.t);
+  const run: ShootingRun = {
+    t: data.t,
+    bounds,
+    dim,
+    continuityWeight: continuity / (S * meanVar),
+    solve: (start, t0, t1, saveAt) => solveWithAdjoint({ term, solver: integ.solver, t0, t1, y0: start, theta, saveAt, rtol: integ.rtol, atol: integ.atol, dt }),
+    sample(i, row, gRow) {
+      observation.fn(data.t[i], row, theta, out);
+      let L = 0;
+      for (let c = 0; c < C; c++) {
+        const d = data.y[columns[c]][i];
+        const r = Number.isFinite(d) ? out[c] - d : 0;
+        L += weights[c] * r * r;
+        v[c] = 2 * weights[c] * r;
+      }
+      observation.vjp(data.t[i], row, theta, v, gRow, gThetaDirect);
+      return L;
+    },
+  };
   return (z, g) => {
     g.fill(0);
     toNatural(p, z.subarray(0, p.size), natural);
     p.split(natural, theta, y0);
-    gTheta.fill(0);
     gThetaDirect.fill(0);
-    let L = 0;
-    for (let s = 0; s < S; s++) {
-      const a = bounds[s];
-      const b = bounds[s + 1];
-      const start = s === 0 ? y0 : z.subarray(p.size + (s - 1) * dim, p.size + s * dim);
-      const saveAt = data.t.subarray(a, b + 1);
-      let sol;
-      try {
-        sol = solveWithAdjoint({ term, solver: integ.solver, t0: data.t[a], t1: data.t[b], y0: Float64Array.from(start), theta, saveAt, rtol: integ.rtol, atol: integ.atol, dt });
-      } catch (e) {
-        if (e instanceof LawfulError && e.name === 'SolverError') {
-          g.fill(0);
-          return Infinity;
-        }
-        throw e;
-      }
-      const m = b - a + 1;
-      const gY = new Float64Array(m * dim);
-      const last = s === S - 1;
-      for (let i = 0; i < m; i++) {
-        for (let k = 0; k < dim; k++) row[k] = sol.y[i * dim + k];
-        if (i < m - 1 || last) {
-          observation.fn(data.t[a + i], row, theta, out);
-          for (let c = 0; c < C; c++) {
-            const d = data.y[columns[c]][a + i];
-            const r = Number.isFinite(d) ? out[c] - d : 0;
-            L += weights[c] * r * r;
-            v[c] = 2 * weights[c] * r;
-          }
-          gRow.fill(0);
-          observation.vjp(data.t[a + i], row, theta, v, gRow, gThetaDirect);
-          for (let k = 0; k < dim; k++) gY[i * dim + k] = gRow[k];
-        }
-        if (i === m - 1 && !last) {
-          const off = p.size + s * dim; // the next segment's start state
-          for (let k = 0; k < dim; k++) {
-            const jump = row[k] - z[off + k];
-            L += cw * jump * jump;
-            gY[i * dim + k] += 2 * cw * jump;
-            g[off + k] -= 2 * cw * jump;
-          }
-        }
-      }
-      if (!Number.isFinite(L)) {
-        g.fill(0);
-        return Infinity;
-      }
-      const { dTheta, dY0 } = sol.backward(gY);
-      for (let k = 0; k < np; k++) gTheta[k] += dTheta[k];
-      if (s === 0) p.freeStates.forEach((st, j) => (g[np + j] += dY0[st] * p.transforms[np + j].slope(z[np + j])));
-      else for (let k = 0; k < dim; k++) g[p.size + (s - 1) * dim + k] += dY0[k];
-    }
+    const starts = [y0, ...Array.from({ length: S - 1 }, (_, s) => z.subarray(p.size + s * dim, p.size + (s + 1) * dim))];
+    const L = shootingLoss(run, starts, gTheta, gStarts);
+    if (!Number.isFinite(L)) return Infinity;
+    p.freeStates.forEach((st, j) => (g[np + j] += gStarts[0][st] * p.transforms[np + j].slope(z[np + j])));
+    for (let s = 1; s < S; s++) g.set(gStarts[s], p.size + (s - 1) * dim);
     for (let k = 0; k < np; k++) g[k] = (gTheta[k] + gThetaDirect[k]) * p.transforms[k].slope(z[k]);
     return L;
   };

@@ -10,11 +10,11 @@ import type { AdjointSolution } from '../../ode/adjoint.js';
 import { solve } from '../../ode/solve.js';
 import type { Solution, SolveOptions } from '../../ode/types.js';
 import { thetaBlocks, channelWeights } from './base.js';
-import type { SolverSettings, TrajectoryData, TrajectoryModel, TrajectoryPath, TrajectorySimulator } from './base.js';
+import type { SolverSettings, TrajectoryData, TrajectoryLayout, TrajectoryModel, TrajectoryPath, TrajectorySimulator } from './base.js';
 import { checkTrajectoryModel } from './layout.js';
 
 /** The solve options of `settings` (defaults filled in) for the model's term from t0 to t1. */
-function solveOptions(model: TrajectoryModel, settings: SolverSettings, t0: number, t1: number, theta: Float64Array, saveAt: Float64Array): SolveOptions {
+export function solveOptions(model: TrajectoryModel, settings: SolverSettings, t0: number, t1: number, theta: Float64Array, saveAt: Float64Array): SolveOptions {
   const b = thetaBlocks(model.layout, theta);
   return {
     term: model.term,
@@ -105,19 +105,24 @@ export class AdjointPath implements TrajectoryPath {
     }
     if (grad && adjoint) {
       const { dTheta, dY0 } = adjoint.backward(gZ);
-      grad.fill(0);
-      const frozen = layout.frozen ?? [];
-      const add = (name: 'term' | 'z0' | 'observation', g: Float64Array) => {
-        if (frozen.includes(name)) return;
-        const at = layout[name].offset;
-        for (let i = 0; i < g.length; i++) grad[at + i] += g[i];
-      };
-      add('term', dTheta);
-      add('z0', dY0);
-      add('observation', gPhi);
+      blockGradient(layout, grad, dTheta, dY0, gPhi);
     }
     return loss;
   }
+}
+
+/** ∇ℓ in θ from the gradients of its three blocks (added where blocks overlap; zero for frozen ones). */
+export function blockGradient(layout: TrajectoryLayout, grad: Float64Array, term: Float64Array, z0: Float64Array, observation: Float64Array): void {
+  grad.fill(0);
+  const frozen = layout.frozen ?? [];
+  const add = (name: 'term' | 'z0' | 'observation', g: Float64Array) => {
+    if (frozen.includes(name)) return;
+    const at = layout[name].offset;
+    for (let i = 0; i < g.length; i++) grad[at + i] += g[i];
+  };
+  add('term', term);
+  add('z0', z0);
+  add('observation', observation);
 }
 
 /** Free-running simulation through `solve` (forwards from t0 only). */

@@ -12,9 +12,8 @@
  * it differentiates (the bank's term reads the whole bank θ and writes cotangents only into
  * its dynamic entries); the gradients of the blocks are added.
  *
- * Multiple shooting fits here later without changing the interfaces: a `TrajectoryData`
- * with segments, one z₀ block per segment in the layout, and a `TrajectoryPath` that adds
- * continuity defects to the loss.
+ * Multiple shooting (shooting.ts) is one more `TrajectoryPath`, over θ extended by the
+ * segments' starting states, with the continuity defects added to the loss.
  */
 import type { ObservationMap } from './observation.js';
 import type { Term } from '../../ode/term.js';

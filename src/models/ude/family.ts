@@ -150,6 +150,7 @@ async function fitUde(family: string, config: UdeConfig, train: Series, opts: Fi
       solver: settings(config),
       adam: config.adam.steps > 0 ? config.adam : undefined,
       maxIterations: config.maxIterations,
+      shooting: config.shooting.segments > 1 ? { ...config.shooting, stateAt: (i, z) => problem.observed.forEach((k, c) => (z[k] = train.y[c][i])) } : undefined,
       signal: opts.signal,
       onProgress: (p) => opts.onProgress?.(p),
     });

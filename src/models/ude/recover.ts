@@ -11,7 +11,7 @@ import { printExpr } from '../../equations/index.js';
 import { solve } from '../../ode/solve.js';
 import { formatSum } from '../sindy/equations.js';
 import { polynomialLibrary } from '../sindy/library/index.js';
-import { stlsq } from '../sindy/optimizer/index.js';
+import { columnRows, stlsq } from '../sindy/optimizer/index.js';
 import { thetaBlocks } from '../trajectory/base.js';
 import type { SolverSettings } from '../trajectory/base.js';
 import type { UdeProblem } from './problem.js';
@@ -38,7 +38,7 @@ export function recoverTerms(p: UdeProblem, theta: Float64Array, t0: number, t1:
   const columns = Array.from({ length: dim }, (_, i) => Float64Array.from({ length: POINTS }, (_, r) => sol.y[r * dim + i]));
   const targets = Array.from({ length: k }, (_, j) => Float64Array.from({ length: POINTS }, (_, r) => out[r * k + j]));
   const library = polynomialLibrary(sindy.degree);
-  const fit = stlsq({ threshold: sindy.threshold }).fit(library.columns(columns), targets, { rng: new Rng(0) });
+  const fit = stlsq({ threshold: sindy.threshold }).fit(columnRows(library.columns(columns), targets), { rng: new Rng(0) });
   return { terms: library.names(p.states), coef: fit.coef.map((r) => Array.from(r)) };
 }
 

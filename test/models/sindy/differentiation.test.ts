@@ -81,6 +81,22 @@ describe('smoothed and regularised differences on noisy data', () => {
     expect(worst).toBeLessThan(0.02);
   });
 
+  it('a range of samples, as the fit streams it, is the whole series\' derivative bit for bit (ends and interior)', () => {
+    const rng = new Rng(3);
+    const x = Float64Array.from({ length: 57 }, () => rng.normal());
+    for (const d of [finiteDifference(2), finiteDifference(5), savitzkyGolay(9, 3)]) {
+      const whole = d.differentiate(x, 0.05);
+      const pieced = new Float64Array(57);
+      // Cuts that fall inside both end regions, the interior, and a one-sample range.
+      for (const [lo, hi] of [[0, 2], [2, 3], [3, 30], [30, 54], [54, 57]]) {
+        const out = new Float64Array(hi - lo);
+        d.differentiateRange!(x, 0.05, lo, hi, out);
+        pieced.set(out, lo);
+      }
+      expect(Array.from(pieced), d.name).toEqual(Array.from(whole));
+    }
+  });
+
   it('refuse an even window and a degree ≥ window', () => {
     expect(() => savitzkyGolay(10, 3)).toThrow(/differentiation\.window/);
     expect(() => savitzkyGolay(5, 5)).toThrow(/differentiation\.degree/);

@@ -156,3 +156,15 @@ describe('evaluating a subset of features', () => {
     for (let k = 0; k < all.length; k++) expect(some[k]).toBe(which.includes(k) ? all[k] : -42);
   });
 });
+
+describe('columns into given storage (the fit streams blocks through them)', () => {
+  it('columnsTo gives the same bits as columns, over a block shorter than its storage', () => {
+    for (const lib of [polynomialLibrary(3), polynomialLibrary(2, false)]) {
+      const x = [0, 1, 2].map((j) => Float64Array.from({ length: 7 }, (_, i) => Math.sin(1.3 * i + j) * (j + 1)));
+      const store = Array.from({ length: lib.size(3) }, () => new Float64Array(16).fill(NaN));
+      const into = lib.columnsTo!(x, store);
+      const fresh = lib.columns(x);
+      expect(into.map((c) => Array.from(c))).toEqual(fresh.map((c) => Array.from(c)));
+    }
+  });
+});

@@ -18,6 +18,12 @@ export interface Differentiator {
   readonly minSamples: number;
   /** dx/dt at every sample of `x`, sampled every `dt` (unit of t). */
   differentiate(x: Float64Array, dt: number): Float64Array;
+  /**
+   * Optional, for local methods: the same derivatives, bit for bit, at the samples [lo, hi)
+   * only, into out[0 … hi − lo). The fit streams long data through it a block at a time
+   * rather than holding a derivative column per channel.
+   */
+  differentiateRange?(x: Float64Array, dt: number, lo: number, hi: number, out: Float64Array): void;
 }
 
 /**
@@ -81,17 +87,12 @@ export function stencilWeights(offsets: readonly number[], degree: number): Floa
   return w;
 }
 
-/**
- * Applies a window of `width` samples and polynomial `degree` at every sample: centred
- * (left of centre for even widths) in the interior, shifted inwards at the ends.
- */
-export function applyStencil(x: Float64Array, dt: number, width: number, degree: number): Float64Array {
-  const n = x.length;
-  const out = new Float64Array(n);
-  const left = (width - 1) >> 1;
-  // One weight set per position of the sample inside its window (interior: `left`).
+/** Weights of a window of `width` samples at step dt, one set per position of the sample inside it (interior: centred). */
+type WeightsAt = (pos: number) => Float64Array;
+
+function stencilWeightsAt(width: number, degree: number, dt: number): WeightsAt {
   const cache = new Map<number, Float64Array>();
-  const weightsAt = (pos: number): Float64Array => {
+  return (pos) => {
     let w = cache.get(pos);
     if (!w) {
       w = stencilWeights(Array.from({ length: width }, (_, j) => j - pos), degree);
@@ -100,28 +101,65 @@ export function applyStencil(x: Float64Array, dt: number, width: number, degree:
     }
     return w;
   };
+}
+
+/**
+ * The window at the samples [lo, hi) into out[0 … hi − lo): centred (left of centre for even
+ * widths) in the interior, shifted inwards at the ends.
+ */
+function applyRange(x: Float64Array, width: number, weightsAt: WeightsAt, lo: number, hi: number, out: Float64Array): void {
+  const n = x.length;
+  const left = (width - 1) >> 1;
   const at = (i: number, start: number, w: Float64Array): void => {
     let s = 0;
     for (let j = 0; j < width; j++) s += w[j] * x[start + j];
-    out[i] = s;
+    out[i - lo] = s;
   };
   // The ends, whose windows are shifted inwards, one weight set per position …
-  const lo = Math.min(left, n);
-  const hi = Math.max(lo, n - (width - left) + 1);
-  for (let i = 0; i < lo; i++) at(i, 0, weightsAt(i));
-  for (let i = hi; i < n; i++) at(i, n - width, weightsAt(i - (n - width)));
+  const a = Math.min(left, n);
+  const b = Math.max(a, n - (width - left) + 1);
+  for (let i = lo; i < Math.min(hi, a); i++) at(i, 0, weightsAt(i));
+  for (let i = Math.max(lo, b); i < hi; i++) at(i, n - width, weightsAt(i - (n - width)));
   // … and the interior with one set, the hot loop at a million samples (written out for
   // the three-point stencil, the default of PySINDy and of the benchmark).
   const w = weightsAt(left);
+  const from = Math.max(lo, a);
+  const to = Math.min(hi, b);
   if (width === 3) {
     const [w0, w1, w2] = w;
-    for (let i = lo; i < hi; i++) out[i] = w0 * x[i - 1] + w1 * x[i] + w2 * x[i + 1];
+    for (let i = from; i < to; i++) out[i - lo] = w0 * x[i - 1] + w1 * x[i] + w2 * x[i + 1];
   } else {
-    for (let i = lo; i < hi; i++) {
+    for (let i = from; i < to; i++) {
       let s = 0;
       for (let j = 0, k = i - left; j < width; j++, k++) s += w[j] * x[k];
-      out[i] = s;
+      out[i - lo] = s;
     }
   }
+}
+
+/** Applies a window of `width` samples and polynomial `degree` at every sample (see applyRange). */
+export function applyStencil(x: Float64Array, dt: number, width: number, degree: number): Float64Array {
+  const out = new Float64Array(x.length);
+  applyRange(x, width, stencilWeightsAt(width, degree, dt), 0, x.length, out);
   return out;
+}
+
+/** A differentiator by a window of `width` samples and a polynomial of `degree`, whole series or a range of samples. */
+export function stencilDifferentiator(name: string, width: number, degree: number): Differentiator {
+  // The weights of the last step used, so a fit streaming blocks computes them once.
+  let cached: { dt: number; weightsAt: WeightsAt } | undefined;
+  const weightsFor = (dt: number): WeightsAt => {
+    if (cached?.dt !== dt) cached = { dt, weightsAt: stencilWeightsAt(width, degree, dt) };
+    return cached.weightsAt;
+  };
+  return {
+    name,
+    minSamples: width,
+    differentiate(x, dt) {
+      const out = new Float64Array(x.length);
+      applyRange(x, width, weightsFor(dt), 0, x.length, out);
+      return out;
+    },
+    differentiateRange: (x, dt, lo, hi, out) => applyRange(x, width, weightsFor(dt), lo, hi, out),
+  };
 }

@@ -5,7 +5,7 @@
  * O(h^p) everywhere, endpoints included; polynomials of degree ≤ p are differentiated exactly.
  */
 import { ConfigError } from '../../../core/errors.js';
-import { applyStencil, type Differentiator } from './base.js';
+import { stencilDifferentiator, type Differentiator } from './base.js';
 
 /** Highest order offered: beyond it the one-sided end stencils amplify rounding more than they gain. */
 export const MAX_FD_ORDER = 8;
@@ -14,9 +14,5 @@ export function finiteDifference(order = 2): Differentiator {
   if (!Number.isInteger(order) || order < 1 || order > MAX_FD_ORDER) {
     throw new ConfigError(`must be an integer from 1 to ${MAX_FD_ORDER}, got ${order}`, 'differentiation.order');
   }
-  return {
-    name: `finite-difference order ${order}`,
-    minSamples: order + 1,
-    differentiate: (x, dt) => applyStencil(x, dt, order + 1, order),
-  };
+  return stencilDifferentiator(`finite-difference order ${order}`, order + 1, order);
 }

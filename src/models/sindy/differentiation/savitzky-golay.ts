@@ -5,7 +5,7 @@
  * than σ / h for plain differences, at the price of a bias O(h^{degree+1}) on curved data.
  */
 import { ConfigError } from '../../../core/errors.js';
-import { applyStencil, type Differentiator } from './base.js';
+import { stencilDifferentiator, type Differentiator } from './base.js';
 
 export function savitzkyGolay(window = 9, degree = 3): Differentiator {
   if (!Number.isInteger(window) || window < 3 || window % 2 === 0) {
@@ -14,9 +14,5 @@ export function savitzkyGolay(window = 9, degree = 3): Differentiator {
   if (!Number.isInteger(degree) || degree < 1 || degree >= window) {
     throw new ConfigError(`must be an integer from 1 to window − 1 = ${window - 1}, got ${degree}`, 'differentiation.degree');
   }
-  return {
-    name: `savitzky-golay window ${window} degree ${degree}`,
-    minSamples: window,
-    differentiate: (x, dt) => applyStencil(x, dt, window, degree),
-  };
+  return stencilDifferentiator(`savitzky-golay window ${window} degree ${degree}`, window, degree);
 }

@@ -24,6 +24,13 @@ export interface FeatureLibrary {
   names(vars: readonly string[]): string[];
   /** Columns of Θ over many samples: one array per feature, each as long as the inputs. */
   columns(x: readonly Float64Array[]): Float64Array[];
+  /**
+   * Optional: the same columns, bit for bit, computed into `store[k]` (each at least as long
+   * as the inputs) wherever a column needs storage; returned as views. The fit streams its
+   * data through the library a block at a time, and a fresh array per column and block
+   * would cost more than the products.
+   */
+  columnsTo?(x: readonly Float64Array[], store: readonly Float64Array[]): Float64Array[];
   /** Θ at one state: out[k] = θ_k(x). */
   point(x: Float64Array, out: Float64Array): void;
   /**

@@ -38,6 +38,29 @@ function monomialName(e: Int32Array, vars: readonly string[]): string {
   return parts.length ? parts.join('*') : '1';
 }
 
+/**
+ * Θ's columns for the monomials `terms`, the storage of column k from `storage(k)`. A degree-1
+ * term is the variable itself (columns are read-only), a product is formed in one pass per
+ * factor beyond the first two: at 10⁶ samples, allocation and passes over memory are the cost.
+ */
+function productColumns(x: readonly Float64Array[], terms: readonly Int32Array[], storage: (k: number) => Float64Array): Float64Array[] {
+  const n = x[0]?.length ?? 0;
+  return terms.map((e, k) => {
+    const factors: Float64Array[] = [];
+    for (let j = 0; j < e.length; j++) for (let p = 0; p < e[j]; p++) factors.push(x[j]);
+    if (factors.length === 1) return factors[0];
+    const col = storage(k);
+    if (factors.length === 0) return col.fill(1);
+    const [a, b] = factors;
+    for (let i = 0; i < n; i++) col[i] = a[i] * b[i];
+    for (let f = 2; f < factors.length; f++) {
+      const c = factors[f];
+      for (let i = 0; i < n; i++) col[i] *= c[i];
+    }
+    return col;
+  });
+}
+
 export function polynomialLibrary(degree = 2, bias = true): FeatureLibrary {
   if (!Number.isInteger(degree) || degree < 1) throw new ConfigError(`must be a positive integer, got ${degree}`, 'library.degree');
   const cache = new Map<number, Int32Array[]>();
@@ -74,23 +97,11 @@ export function polynomialLibrary(degree = 2, bias = true): FeatureLibrary {
     names: (vars) => terms(vars.length).map((e) => monomialName(e, vars)),
     columns(x) {
       const n = x[0]?.length ?? 0;
-      return terms(x.length).map((e) => {
-        const factors: Float64Array[] = [];
-        for (let j = 0; j < e.length; j++) for (let p = 0; p < e[j]; p++) factors.push(x[j]);
-        // A degree-1 term is the variable itself (columns are read-only), a product is
-        // formed in one pass per factor beyond the first two: at 10⁶ samples, allocation
-        // and passes over memory are the cost.
-        if (factors.length === 0) return new Float64Array(n).fill(1);
-        if (factors.length === 1) return factors[0];
-        const col = new Float64Array(n);
-        const [a, b] = factors;
-        for (let i = 0; i < n; i++) col[i] = a[i] * b[i];
-        for (let f = 2; f < factors.length; f++) {
-          const c = factors[f];
-          for (let i = 0; i < n; i++) col[i] *= c[i];
-        }
-        return col;
-      });
+      return productColumns(x, terms(x.length), () => new Float64Array(n));
+    },
+    columnsTo(x, store) {
+      const n = x[0]?.length ?? 0;
+      return productColumns(x, terms(x.length), (k) => store[k].subarray(0, n));
     },
     point(x, out) {
       // Repeated products in the order of `columns`, so a point and a column agree bit for bit.

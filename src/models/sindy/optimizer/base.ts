@@ -2,7 +2,9 @@
  * Sparse regression, the last stage of SINDy: find a sparse Ξ with Ẋ ≈ Θ(X) Ξ. The
  * optimizers work on the normal equations — the Gram matrix ΘᵀΘ (P × P) and Θᵀẋ — because
  * the library is small and the samples many: forming them is one pass over the data
- * (O(n P²)), after which every thresholding step costs O(P³), independent of n.
+ * (O(n P²)), after which every thresholding step costs O(P³), independent of n. Squaring
+ * Θ's condition number this way is harmless at SINDy's sizes: the known answers (Lorenz to
+ * 0.2%, the logistic map exactly) are far above the rounding it adds.
  */
 import { ConfigError, throwIfAborted } from '../../../core/errors.js';
 import type { Rng } from '../../../core/rng.js';
@@ -22,94 +24,164 @@ export interface SparseFit {
   inclusion?: Float64Array[];
 }
 
+/**
+ * The rows of one regression, visited in consecutive blocks of at most REGRESSION_BLOCK
+ * rows: the features Θ and the targets over the block, as columns. A source computes each
+ * block when asked, so the whole Θ (n × P) never has to exist: SINDy streams its data through
+ * the library block by block (fit.ts), and `columnRows` serves columns already in memory.
+ */
+export interface RegressionRows {
+  /** Number of features (columns of Θ). */
+  readonly P: number;
+  /** Number of targets. */
+  readonly T: number;
+  /** Number of rows. */
+  readonly n: number;
+  /**
+   * Calls `visit` once per block, in row order; `start` is the block's first row. The
+   * arrays are only valid during the call (the source may reuse them for the next block).
+   */
+  forEachBlock(visit: (theta: readonly Float64Array[], targets: readonly Float64Array[], start: number) => void, signal?: AbortSignal): void;
+}
+
 export interface SparseOptimizer {
   readonly name: string;
-  /** Fits every target column of `targets` on the features `theta` (columns, equal lengths). */
-  fit(theta: readonly Float64Array[], targets: readonly Float64Array[], ctx: { rng: Rng; signal?: AbortSignal }): SparseFit;
+  /** Fits every target of `rows` on its features. */
+  fit(rows: RegressionRows, ctx: { rng: Rng; signal?: AbortSignal }): SparseFit;
 }
 
-/** Rows per block when forming the Gram matrix: a block of every column stays in cache. */
-const BLOCK = 2048;
+/** Rows per block: a block of every column stays in cache while the Gram matrix reads it. */
+export const REGRESSION_BLOCK = 2048;
 
-/**
- * out[o + q] += Σ_i a[ia + i]·cols[q][ib + i] for q < 4 over m entries: one column against
- * four at once, so each a[i] is read once for four products and the four sums run side by
- * side (the Gram matrix is bound by loads, not by multiplications).
- */
-function dot4(a: Float64Array, ia: number, c0: Float64Array, c1: Float64Array, c2: Float64Array, c3: Float64Array, ib: number, m: number, out: Float64Array, o: number): void {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  for (let i = 0; i < m; i++) {
-    const v = a[ia + i];
-    const r = ib + i;
-    s0 += v * c0[r];
-    s1 += v * c1[r];
-    s2 += v * c2[r];
-    s3 += v * c3[r];
-  }
-  out[o] += s0;
-  out[o + 1] += s1;
-  out[o + 2] += s2;
-  out[o + 3] += s3;
-}
-
-/** Σ_i a[ia + i]·b[ib + i] over m entries, four running sums (the adds no longer wait on each other). */
-function dot(a: Float64Array, ia: number, b: Float64Array, ib: number, m: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  for (; i + 3 < m; i += 4) {
-    s0 += a[ia + i] * b[ib + i];
-    s1 += a[ia + i + 1] * b[ib + i + 1];
-    s2 += a[ia + i + 2] * b[ib + i + 2];
-    s3 += a[ia + i + 3] * b[ib + i + 3];
-  }
-  for (; i < m; i++) s0 += a[ia + i] * b[ib + i];
-  return s0 + s1 + (s2 + s3);
-}
-
-/**
- * G = Σ_i w_i θ_i θ_iᵀ and b_c = Σ_i w_i θ_i ẋ_ic over the samples, with weights `w`
- * (bootstrap multiplicities; all 1 when absent), in blocks of rows. Row j of G and the
- * b_c[j] are the products of column j with the columns k ≥ j and the targets, four at a time.
- */
-export function normalEquations(theta: readonly Float64Array[], targets: readonly Float64Array[], w?: Float64Array, signal?: AbortSignal): NormalEquations {
-  const P = theta.length;
-  const T = targets.length;
+/** The rows of features and targets given as columns (equal lengths), in blocks of views. */
+export function columnRows(theta: readonly Float64Array[], targets: readonly Float64Array[]): RegressionRows {
   const n = theta[0]?.length ?? 0;
-  const G = new Float64Array(P * P);
-  const b = targets.map(() => new Float64Array(P));
-  const wcol = new Float64Array(BLOCK);
-  // Row j's right-hand columns: θ_j … θ_{P−1}, then the targets; sums land in acc.
-  const right: Float64Array[] = new Array(P + T);
-  const acc = new Float64Array(P + T + 3);
-  for (let lo = 0; lo < n; lo += BLOCK) {
-    throwIfAborted(signal);
-    const hi = Math.min(n, lo + BLOCK);
-    for (let j = 0; j < P; j++) {
-      // The weighted column once per block (or the column itself), then dot products.
-      let cj: Float64Array = theta[j];
-      let off = lo;
-      if (w) {
-        for (let i = lo; i < hi; i++) wcol[i - lo] = w[i] * cj[i];
-        cj = wcol;
-        off = 0;
+  return {
+    P: theta.length,
+    T: targets.length,
+    n,
+    forEachBlock(visit, signal) {
+      for (let lo = 0; lo < n; lo += REGRESSION_BLOCK) {
+        throwIfAborted(signal);
+        const hi = Math.min(n, lo + REGRESSION_BLOCK);
+        visit(
+          theta.map((c) => c.subarray(lo, hi)),
+          targets.map((c) => c.subarray(lo, hi)),
+          lo,
+        );
       }
-      const R = P - j + T;
-      for (let k = j; k < P; k++) right[k - j] = theta[k];
-      for (let c = 0; c < T; c++) right[P - j + c] = targets[c];
-      acc.fill(0);
-      let r = 0;
-      for (; r + 3 < R; r += 4) dot4(cj, off, right[r], right[r + 1], right[r + 2], right[r + 3], lo, hi - lo, acc, r);
-      for (; r < R; r++) acc[r] = dot(cj, off, right[r], lo, hi - lo);
-      for (let k = j; k < P; k++) G[j * P + k] += acc[k - j];
-      for (let c = 0; c < T; c++) b[c][j] += acc[P - j + c];
-    }
+    },
+  };
+}
+
+/**
+ * The rows copied into whole columns, for an optimizer that reads them many times (the
+ * ensemble's resamples): a streamed source would compute its library and derivatives again
+ * on every pass.
+ */
+export function materialize(rows: RegressionRows, signal?: AbortSignal): RegressionRows {
+  const theta = Array.from({ length: rows.P }, () => new Float64Array(rows.n));
+  const targets = Array.from({ length: rows.T }, () => new Float64Array(rows.n));
+  rows.forEachBlock((th, tg, start) => {
+    th.forEach((c, k) => theta[k].set(c, start));
+    tg.forEach((c, k) => targets[k].set(c, start));
+  }, signal);
+  return columnRows(theta, targets);
+}
+
+/**
+ * S[4r + q] = Σ_i a_r[i]·c_q[i] for r < 2, q < 4, over m entries: two columns against
+ * four at once, eight running sums. Forming the Gram matrix is bound by loads, and this reads
+ * six values for eight products (a column against one other reads two for one). Each sum runs
+ * over i in order, so the result does not depend on how the products are grouped.
+ */
+function dot2x4(a0: Float64Array, a1: Float64Array, c0: Float64Array, c1: Float64Array, c2: Float64Array, c3: Float64Array, m: number, S: Float64Array): void {
+  let s00 = 0;
+  let s01 = 0;
+  let s02 = 0;
+  let s03 = 0;
+  let s10 = 0;
+  let s11 = 0;
+  let s12 = 0;
+  let s13 = 0;
+  for (let i = 0; i < m; i++) {
+    const u = a0[i];
+    const v = a1[i];
+    const x0 = c0[i];
+    const x1 = c1[i];
+    const x2 = c2[i];
+    const x3 = c3[i];
+    s00 += u * x0;
+    s01 += u * x1;
+    s02 += u * x2;
+    s03 += u * x3;
+    s10 += v * x0;
+    s11 += v * x1;
+    s12 += v * x2;
+    s13 += v * x3;
   }
+  S[0] = s00;
+  S[1] = s01;
+  S[2] = s02;
+  S[3] = s03;
+  S[4] = s10;
+  S[5] = s11;
+  S[6] = s12;
+  S[7] = s13;
+}
+
+/**
+ * G = Σ_i w_i θ_i θ_iᵀ and b_c = Σ_i w_i θ_i ẋ_ic over the rows, with weights `w` (bootstrap
+ * multiplicities, one per row; all 1 when absent), block by block: rows j and j + 1 of G and
+ * of the b_c are the products of columns j, j + 1 with the columns k ≥ j and the targets,
+ * two by four at a time; each block's sums are added to G once, and the lower triangle is
+ * filled from symmetry at the end.
+ */
+export function normalEquations(rows: RegressionRows, w?: Float64Array, signal?: AbortSignal): NormalEquations {
+  const { P, T } = rows;
+  const G = new Float64Array(P * P);
+  const b = Array.from({ length: T }, () => new Float64Array(P));
+  const w0 = new Float64Array(REGRESSION_BLOCK);
+  const w1 = new Float64Array(REGRESSION_BLOCK);
+  const none = new Float64Array(REGRESSION_BLOCK);
+  const all: Float64Array[] = new Array(P + T);
+  const S = new Float64Array(8);
+  rows.forEachBlock((theta, targets, start) => {
+    const m = theta[0]?.length ?? targets[0]?.length ?? 0;
+    for (let k = 0; k < P; k++) all[k] = theta[k];
+    for (let c = 0; c < T; c++) all[P + c] = targets[c];
+    for (let j = 0; j < P; j += 2) {
+      const pair = j + 1 < P;
+      // The weighted left columns once per block (or the columns themselves), then products.
+      let a0 = all[j];
+      let a1 = pair ? all[j + 1] : none;
+      if (w) {
+        for (let i = 0; i < m; i++) w0[i] = w[start + i] * a0[i];
+        a0 = w0;
+        if (pair) {
+          for (let i = 0; i < m; i++) w1[i] = w[start + i] * a1[i];
+          a1 = w1;
+        }
+      }
+      // Columns j … P + T − 1 in blocks of four from the right; the leftmost block is also
+      // four wide (overlapping its neighbour, or repeating the last column when fewer than
+      // four remain), so every product goes through the eight-sum kernel, and only the
+      // columns [from, end) of each block are recorded.
+      for (let end = P + T; end > j; end -= 4) {
+        const from = Math.max(j, end - 4);
+        const col = (q: number) => all[Math.min(from + q, P + T - 1)];
+        dot2x4(a0, a1, col(0), col(1), col(2), col(3), m, S);
+        for (let r = 0; r < (pair ? 2 : 1); r++) {
+          const row = j + r;
+          for (let k = Math.max(from, row); k < end; k++) {
+            const v = S[4 * r + k - from];
+            if (k < P) G[row * P + k] += v;
+            else b[k - P][row] += v;
+          }
+        }
+      }
+    }
+  }, signal);
   for (let j = 0; j < P; j++) for (let k = 0; k < j; k++) G[j * P + k] = G[k * P + j];
   return { P, G, b };
 }

@@ -6,7 +6,7 @@
  * data insist on, low for terms that only fit noise in some resamples.
  */
 import { ConfigError, throwIfAborted } from '../../../core/errors.js';
-import { normalEquations, type SparseOptimizer } from './base.js';
+import { materialize, normalEquations, type SparseOptimizer } from './base.js';
 import { checkStlsq, stlsqSolve, type StlsqOptions } from './stlsq.js';
 
 export interface EnsembleOptions extends StlsqOptions {
@@ -30,11 +30,10 @@ export function ensemble(options: EnsembleOptions = {}): SparseOptimizer {
   if (!Number.isInteger(dropTerms) || dropTerms < 0) throw new ConfigError(`must be an integer ≥ 0, got ${dropTerms}`, 'optimizer.dropTerms');
   return {
     name: `ensemble of ${models} STLSQ models`,
-    fit(theta, targets, { rng, signal }) {
-      const P = theta.length;
-      const n = theta[0]?.length ?? 0;
+    fit(streamed, { rng, signal }) {
+      const { P, n, T: C } = streamed;
       if (dropTerms >= P) throw new ConfigError(`drops ${dropTerms} of the library's ${P} terms; keep at least one`, 'optimizer.dropTerms');
-      const C = targets.length;
+      const rows = materialize(streamed, signal);
       const all = Array.from({ length: C }, () => Array.from({ length: P }, () => new Float64Array(models)));
       const w = new Float64Array(n);
       for (let m = 0; m < models; m++) {
@@ -43,7 +42,7 @@ export function ensemble(options: EnsembleOptions = {}): SparseOptimizer {
         for (let i = 0; i < n; i++) w[rng.int(n)]++;
         const terms = Array.from({ length: P }, (_, k) => k);
         for (let d = 0; d < dropTerms; d++) terms.splice(rng.int(terms.length), 1);
-        const eq = normalEquations(theta, targets, w, signal);
+        const eq = normalEquations(rows, w, signal);
         for (let c = 0; c < C; c++) {
           const xi = stlsqSolve(eq, eq.b[c], threshold, ridge, maxIterations, terms);
           for (let k = 0; k < P; k++) all[c][k][m] = xi[k];

@@ -3,8 +3,8 @@ import { ensemble, type EnsembleOptions } from './ensemble.js';
 import { stlsq, type StlsqOptions } from './stlsq.js';
 import type { SparseOptimizer } from './base.js';
 
-export type { NormalEquations, SparseFit, SparseOptimizer } from './base.js';
-export { normalEquations, ridgeSolve } from './base.js';
+export type { NormalEquations, RegressionRows, SparseFit, SparseOptimizer } from './base.js';
+export { columnRows, materialize, normalEquations, REGRESSION_BLOCK, ridgeSolve } from './base.js';
 export { stlsq, stlsqSolve } from './stlsq.js';
 export type { StlsqOptions } from './stlsq.js';
 export { ensemble } from './ensemble.js';

@@ -42,8 +42,8 @@ export function stlsq(options: StlsqOptions = {}): SparseOptimizer {
   const { threshold, ridge, maxIterations } = checkStlsq(options);
   return {
     name: `STLSQ threshold ${threshold}`,
-    fit(theta, targets, ctx) {
-      const eq = normalEquations(theta, targets, undefined, ctx.signal);
+    fit(rows, ctx) {
+      const eq = normalEquations(rows, undefined, ctx.signal);
       throwIfAborted(ctx.signal);
       return { coef: eq.b.map((rhs) => stlsqSolve(eq, rhs, threshold, ridge, maxIterations)) };
     },
