@@ -8,6 +8,7 @@ import { isUniform, resample } from '../data/resample.js';
 import { sliceSeries, type Series } from '../data/series.js';
 import { splitSeries } from '../data/split.js';
 import type { SavedModel } from '../models/base.js';
+import { defaultEnsemble } from '../models/ensemble.js';
 import { getFamily } from '../models/index.js';
 import type { Split } from './evaluate.js';
 import { checkFitData, runExperiment, type ExperimentOptions, type ExperimentResult, type FitJob } from './experiment.js';
@@ -32,6 +33,8 @@ export interface FitExperimentOptions extends Pick<ExperimentOptions, 'fitter' |
   resample?: number;
   /** Seed of every fit. Default 0. */
   seed?: number;
+  /** Members of a deep ensemble over seeds for the families trained from random weights (models/ensemble.ts). Default: `defaultEnsemble` per family. */
+  ensemble?: number;
   /** Further fields recorded in results.json `config` (how the file was read, …). */
   recordConfig?: Record<string, unknown>;
 }
@@ -87,7 +90,7 @@ export async function fitExperiment(opts: FitExperimentOptions): Promise<FitExpe
   const split = fitSplit(series, opts);
   const train = sliceSeries(series, split.trainFrom, split.trainUntil);
   const seed = opts.seed ?? 0;
-  const jobs: FitJob[] = opts.models.map((family, i) => ({ name: family, spec: { family, config: configs[i] }, train, seed }));
+  const jobs: FitJob[] = opts.models.map((family, i) => ({ name: family, spec: { family, config: configs[i] }, train, seed, ensemble: opts.ensemble ?? defaultEnsemble(getFamily(family)) }));
   const scored = await runExperiment({ ...opts, jobs, observed: series, truth: series, split });
   // Each saved model records what it was trained on, so `lawful forecast` can check the data it is given.
   const withData = (m: SavedModel): SavedModel => ({
@@ -105,6 +108,7 @@ export async function fitExperiment(opts: FitExperimentOptions): Promise<FitExpe
         trainUntil: opts.trainUntil,
         trainFraction: opts.trainFraction,
         resample: opts.resample,
+        ensemble: opts.ensemble,
         ...opts.recordConfig,
       },
       data: { source: opts.source, fingerprint: opts.fingerprint, truth: 'observations' },

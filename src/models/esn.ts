@@ -174,7 +174,7 @@ const esnSavedSchema = z
 
 export const esnFamily: ModelFamily<EsnConfig> = {
   family: 'esn',
-  capabilities: { uniformGrid: true, relativeCost: 2 },
+  capabilities: { uniformGrid: true, relativeCost: 2, ensembles: true },
   description: 'Echo-state network: a sparse random reservoir with a ridge-regression readout, fitted in closed form (black-box baseline).',
   defaults: ESN_DEFAULTS,
   quick: { size: 40, warmup: 20 },

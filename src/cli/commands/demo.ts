@@ -30,6 +30,7 @@ export function registerDemo(program: Command): void {
     .option('--until <T>', 'pendulums: end of the forecast horizon', '30')
     .option('--noise <sigma>', "standard deviation of Gaussian noise on the observed signal (default: the scenario's, 0 for the pendulums)")
     .option('--seed <s>', 'seed of the noise and of every fit', '0')
+    .option('--ensemble <N>', 'train a deep ensemble of N seeds for each family trained from random weights (the LSTM, …), in parallel; its spread gives the forecast its intervals (default 1: the demo stays under a minute)')
     .option('--models <a,b,...>', "model families to fit (default: the scenario's own)")
     .option('--model <family>', 'the same, one family at a time (repeatable)', collect)
     .option('--config <json|file.json>', 'per-family config overrides, inline or in a file, e.g. \'{"lstm": {"hidden": 32}}\'')
@@ -58,6 +59,7 @@ export function registerDemo(program: Command): void {
     }
     const options = {
       seed: parseCount('--seed', o.seed),
+      ensemble: o.ensemble !== undefined ? parsePositiveCount('--ensemble', o.ensemble) : undefined,
       noise: o.noise !== undefined ? parseNumber('--noise', o.noise) : (scenario.defaultNoise ?? 0),
       models: modelList(o.model, o.models),
       configs: o.config !== undefined ? readFamilyConfigs(o.config) : undefined,

@@ -6,7 +6,7 @@ import { fitExperiment } from '../../eval/fit-experiment.js';
 import { families } from '../../models/index.js';
 import { resolveDataPath } from '../../data/datasets.js';
 import { readDataset } from '../../data/read.js';
-import { asFlags, collect, modelList, parseCount, parseNumber, parsePositive, readEquationOption, readFamilyConfigs, withEquation } from '../args.js';
+import { asFlags, collect, modelList, parseCount, parseNumber, parsePositive, parsePositiveCount, readEquationOption, readFamilyConfigs, withEquation } from '../args.js';
 import { formatTime, runExperimentCommand } from '../experiment-command.js';
 import { workerPoolFitter } from '../fit-pool.js';
 
@@ -28,6 +28,7 @@ export function registerFit(program: Command): void {
     .option('--fill <how>', 'missing values: error (default), interpolate or drop', 'error')
     .option('--resample <dt>', 'interpolate onto a uniform grid of step dt first (for irregularly sampled files)')
     .option('--seed <s>', 'seed of every fit', '0')
+    .option('--ensemble <N>', 'members of a deep ensemble over seeds (s, s+1, …) for the families trained from random weights, trained in parallel; its spread gives the forecast its intervals (default 5 for esn, neural-ode, ude, hnn, mlp-vector-field; 1 for lstm and gru, whose fits take minutes)')
     .option('--out <dir>', 'folder for the table, figures, results.json, index.html and saved models (replaced whole)', 'lawful-fit')
     .option('--store <path>', 'run store to record this run in (default $LAWFUL_STORE or ./.lawful/runs.db)')
     .addHelpText(
@@ -66,6 +67,7 @@ export function registerFit(program: Command): void {
         trajectory: o.trajectory as string | undefined,
         resample: o.resample !== undefined ? parsePositive('--resample', o.resample) : undefined,
         seed: parseCount('--seed', o.seed),
+        ensemble: o.ensemble !== undefined ? parsePositiveCount('--ensemble', o.ensemble) : undefined,
       };
       await runExperimentCommand({
         info: { command: 'fit', config: options, argv: process.argv.slice(2), dataSource: resolve(resolveDataPath(data)) },

@@ -57,7 +57,7 @@ export const architecturesScenario: Scenario = {
         return variants.map((v) => ({ name: `${a.name} ${v.suffix}`, spec: { family: a.family, config: v.config }, train, seed }));
       });
     };
-    const run = await runReferenceExperiment({ seed: o.seed, noise: o.noise, models, configs: o.configs, jobs, fitter: o.fitter, signal: o.signal, onProgress: o.onProgress, onDone: o.onDone });
+    const run = await runReferenceExperiment({ seed: o.seed, noise: o.noise, models, configs: o.configs, jobs, fitter: o.fitter, ensemble: o.ensemble, signal: o.signal, onProgress: o.onProgress, onDone: o.onDone });
     const title = `Black boxes and the oscillator bank — ${run.data.config.oscillators} coupled small-angle pendulums seen as y = Σ θᵢ, trained on t ≤ ${run.data.config.trainUntil}`;
     return { ...run, truth: run.data.truth, split: run.data.split, title, lines: modeLines(run) };
   },

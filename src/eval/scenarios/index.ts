@@ -17,7 +17,7 @@ import { lotkaVolterraUdeScenario } from './lotka-volterra-ude.js';
 import { architecturesScenario } from './architectures.js';
 
 /** What every scenario takes from `lawful demo`. */
-export interface ScenarioOptions extends Pick<ExperimentOptions, 'fitter' | 'signal' | 'onProgress' | 'onDone'> {
+export interface ScenarioOptions extends Pick<ExperimentOptions, 'fitter' | 'signal' | 'onProgress' | 'onDone' | 'ensemble'> {
   /** Seed of the noise and of every fit. */
   seed: number;
   /** Standard deviation of Gaussian noise on what the models see (the scenario says relative to what). */
