@@ -158,6 +158,7 @@ export async function runExperimentCommand<R extends ExperimentRun>(opts: Experi
             predictions: run.predictions,
             freeRuns: run.freeRuns,
             quantiles: run.quantiles,
+            attacks: run.attacks,
             saved: run.saved,
             modelFiles: run.modelFiles,
             lastGood: lastGoodOf(run),
@@ -174,7 +175,7 @@ export async function runExperimentCommand<R extends ExperimentRun>(opts: Experi
     const saved = Object.entries(files).filter(([k]) => k.startsWith('model:')).map(([, v]) => basename(v));
     const beside = Object.entries(files).filter(([k]) => k.startsWith('file:')).map(([, v]) => basename(v));
     write(
-      `\nWrote to ${out}: ${figuresPart(files, run.output.truth.names)}${files.reliability ? ', reliability.png (calibration of the intervals)' : ''}, index.html, results.json` +
+      `\nWrote to ${out}: ${figuresPart(files, run.output.truth.names)}${files.reliability ? ', reliability.png (calibration of the intervals)' : ''}${files.adversarial ? ', adversarial.png (the forecast the adversarial probe hurt most, clean and attacked)' : ''}${files.vpt ? ', vpt.png (predicted against measured valid prediction time)' : ''}, index.html, results.json` +
         (saved.length ? ` and ${saved.length} saved model${saved.length > 1 ? 's' : ''} (${saved.join(', ')})` : '') +
         (beside.length ? ` with ${beside.join(', ')}` : '') +
         ` in ${formatSeconds((performance.now() - started) / 1000)}.\n`,

@@ -7,8 +7,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Series } from '../data/series.js';
-import type { Split } from '../eval/evaluate.js';
+import type { EvaluatedAttack, Split } from '../eval/evaluate.js';
 import type { SavedModel } from '../models/base.js';
+import { attackFigureSpec, vptScatterSpec, worstAttacked } from './audit-figures.js';
 import { isOwnFile, stagedFolder } from './output-folder.js';
 import { renderPng, renderSvg } from './render.js';
 import { centralBand, reliabilitySpec } from './reliability.js';
@@ -31,6 +32,8 @@ export interface RunOutput {
   freeRuns?: (Float64Array[] | undefined)[];
   /** Per scored model: forecast quantiles beyond the window (eval's `Evaluation.quantiles`), drawn as 80% bands. */
   quantiles?: ({ from: number; levels: number[]; values: Float64Array[][] } | undefined)[];
+  /** Per scored model: the adversarial probe's worst attack (eval's `Evaluation.attack`); the model it hurt most is drawn clean and attacked. */
+  attacks?: (EvaluatedAttack | undefined)[];
   saved?: SavedModel[];
   /** Per saved model: text files it writes beside its saved form, by name (`Fitted.files`, e.g. `discovered.eq`). */
   modelFiles?: (Record<string, string> | undefined)[];
@@ -173,6 +176,20 @@ async function writeInto(dir: string, out: RunOutput): Promise<RunFiles> {
     writeFileSync(join(dir, 'reliability.svg'), svg);
     writeFileSync(join(dir, 'reliability.png'), renderPng(svg));
     files.reliability = join(dir, 'reliability.png');
+    moreSvgs.push(svg);
+  }
+  // The audit's two figures: the forecast the adversarial probe hurt most, clean and attacked, and predicted against measured trust horizons.
+  const worst = out.attacks && worstAttacked(out.results.models, out.attacks);
+  const audit = [
+    ['adversarial', worst === undefined ? undefined : attackFigureSpec(out.results.models[worst], out.attacks![worst]!, out.truth, out.split)],
+    ['vpt', vptScatterSpec([{ results: out.results }])],
+  ] as const;
+  for (const [name, spec] of audit) {
+    if (!spec) continue;
+    const svg = await renderSvg(spec);
+    writeFileSync(join(dir, `${name}.svg`), svg);
+    writeFileSync(join(dir, `${name}.png`), renderPng(svg));
+    files[name] = join(dir, `${name}.png`);
     moreSvgs.push(svg);
   }
   const report = writeReport(dir, { results: out.results, figures: main, moreSvgs });
