@@ -78,7 +78,7 @@ export function registerDemo(program: Command): void {
         // The shipped data sets a scenario declares, as Series (the scenarios themselves read no files).
         const datasets = scenario.datasets && Object.fromEntries(await Promise.all(scenario.datasets.map(async (name) => [name, (await readDataset(name)).trajectories[0].series] as const)));
         const run = await asFlags(flags, () => scenario.run({ ...options, settings: datasets ? { ...settings, datasets } : settings, ...hooks, fitter: workerPoolFitter() }));
-        return { ...run, output: { truth: run.truth, split: run.split, title: run.title } };
+        return { ...run, output: { truth: run.truth, split: run.split, title: run.title, invariant: run.invariant } };
       },
       extra: (run) => run.lines ?? [],
     });

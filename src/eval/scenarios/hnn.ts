@@ -291,6 +291,7 @@ export const hnnScenario: Scenario = {
       results,
       truth: main.truth,
       split: main.split,
+      invariant: tasks[0].invariant,
       // One truth per run: the mass–spring's panels carry curves; the other tasks' models are scored on their own trajectories (the table).
       title: `Mass–spring H = q² + p², test trajectory 1, drawn for the mass–spring models (the others: table only) — trained on 25 noisy trajectories of t ≤ 3`,
       lines,
