@@ -3,12 +3,13 @@
 // the noise level from the in-window residual, the saved form's round trip and its damage,
 // and the experiment training one fit per member.
 import { describe, expect, it } from 'vitest';
-import { DataError } from '../../src/core/errors.js';
+import { ConfigError, DataError, LawfulError } from '../../src/core/errors.js';
 import { normalQuantile } from '../../src/core/normal.js';
 import type { Series } from '../../src/data/series.js';
 import { runExperiment } from '../../src/eval/experiment.js';
 import type { Fitted } from '../../src/models/base.js';
 import { ensembleOf } from '../../src/models/ensemble.js';
+import { hnnScenario } from '../../src/eval/scenarios/hnn.js';
 import { getFamily } from '../../src/models/index.js';
 import { loadModel } from '../../src/models/load.js';
 
@@ -76,6 +77,31 @@ describe('deep ensemble', () => {
     expect(damage((s) => (s.ensemble.members[1].family = 'gru'))).toThrow(/ensemble\.members\[1\]\.family/);
     expect(damage((s) => (s.ensemble.noiseSd = [1, 2]))).toThrow(DataError);
     expect(damage((s) => (s.ensemble.members[0].params[0] = 'x'))).toThrow(/ens\.json \(ensemble\.members\[0\]\)/);
+    // Any field of the block set to an odd value: a LawfulError naming the file, or a model that forecasts finite numbers.
+    const odd: unknown[] = [null, -1, 1.5, 'x', [], {}, 1e308, [0.1]];
+    const fields: ((s: typeof saved, v: unknown) => void)[] = [
+      (s, v) => (s.ensemble = v),
+      (s, v) => (s.ensemble.seeds = v),
+      (s, v) => (s.ensemble.seeds[1] = v),
+      (s, v) => (s.ensemble.noiseSd = v),
+      (s, v) => (s.ensemble.noiseSd[0] = v),
+      (s, v) => (s.ensemble.members = v),
+      (s, v) => (s.ensemble.members[0] = v),
+      (s, v) => (s.ensemble.members[1].config = v),
+    ];
+    for (const set of fields) {
+      for (const v of odd) {
+        let model;
+        try {
+          model = damage((s) => set(s, v))().model;
+        } catch (e) {
+          expect(e).toBeInstanceOf(LawfulError);
+          expect((e as Error).message).toContain('ens.json');
+          continue;
+        }
+        expect(model.forecast(times, series).mean[0].every(Number.isFinite)).toBe(true);
+      }
+    }
   });
 
   it('in an experiment: one fit per member for families trained from random weights, none for the others', async () => {
@@ -91,5 +117,10 @@ describe('deep ensemble', () => {
     expect(l.metrics.coverage!['80']).toBeGreaterThanOrEqual(0);
     expect(p.describe.ensemble).toBeUndefined();
     expect(run.saved[0].ensemble!.members).toHaveLength(2);
+  });
+
+  it('a scenario that fits outside the experiment refuses an ensemble rather than ignoring it', async () => {
+    await expect(hnnScenario.run({ seed: 0, noise: 0, ensemble: 3 })).rejects.toThrow(ConfigError);
+    await expect(hnnScenario.run({ seed: 0, noise: 0, ensemble: 3 })).rejects.toThrow(/trains no ensembles/);
   });
 });
