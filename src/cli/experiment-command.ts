@@ -30,7 +30,7 @@ export interface ExperimentHooks {
 export interface ExperimentRun extends ExperimentResult {
   results: ExperimentRecord;
   /** How to draw it (truth, split, title); `predictions` and `saved` come from the result. */
-  output: Pick<RunOutput, 'truth' | 'split' | 'title'>;
+  output: Pick<RunOutput, 'truth' | 'split' | 'title' | 'invariant'>;
   /** Notes for stderr (e.g. the file reader's warnings). */
   notes?: string[];
 }
@@ -46,6 +46,15 @@ export interface ExperimentCommandOptions<R extends ExperimentRun> {
   /** Extra lines after the table (e.g. the demo's recovered modes). */
   extra?: (run: R) => string[];
 }
+
+/** The report's figures beyond the forecast figure, by role (report/run-output.ts), with what each shows. */
+const AUDIT_FIGURES = [
+  ['reliability', 'calibration of the intervals'],
+  ['adversarial', 'the forecast the adversarial probe hurt most, clean and attacked'],
+  ['vpt', 'predicted against measured valid prediction time'],
+  ['phase', 'phase portrait'],
+  ['invariant', 'the invariant over time'],
+] as const;
 
 /** A time on the data's clock with sensible digits: 5.46699 → "5.467", 12345.6 → "12346", 0.012345 → "0.01235". */
 export function formatTime(x: number): string {
@@ -158,6 +167,7 @@ export async function runExperimentCommand<R extends ExperimentRun>(opts: Experi
             predictions: run.predictions,
             freeRuns: run.freeRuns,
             quantiles: run.quantiles,
+            attacks: run.attacks,
             saved: run.saved,
             modelFiles: run.modelFiles,
             lastGood: lastGoodOf(run),
@@ -174,7 +184,7 @@ export async function runExperimentCommand<R extends ExperimentRun>(opts: Experi
     const saved = Object.entries(files).filter(([k]) => k.startsWith('model:')).map(([, v]) => basename(v));
     const beside = Object.entries(files).filter(([k]) => k.startsWith('file:')).map(([, v]) => basename(v));
     write(
-      `\nWrote to ${out}: ${figuresPart(files, run.output.truth.names)}${files.reliability ? ', reliability.png (calibration of the intervals)' : ''}, index.html, results.json` +
+      `\nWrote to ${out}: ${figuresPart(files, run.output.truth.names)}${AUDIT_FIGURES.filter(([k]) => files[k]).map(([k, what]) => `, ${k}.png (${what})`).join('')}, index.html, results.json` +
         (saved.length ? ` and ${saved.length} saved model${saved.length > 1 ? 's' : ''} (${saved.join(', ')})` : '') +
         (beside.length ? ` with ${beside.join(', ')}` : '') +
         ` in ${formatSeconds((performance.now() - started) / 1000)}.\n`,

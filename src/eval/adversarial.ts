@@ -7,8 +7,8 @@
  * The model is fitted once; only forecasts are repeated. For each ε: `directions` random sign
  * perturbations (Rademacher, seeded) are scored, and their changes of the beyond-window NRMSE
  * per unit ε, over every radius probed so far, give a simultaneous-perturbation estimate of its gradient in the context (Spall 1992), whose
- * sign is the projected-gradient (FGSM) step to the ball's corner; the worst of all of them is
- * reported. That is a lower bound on the true worst case, found with |eps|·(directions + 1)
+ * sign is the projected-gradient (FGSM) step to the ball's corner; the worst of all of them (and
+ * of the clean context, which every ball holds) is reported. That is a lower bound on the true worst case, found with |eps|·(directions + 1)
  * forecast calls (one, when the first shows that the forecast ignores its context). Browser-safe.
  */
 import { Rng } from '../core/rng.js';
@@ -62,6 +62,36 @@ export interface AdversarialOptions {
  * @param scale each channel's standard deviation over the training window (the NRMSE's divisor)
  */
 export function adversarialProbe(fitted: Fitted, context: Series, times: Float64Array, clean: Float64Array[], truth: Float64Array[], scale: number[], opts: AdversarialOptions = {}): AdversarialProbe {
+  return adversarialAttack(fitted, context, times, clean, truth, scale, opts).probe;
+}
+
+/** The worst perturbation the probe found at its largest radius, for the figure of the clean and the attacked forecast. */
+export interface AdversarialAttack {
+  /** The radius, relative to each channel's standard deviation over the context. */
+  eps: number;
+  /** The perturbed context, per channel on the context's clock (the clean one when no perturbation made the forecast worse). */
+  context: Float64Array[];
+  /** The forecast from it at the probed times, per channel. */
+  forecast: Float64Array[];
+  /** Its beyond-window NRMSE and valid prediction time. */
+  nrmseOut: number;
+  validPredictionTime: number;
+}
+
+/**
+ * `adversarialProbe`, also returning the attack behind its worst case at the largest radius
+ * (none when the forecast ignores its context). The unperturbed context lies in every ball,
+ * so the worst case is never better than the clean forecast.
+ */
+export function adversarialAttack(
+  fitted: Fitted,
+  context: Series,
+  times: Float64Array,
+  clean: Float64Array[],
+  truth: Float64Array[],
+  scale: number[],
+  opts: AdversarialOptions = {},
+): { probe: AdversarialProbe; attack?: AdversarialAttack } {
   const eps = [...(opts.eps ?? ADVERSARIAL_EPS)].sort((a, b) => a - b);
   const R = opts.directions ?? ADVERSARIAL_DIRECTIONS;
   const threshold = opts.threshold ?? 0.2;
@@ -89,7 +119,7 @@ export function adversarialProbe(fitted: Fitted, context: Series, times: Float64
     let dev = 0;
     for (let c = 0; c < C; c++) for (let i = 0; i < n; i++) dev = Math.max(dev, Math.abs(pred[c][i] - clean[c][i]) / sd[c]);
     amplification = Math.max(amplification, Number.isNaN(dev) ? Infinity : dev / e);
-    return { ...score(pred), dev };
+    return { ...score(pred), dev, y, pred };
   };
   const randomSigns = () => Array.from({ length: C }, () => Int8Array.from({ length: N }, () => (rng.uniform() < 0.5 ? -1 : 1)));
 
@@ -99,7 +129,7 @@ export function adversarialProbe(fitted: Fitted, context: Series, times: Float64
   const first = randomSigns();
   const probe = attempt(eps[eps.length - 1], first);
   if (probe.dev === 0) {
-    return {
+    const unconditioned: AdversarialProbe = {
       eps,
       nrmseOut: eps.map(() => base.nrmse),
       randomNrmseOut: eps.map(() => base.nrmse),
@@ -109,8 +139,10 @@ export function adversarialProbe(fitted: Fitted, context: Series, times: Float64
       conditioned: false,
       forecasts,
     };
+    return { probe: unconditioned };
   }
-  const worst: { nrmse: number; vpt: number }[] = [];
+  const unperturbed = { ...base, y: context.y.map((c) => c.slice()), pred: clean };
+  const worst: (typeof unperturbed)[] = [];
   const random: number[] = [];
   // Simultaneous-perturbation gradient: Σ_r (f_r − f₀)/ε_r · d_r over every random draw so far; its sign is the step to the ball's corner.
   const grad = Array.from({ length: C }, () => new Float64Array(N));
@@ -128,10 +160,12 @@ export function adversarialProbe(fitted: Fitted, context: Series, times: Float64
     });
     random.push(tried.reduce((s, x) => s + x.nrmse, 0) / R);
     const step = attempt(e, grad.map((g) => Int8Array.from(g, (v) => (v < 0 ? -1 : 1))));
-    worst.push([...tried, step].reduce((a, b) => (b.nrmse > a.nrmse || Number.isNaN(a.nrmse) ? b : a)));
+    worst.push([unperturbed, ...tried, step].reduce((a, b) => (b.nrmse > a.nrmse || Number.isNaN(a.nrmse) ? b : a)));
   }
   const halving = eps.findIndex((_, k) => lead > 0 && worst[k].vpt - start <= 0.5 * lead);
-  return {
+  const top = worst[worst.length - 1];
+  const attack: AdversarialAttack = { eps: eps[eps.length - 1], context: top.y, forecast: top.pred, nrmseOut: top.nrmse, validPredictionTime: top.vpt };
+  const result: AdversarialProbe = {
     eps,
     nrmseOut: worst.map((w) => w.nrmse),
     randomNrmseOut: random,
@@ -141,4 +175,5 @@ export function adversarialProbe(fitted: Fitted, context: Series, times: Float64
     conditioned: true,
     forecasts,
   };
+  return { probe: result, attack };
 }

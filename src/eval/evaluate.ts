@@ -6,7 +6,7 @@
 import type { SeedSummary } from './seeds.js';
 import type { Series } from '../data/series.js';
 import type { Fitted } from '../models/base.js';
-import { adversarialProbe, type AdversarialOptions, type AdversarialProbe } from './adversarial.js';
+import { adversarialAttack, type AdversarialAttack, type AdversarialOptions, type AdversarialProbe } from './adversarial.js';
 import { withBacktestQuantiles } from './backtest.js';
 import { forecastCalibration, type ForecastCalibration } from './calibration.js';
 import { channelErrors, std, validPredictionTime } from './metrics.js';
@@ -84,6 +84,21 @@ export interface Evaluation {
   freeRun?: Float64Array[];
   /** Beyond the window, for forecasts with quantiles: the scored quantiles on the truth's samples (b, e], for bands in figures. */
   quantiles?: { from: number; levels: number[]; values: Float64Array[][] };
+  /** The adversarial probe's worst attack at its largest radius, where the forecast depends on its context (for the figure). */
+  attack?: EvaluatedAttack;
+}
+
+/**
+ * An attack on the truth's clock, per channel: the context the forecast read inside the
+ * window (the observations, and the perturbed ones) and the forecast from it beyond, NaN
+ * elsewhere (and inside the window when the observations are on another clock than the truth).
+ */
+export interface EvaluatedAttack {
+  eps: number;
+  clean: Float64Array[];
+  attacked: Float64Array[];
+  nrmseOut: number;
+  validPredictionTime: number;
 }
 
 /** Index of the first sample with t > x (binary search). */
@@ -119,10 +134,12 @@ export function evaluate(fitted: Fitted, opts: EvaluateOptions): Evaluation {
   const vptThreshold = opts.vptThreshold ?? 0.2;
   const intervals = outForecast.quantiles?.length ? 'model' : 'backtest';
   const cal = forecastCalibration(b < e ? withBacktestQuantiles(outForecast, fitted, train) : outForecast, truth.y, b, e, scale, { cleanTruth: opts.cleanTruth ?? truth !== observed, threshold: vptThreshold });
-  const adversarial =
+  const probed =
     opts.adversarial === false || b >= e
       ? undefined
-      : adversarialProbe(fitted, train, t.slice(b, e), out, truth.y.map((c) => c.slice(b, e)), scale, { threshold: vptThreshold, ...opts.adversarial });
+      : adversarialAttack(fitted, train, t.slice(b, e), out, truth.y.map((c) => c.slice(b, e)), scale, { threshold: vptThreshold, ...opts.adversarial });
+  const adversarial = probed?.probe;
+  const attack = probed?.attack && onTruthClock(t, a, b, train, out, probed.attack);
   // Inside, free-running: state-space families simulate the whole window; sequence
   // families read a short warm-up and then run on their own predictions.
   const w = fitted.inWindowMode === 'one-step' ? Math.max(1, Math.floor((opts.warmupFraction ?? 0.1) * (b - a))) : 0;
@@ -174,5 +191,24 @@ export function evaluate(fitted: Fitted, opts: EvaluateOptions): Evaluation {
     prediction,
     ...(cal ? { quantiles: { from: b, levels: [...cal.levels], values: cal.values } } : {}),
     ...(nativeIn ? { freeRun: freeFull } : {}),
+    ...(attack ? { attack } : {}),
+  };
+}
+
+/** The clean and the attacked context and forecast on the truth's clock `t` (window [a, b), forecast from b). */
+function onTruthClock(t: Float64Array, a: number, b: number, train: Series, clean: Float64Array[], attack: AdversarialAttack): EvaluatedAttack {
+  const same = train.t.length === b - a && train.t.every((x, i) => x === t[a + i]);
+  const place = (context: Float64Array, forecast: Float64Array) => {
+    const p = new Float64Array(t.length).fill(NaN);
+    if (same) p.set(context, a);
+    p.set(forecast, b);
+    return p;
+  };
+  return {
+    eps: attack.eps,
+    clean: train.y.map((y, c) => place(y, clean[c])),
+    attacked: attack.context.map((y, c) => place(y, attack.forecast[c])),
+    nrmseOut: attack.nrmseOut,
+    validPredictionTime: attack.validPredictionTime,
   };
 }

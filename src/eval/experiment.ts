@@ -6,10 +6,11 @@
  * pool. The options travel down once and the results come back up once (docs/architecture.md).
  */
 import { fitJobSpec, type TuneSpec } from './tune.js';
-import { AbortError, DataError } from '../core/errors.js';
+import { AbortError, ConfigError, DataError } from '../core/errors.js';
 import type { Series } from '../data/series.js';
 import { FitDivergedError } from '../models/base.js';
 import type { FitProgress, ModelSpec, ModelSummary, SavedModel } from '../models/base.js';
+import { ensembleOf, ensembles, loadEnsembleOr, memberSeeds } from '../models/ensemble.js';
 import { getFamily } from '../models/index.js';
 import { evaluate, type Evaluation, type ModelMetrics, type Split } from './evaluate.js';
 
@@ -22,6 +23,8 @@ export interface FitJob {
   seed: number;
   /** A hyper-parameter search before the fit (eval/tune.ts); none if absent. */
   tune?: TuneSpec;
+  /** Members of its deep ensemble, overriding `ExperimentOptions.ensemble` for this job. */
+  ensemble?: number;
 }
 
 /** How one fit ended. A failed or interrupted fit is an outcome, never a throw. */
@@ -123,6 +126,8 @@ export interface ExperimentResult {
   freeRuns: (Float64Array[] | undefined)[];
   /** Per scored model: its forecast quantiles beyond the window (evaluate's `quantiles`), for the figure's bands; undefined where the family has none. */
   quantiles: Evaluation['quantiles'][];
+  /** Per scored model: the adversarial probe's worst attack (evaluate's `attack`), for the figure of the clean and the attacked forecast; undefined where none. */
+  attacks?: Evaluation['attack'][];
   /** Saved form of each scored model, in `models` order. */
   saved: SavedModel[];
   /** Per scored model: the text files it writes beside its saved form (`Fitted.files`), undefined where none. */
@@ -150,6 +155,12 @@ export interface ExperimentOptions {
   onDone?: (job: FitJob, outcome: FitOutcome) => void;
   /** Running-NRMSE threshold of the valid prediction time. Default 0.2. */
   vptThreshold?: number;
+  /**
+   * Members of a deep ensemble over seeds (models/ensemble.ts) for every job whose family
+   * declares `capabilities.ensembles`: each member is a fit of its own for the fitter (the
+   * CLI's pool trains them in parallel), combined before scoring. Default 1: single fits.
+   */
+  ensemble?: number;
 }
 
 /**
@@ -202,9 +213,13 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
   const names = new Set(opts.jobs.map((j) => j.name));
   if (names.size !== opts.jobs.length) throw new DataError(`two jobs share a name: ${opts.jobs.map((j) => j.name).join(', ')}`);
   const fitter = opts.fitter ?? inProcessFitter;
-  const outcomes = await fitter.fitAll(schedule(opts.jobs), { signal: opts.signal, onProgress: opts.onProgress, onDone: opts.onDone });
+  const groups = opts.jobs.map((job) => ensembleMembers(job, job.ensemble ?? opts.ensemble ?? 1));
+  const outcomes = await fitter.fitAll(schedule(groups.flat()), { signal: opts.signal, onProgress: opts.onProgress, onDone: opts.onDone });
   const byName = new Map(outcomes.map((o) => [o.name, o]));
-  const result: ExperimentResult = { models: [], predictions: [], freeRuns: [], quantiles: [], saved: [], modelFiles: [], failures: [], interrupted: [] };
+  groups.forEach((members, k) => {
+    if (members.length > 1) byName.set(opts.jobs[k].name, combineMembers(opts.jobs[k], members.map((m) => byName.get(m.name))));
+  });
+  const result: ExperimentResult = { models: [], predictions: [], freeRuns: [], quantiles: [], attacks: [], saved: [], modelFiles: [], failures: [], interrupted: [] };
   for (const job of opts.jobs) {
     const o = byName.get(job.name);
     if (!o || (!o.ok && o.interrupted)) {
@@ -235,10 +250,35 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Experiment
     result.predictions.push(scored.prediction);
     result.freeRuns.push(scored.freeRun);
     result.quantiles.push(scored.quantiles);
+    result.attacks!.push(scored.attack);
     result.saved.push(o.saved);
     result.modelFiles.push(scored.files);
   }
   return result;
+}
+
+/** The fits behind one job: the job itself, or one per member of its deep ensemble (seeds s, s + 1, …), named "<job> [seed s]". */
+function ensembleMembers(job: FitJob, size: number): FitJob[] {
+  if (!Number.isInteger(size) || size < 1) throw new ConfigError(`the ensemble size must be a whole number ≥ 1, got ${size}`, 'ensemble');
+  if (size === 1 || !ensembles(getFamily(job.spec.family))) return [job];
+  return memberSeeds(job.seed, size).map((seed) => ({ ...job, name: `${job.name} [seed ${seed}]`, seed }));
+}
+
+/**
+ * One outcome for an ensemble's member fits: interrupted if any was, failed (naming the
+ * member) if any failed, else the ensemble's saved form; its fit time is the members' sum.
+ */
+function combineMembers(job: FitJob, outcomes: (FitOutcome | undefined)[]): FitOutcome {
+  const fitSeconds = outcomes.reduce((s, o) => s + (o?.fitSeconds ?? 0), 0);
+  const saved: SavedModel[] = [];
+  for (const o of outcomes) {
+    if (!o || (!o.ok && o.interrupted)) return interruptedOutcome(job, fitSeconds);
+    if (!o.ok) return { ...o, name: job.name, error: `ensemble member ${o.name}: ${o.error}`, fitSeconds };
+    saved.push(o.saved);
+  }
+  const members = saved.map((m) => getFamily(m.family).load(m));
+  const seeds = memberSeeds(job.seed, saved.length);
+  return { name: job.name, ok: true, saved: ensembleOf(members, seeds, job.train).toJSON(), fitSeconds };
 }
 
 function score(
@@ -246,9 +286,9 @@ function score(
   saved: SavedModel,
   fitSeconds: number,
   opts: ExperimentOptions,
-): { entry: ScoredModel; prediction: Float64Array[]; freeRun?: Float64Array[]; quantiles: Evaluation['quantiles']; files?: Record<string, string> } {
+): { entry: ScoredModel; prediction: Float64Array[]; freeRun?: Float64Array[]; quantiles: Evaluation['quantiles']; attack: Evaluation['attack']; files?: Record<string, string> } {
   // Reloaded from its saved form: every model reported has survived the save/load round trip.
-  const fitted = getFamily(saved.family).load(saved);
+  const fitted = loadEnsembleOr(saved, (m) => getFamily(m.family).load(m));
   const ev = evaluate(fitted, { observed: opts.observed, truth: opts.truth, split: opts.split, vptThreshold: opts.vptThreshold });
   const summary = saved.tuning ? { ...fitted.describe(), tuning: saved.tuning } : fitted.describe();
   return {
@@ -262,6 +302,7 @@ function score(
     prediction: ev.prediction,
     freeRun: ev.freeRun,
     quantiles: ev.quantiles,
+    attack: ev.attack,
     files: fitted.files?.(),
   };
 }

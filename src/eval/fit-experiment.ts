@@ -4,10 +4,13 @@
  * receives the series) and passes a `Fitter`; this does the rest.
  */
 import { ConfigError } from '../core/errors.js';
+import { compileFunctions, EquationError, type CompiledFunctions } from '../equations/index.js';
+import type { Invariant } from '../systems/base.js';
 import { isUniform, resample } from '../data/resample.js';
 import { sliceSeries, type Series } from '../data/series.js';
 import { splitSeries } from '../data/split.js';
 import type { SavedModel } from '../models/base.js';
+import { defaultEnsemble } from '../models/ensemble.js';
 import { getFamily } from '../models/index.js';
 import type { Split } from './evaluate.js';
 import { checkFitData, runExperiment, type ExperimentOptions, type ExperimentResult, type FitJob } from './experiment.js';
@@ -32,6 +35,14 @@ export interface FitExperimentOptions extends Pick<ExperimentOptions, 'fitter' |
   resample?: number;
   /** Seed of every fit. Default 0. */
   seed?: number;
+  /** Members of a deep ensemble over seeds for the families trained from random weights (models/ensemble.ts). Default: `defaultEnsemble` per family. */
+  ensemble?: number;
+  /**
+   * A quantity the system conserves, as an expression of the channels in the equation
+   * language, optionally named: "E = p^2/2 + 1 - cos(q)". The report then draws the phase
+   * portrait and the invariant over time, truth against each model.
+   */
+  invariant?: string;
   /** Further fields recorded in results.json `config` (how the file was read, …). */
   recordConfig?: Record<string, unknown>;
 }
@@ -40,6 +51,8 @@ export interface FitExperimentRun extends ExperimentResult {
   results: ExperimentRecord;
   /** The series the models were fitted to and scored against (resampled if asked). */
   series: Series;
+  /** `invariant` compiled, where one was given. */
+  invariant?: Invariant;
   split: Split;
 }
 
@@ -80,6 +93,7 @@ export function fitSplit(series: Series, opts: Pick<FitExperimentOptions, 'train
 /** Fits, scores and assembles results.json; writes nothing. */
 export async function fitExperiment(opts: FitExperimentOptions): Promise<FitExperimentRun> {
   const configs = familyConfigs(opts.models, opts.configs);
+  const invariant = opts.invariant === undefined ? undefined : invariantOf(opts.invariant, opts.series.names);
   let series = opts.series;
   if (opts.resample !== undefined) series = resample(series, opts.resample);
   else checkGrid(series, opts.models, opts.source);
@@ -87,7 +101,7 @@ export async function fitExperiment(opts: FitExperimentOptions): Promise<FitExpe
   const split = fitSplit(series, opts);
   const train = sliceSeries(series, split.trainFrom, split.trainUntil);
   const seed = opts.seed ?? 0;
-  const jobs: FitJob[] = opts.models.map((family, i) => ({ name: family, spec: { family, config: configs[i] }, train, seed }));
+  const jobs: FitJob[] = opts.models.map((family, i) => ({ name: family, spec: { family, config: configs[i] }, train, seed, ensemble: opts.ensemble ?? defaultEnsemble(getFamily(family)) }));
   const scored = await runExperiment({ ...opts, jobs, observed: series, truth: series, split });
   // Each saved model records what it was trained on, so `lawful forecast` can check the data it is given.
   const withData = (m: SavedModel): SavedModel => ({
@@ -105,6 +119,8 @@ export async function fitExperiment(opts: FitExperimentOptions): Promise<FitExpe
         trainUntil: opts.trainUntil,
         trainFraction: opts.trainFraction,
         resample: opts.resample,
+        ensemble: opts.ensemble,
+        invariant: opts.invariant,
         ...opts.recordConfig,
       },
       data: { source: opts.source, fingerprint: opts.fingerprint, truth: 'observations' },
@@ -119,5 +135,33 @@ export async function fitExperiment(opts: FitExperimentOptions): Promise<FitExpe
     results,
     series,
     split,
+    ...(invariant ? { invariant } : {}),
+  };
+}
+
+/**
+ * An invariant written as an expression of the channels ("E = p^2 + q^2", or without a
+ * name: "p^2 + q^2"), compiled by the equation language from its checked tree. A mistake is
+ * a ConfigError naming `invariant` and the column.
+ */
+export function invariantOf(text: string, channels: readonly string[]): Invariant {
+  const named = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=(?!=)([\s\S]*)$/.exec(text);
+  const [name, expr] = named ? [named[1], named[2]] : ['invariant', text];
+  // Columns in messages count from the start of the whole text the user typed.
+  const offset = text.length - expr.trimStart().length;
+  let f: CompiledFunctions;
+  try {
+    f = compileFunctions([expr.trim()], channels);
+  } catch (e) {
+    if (e instanceof EquationError) throw new ConfigError(e.message.replace(/ at 1:(\d+)/, (_, c: string) => ` at column ${Number(c) + offset}`), 'invariant');
+    throw e;
+  }
+  const out = new Float64Array(1);
+  return {
+    name,
+    value(y: Float64Array): number {
+      f.value(y, out);
+      return out[0];
+    },
   };
 }

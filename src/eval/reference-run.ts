@@ -14,7 +14,7 @@ import { familyConfig, type FamilyConfigs } from './family-config.js';
 import { experimentRecord, type ExperimentRecord } from './record.js';
 import { referenceData, type ReferenceConfig, type ReferenceData, type TrueMode } from './reference-experiment.js';
 
-export interface ReferenceRunOptions extends Partial<ReferenceConfig>, Pick<ExperimentOptions, 'fitter' | 'signal' | 'onProgress' | 'onDone'> {
+export interface ReferenceRunOptions extends Partial<ReferenceConfig>, Pick<ExperimentOptions, 'fitter' | 'signal' | 'onProgress' | 'onDone' | 'ensemble'> {
   /** Model sizes for families that come in sizes (the oscillator bank's K). Default [N, 2]: enough, and too few. */
   bank?: number[];
   /** Families to fit. Default `referenceModels()`: every registered family that takes part. */
@@ -70,6 +70,7 @@ export async function runReferenceExperiment(opts: ReferenceRunOptions = {}): Pr
       config: {
         ...data.config,
         bank: opts.bank,
+        ensemble: opts.ensemble,
         models: opts.models ?? referenceModels(),
         configs: opts.configs ?? {},
         system: 'coupled-pendulums',

@@ -76,6 +76,18 @@ export interface SavedModel {
   run?: string;
   /** The hyper-parameter search its configuration came from, when it was tuned (eval/tune.ts). */
   tuning?: TuningRecord;
+  /** A deep ensemble over seeds (models/ensemble.ts): the other members, their seeds and the noise level; this form is the first member. */
+  ensemble?: SavedEnsemble;
+}
+
+/** The `ensemble` block of a saved deep ensemble (models/ensemble.ts). */
+export interface SavedEnsemble {
+  /** Seed of every member, the first (whose saved form carries the block) first. */
+  seeds: number[];
+  /** Per channel, the RMS residual of the ensemble mean inside the training window. */
+  noiseSd: number[];
+  /** Saved forms of the members after the first. */
+  members: SavedModel[];
 }
 
 /** A random search's record (eval/tune.ts): every trial's drawn options and held-out score, and the one chosen. */
@@ -168,6 +180,11 @@ export interface ModelFamily<C = Record<string, unknown>> {
 export interface FamilyCapabilities<C = Record<string, unknown>> {
   /** Fitted by the reference experiment (`lawful demo`) unless the user names the families. Default true. */
   inReferenceExperiment?: boolean;
+  /**
+   * Fits start from random weights, so fits with different seeds differ and a deep ensemble
+   * over seeds (models/ensemble.ts, `--ensemble`) gives the forecast its spread. Default false.
+   */
+  ensembles?: boolean;
   /** The fit needs samples on a uniform grid (an irregular file must be resampled first). Default true. */
   uniformGrid?: boolean;
   /**

@@ -175,7 +175,7 @@ const esnSavedSchema = z
 export const esnFamily: ModelFamily<EsnConfig> = {
   family: 'esn',
   capabilities: {
-    uniformGrid: true, relativeCost: 2,
+    uniformGrid: true, relativeCost: 2, ensembles: true,
     searchSpace: { spectralRadius: { uniform: [0.5, 1.5] }, leak: { uniform: [0.2, 1] }, inputScaling: { log: [0.05, 2] }, ridge: { log: [1e-9, 1e-3] } },
   },
   description: 'Echo-state network: a sparse random reservoir with a ridge-regression readout, fitted in closed form (black-box baseline).',

@@ -12,7 +12,7 @@ import { recurrentFamily } from './recurrent/family.js';
 export type { RecurrentConfig as GruConfig } from './recurrent/config.js';
 
 export const gruFamily = recurrentFamily('gru', { cell: gruCell, kernelCell: 'gru' }, {
-  capabilities: { uniformGrid: true, relativeCost: 3, inReferenceExperiment: false, searchSpace: RECURRENT_SEARCH },
+  capabilities: { uniformGrid: true, relativeCost: 3, inReferenceExperiment: false, searchSpace: RECURRENT_SEARCH, ensembles: true },
   description: 'One-layer GRU with a linear readout, trained teacher-forced or through its own rollout (black-box baseline).',
   quick: { hidden: 3, window: 8, burnIn: 2, batch: 4, shares: 1, maxSteps: 12, evalEvery: 4, patience: 2, maxValidationTargets: 16 },
 });

@@ -7,6 +7,7 @@
 import { ConfigError, DataError, DivergenceError } from '../core/errors.js';
 import { sliceSeries, type Series } from '../data/series.js';
 import type { Fitted, Forecast, SavedModel } from './base.js';
+import { loadEnsembleOr } from './ensemble.js';
 import { getFamily } from './index.js';
 import { parseSavedModel } from './saved.js';
 
@@ -42,7 +43,7 @@ export function loadModel(json: string | unknown, source = 'saved model'): Loade
     if (e instanceof ConfigError) throw new DataError(`family: ${e.message.replace(/^family: /, '')}`, { file: source });
     throw e;
   }
-  return { model: family.load(saved, source), saved, source };
+  return { model: loadEnsembleOr(saved, (s, src) => family.load(s, src), source), saved, source };
 }
 
 /**

@@ -40,7 +40,7 @@ export const lstmFamily = recurrentFamily(
     oneStep: (shape, steps, burnIn, precision) => ({ kernel: lstmKernel as TeamKernel<unknown>, spec: { shape: lstmShape(shape), steps, burnIn, precision } }),
   },
   {
-    capabilities: { uniformGrid: true, relativeCost: 3, searchSpace: RECURRENT_SEARCH },
+    capabilities: { uniformGrid: true, relativeCost: 3, searchSpace: RECURRENT_SEARCH, ensembles: true },
     description: 'One-layer LSTM with a linear readout, trained teacher-forced on sliding windows or through its own rollout (black-box baseline).',
     // Tiny on purpose: the contract test fits every family several times in seconds.
     quick: { hidden: 3, window: 8, burnIn: 2, batch: 4, shares: 1, maxSteps: 12, evalEvery: 4, patience: 2, maxValidationTargets: 16 },

@@ -19,7 +19,7 @@ import { ConfigError } from '../core/errors.js';
  * Files lawful writes into an output folder (and the temporary files of atomic writes);
  * `discovered[-<model>].eq` are the files a model writes beside its saved form (`Fitted.files`).
  */
-const OURS = /^(results\.json|index\.html|table\.txt|(figure(-.+)?|reliability)\.(svg|png)|model-.+\.json|discovered(-.+)?\.eq|\..+\.tmp)$/;
+const OURS = /^(results\.json|index\.html|table\.txt|(figure(-.+)?|reliability|adversarial|vpt|phase(-.+)?|invariant(-.+)?)\.(svg|png)|model-.+\.json|discovered(-.+)?\.eq|\..+\.tmp)$/;
 
 /** Whether `name` is one of the files lawful writes into an output folder. */
 export function isOwnFile(name: string): boolean {

@@ -7,13 +7,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Series } from '../data/series.js';
-import type { Split } from '../eval/evaluate.js';
+import type { EvaluatedAttack, Split } from '../eval/evaluate.js';
 import type { SavedModel } from '../models/base.js';
+import type { Invariant } from '../systems/base.js';
+import { attackFigureSpec, vptScatterSpec, worstAttacked } from './audit-figures.js';
+import { invariantFigureSpec, phasePortraitSpec } from './conservation.js';
 import { isOwnFile, stagedFolder } from './output-folder.js';
 import { renderPng, renderSvg } from './render.js';
 import { centralBand, reliabilitySpec } from './reliability.js';
 import { serializeResults, type Results } from './results.js';
-import { forecastFigureSpec } from './specs.js';
+import { forecastFigureSpec, type VegaLiteSpec } from './specs.js';
 import { writeReport } from './write.js';
 
 /** Figures are drawn for at most this many channels (the first ones); the table and results.json keep them all. */
@@ -31,7 +34,11 @@ export interface RunOutput {
   freeRuns?: (Float64Array[] | undefined)[];
   /** Per scored model: forecast quantiles beyond the window (eval's `Evaluation.quantiles`), drawn as 80% bands. */
   quantiles?: ({ from: number; levels: number[]; values: Float64Array[][] } | undefined)[];
+  /** Per scored model: the adversarial probe's worst attack (eval's `Evaluation.attack`); the model it hurt most is drawn clean and attacked. */
+  attacks?: (EvaluatedAttack | undefined)[];
   saved?: SavedModel[];
+  /** A quantity the system conserves, as a function of the channels: the report adds the phase portrait (two channels or more) and the invariant over time. */
+  invariant?: Invariant;
   /** Per saved model: text files it writes beside its saved form, by name (`Fitted.files`, e.g. `discovered.eq`). */
   modelFiles?: (Record<string, string> | undefined)[];
   /** Fits that diverged, each with the saved model of its last good state. */
@@ -141,6 +148,16 @@ export async function writeRunOutput(dir: string, out: RunOutput): Promise<RunFi
   }
 }
 
+/** The phase portrait and the invariant over time, where the run declares an invariant. */
+function conservationFigures(out: RunOutput): [string, VegaLiteSpec | undefined][] {
+  if (!out.invariant) return [];
+  const models = out.results.models.map((m, i) => ({ name: m.name, prediction: out.predictions[i] }));
+  return [
+    ['phase', phasePortraitSpec(out.truth, out.split, models)],
+    ['invariant', invariantFigureSpec(out.invariant, out.truth, out.split, models)],
+  ];
+}
+
 async function writeInto(dir: string, out: RunOutput): Promise<RunFiles> {
   const files: RunFiles = {};
   const C = out.truth.y.length;
@@ -173,6 +190,21 @@ async function writeInto(dir: string, out: RunOutput): Promise<RunFiles> {
     writeFileSync(join(dir, 'reliability.svg'), svg);
     writeFileSync(join(dir, 'reliability.png'), renderPng(svg));
     files.reliability = join(dir, 'reliability.png');
+    moreSvgs.push(svg);
+  }
+  // The audit's two figures: the forecast the adversarial probe hurt most, clean and attacked, and predicted against measured trust horizons.
+  const worst = out.attacks && worstAttacked(out.results.models, out.attacks);
+  const audit = [
+    ['adversarial', worst === undefined ? undefined : attackFigureSpec(out.results.models[worst], out.attacks![worst]!, out.truth, out.split)],
+    ['vpt', vptScatterSpec([{ results: out.results }])],
+    ...conservationFigures(out),
+  ] as const;
+  for (const [name, spec] of audit) {
+    if (!spec) continue;
+    const svg = await renderSvg(spec);
+    writeFileSync(join(dir, `${name}.svg`), svg);
+    writeFileSync(join(dir, `${name}.png`), renderPng(svg));
+    files[name] = join(dir, `${name}.png`);
     moreSvgs.push(svg);
   }
   const report = writeReport(dir, { results: out.results, figures: main, moreSvgs });

@@ -24,6 +24,8 @@ export interface FigureModel {
   prediction: Float64Array;
   /** Beyond-window NRMSE, for the panel title; null or non-finite reads "diverged". */
   nrmseOut: number | null;
+  /** The panel's title instead of "<name> — beyond-window NRMSE …" (a figure of another quantity than the forecast). */
+  title?: string;
   /**
    * For a one-step (teacher-forced) family: its free-running in-window prediction at `t`
    * (NaN elsewhere), drawn dashed, so one step ahead is not mistaken for a fit
@@ -68,6 +70,8 @@ export interface FigureOptions {
    * Default 0.3.
    */
   yPadding?: number;
+  /** The y-scale's domain, instead of the truth's padded range (a conserved quantity's truth has no range to speak of). */
+  yDomain?: [number, number];
   /** Label of the shared time axis. Default "t". */
   timeLabel?: string;
   /** Colours of the models' predictions, cycled. Default: Okabe & Ito's colour-blind-safe palette. */
@@ -213,9 +217,9 @@ export function forecastFigureSpec(input: FigureInput, options: FigureOptions = 
   const [a, b] = window(input.t, x0, until);
   const t = input.t.subarray(a, b);
 
-  const [lo, hi] = finiteRange(input.truth, a, b) ?? [-1, 1];
+  const [lo, hi] = options.yDomain ?? finiteRange(input.truth, a, b) ?? [-1, 1];
   const span = hi - lo || Math.abs(hi) || 1;
-  const yDomain = [lo - yPadding * span, hi + yPadding * span];
+  const yDomain = options.yDomain ?? [lo - yPadding * span, hi + yPadding * span];
   // Values far outside the domain are pinned just beyond it: the clipped line still leaves
   // the panel where the model diverges, without coordinates of 1e300 in the SVG.
   const yFloor = yDomain[0] - 2 * span;
@@ -298,7 +302,7 @@ export function forecastFigureSpec(input: FigureInput, options: FigureOptions = 
         { data: { name: 'window' }, mark: { ...label, align: 'left', dx: 5 }, encoding: { x: { ...x, field: 'until' }, y: { value: 0 }, text: { value: 'forecast →' } } },
       );
     }
-    const view: ConcatView = { title: m ? displayText(panelTitle(m.name, m.nrmseOut)) : 'truth', width, height, layer };
+    const view: ConcatView = { title: m ? displayText(m.title ?? panelTitle(m.name, m.nrmseOut)) : 'truth', width, height, layer };
     return view;
   });
 

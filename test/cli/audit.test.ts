@@ -1,7 +1,7 @@
 // `lawful audit`: the report card printed from a run's results.json carries the record's own
 // numbers (coverage, CRPS, predicted and measured valid prediction time, the adversarial
 // probe, the parameters with intervals), and a wrong argument is one line, exit 1.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -57,5 +57,23 @@ describe('lawful audit', () => {
     const r = await lawfulInProcess(['audit', bad]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('bad.json');
+  });
+
+  it('--figure draws predicted against measured valid prediction time across runs, one point per model of each; a wrong extension is one line', async () => {
+    const svgFile = join(dir, 'vpt.svg');
+    const r = await lawfulInProcess(['audit', dir, join(dir, 'results.json'), '--figure', svgFile]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`== ${dir}\n`);
+    const svg = readFileSync(svgFile, 'utf8');
+    const withVpt = results.models.filter((m) => m.metrics.predictedVpt).length;
+    expect(withVpt).toBeGreaterThan(0);
+    expect(svg.match(/<path[^>]*aria-roledescription="point"/g) ?? []).toHaveLength(2 * withVpt);
+    const png = join(dir, 'vpt.png');
+    expect((await lawfulInProcess(['audit', dir, '--figure', png])).status).toBe(0);
+    expect(readFileSync(png).subarray(0, 4)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+    const bad = await lawfulInProcess(['audit', dir, '--figure', join(dir, 'vpt.pdf')]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^lawful: --figure: must end in \.svg or \.png/);
+    expect(existsSync(join(dir, 'vpt.pdf'))).toBe(false);
   });
 });

@@ -58,7 +58,7 @@ describe('lawful fit: failures said so, and the terminal report', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('Trained on 0 ≤ t ≤ 5.467, forecast (5.467, 20].\n');
     expect(r.stdout).toContain('Valid prediction time: the time t at which the forecast first strays beyond 0.2 NRMSE of the data (the window ends at t = 5.467); "never" = within it to the end (t = 20).\n');
-    expect(r.stdout).toContain(`Wrote to ${out}: figure.png (a), figure-b.png (b), reliability.png (calibration of the intervals), index.html, results.json and 2 saved models (model-fourier.json, model-persistence.json)`);
+    expect(r.stdout).toContain(`Wrote to ${out}: figure.png (a), figure-b.png (b), reliability.png (calibration of the intervals), adversarial.png (the forecast the adversarial probe hurt most, clean and attacked), vpt.png (predicted against measured valid prediction time), index.html, results.json and 2 saved models (model-fourier.json, model-persistence.json)`);
     const id = /Run ([0-9a-f]{8}) recorded in .*runs\.db \(lawful runs show \1\)\./.exec(r.stdout)?.[1];
     expect(id).toBeDefined();
     const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { run: string; config: { configs: unknown } };

@@ -4,7 +4,7 @@
 // its context is reported unconditioned after one call, and a seed fixes the result.
 import { describe, expect, it } from 'vitest';
 import type { Series } from '../../src/data/series.js';
-import { adversarialProbe } from '../../src/eval/adversarial.js';
+import { adversarialAttack, adversarialProbe } from '../../src/eval/adversarial.js';
 import { persistenceFamily } from '../../src/models/persistence.js';
 import type { Fitted } from '../../src/models/base.js';
 
@@ -71,5 +71,34 @@ describe('adversarialProbe', () => {
     const f = recursion(0.99);
     const clean = f.forecast(times, context).mean;
     expect(adversarialProbe(f, context, times, clean, truth, [1], { seed: 4 })).toEqual(adversarialProbe(f, context, times, clean, truth, [1], { seed: 4 }));
+  });
+});
+
+describe('adversarialAttack', () => {
+  it('returns a context within the ε-ball of the clean one, the forecast the model makes from it, and an error no smaller than the clean forecast’s', () => {
+    const f = recursion(1.02);
+    const clean = f.forecast(times, context).mean;
+    const { probe, attack } = adversarialAttack(f, context, times, clean, truth, [1]);
+    expect(attack).toBeDefined();
+    const eps = probe.eps[probe.eps.length - 1];
+    expect(attack!.eps).toBe(eps);
+    let moved = 0;
+    attack!.context[0].forEach((v, i) => {
+      const d = Math.abs(v - context.y[0][i]);
+      expect(d).toBeLessThanOrEqual(eps * sd * (1 + 1e-12));
+      moved = Math.max(moved, d);
+    });
+    expect(moved).toBeGreaterThan(0);
+    // The forecast is the model's own from the perturbed context, not a copy of the clean one.
+    expect(Array.from(attack!.forecast[0])).toEqual(Array.from(f.forecast(times, { ...context, y: attack!.context }).mean[0]));
+    const nrmse = (p: Float64Array) => Math.sqrt(truth[0].reduce((a, y, i) => a + (p[i] - y) ** 2, 0) / times.length);
+    expect(attack!.nrmseOut).toBeCloseTo(nrmse(attack!.forecast[0]), 12);
+    expect(attack!.nrmseOut).toBeGreaterThanOrEqual(nrmse(clean[0]));
+    expect(attack!.nrmseOut).toBe(probe.nrmseOut[probe.nrmseOut.length - 1]);
+  });
+
+  it('has no attack to show for a forecast that ignores its context', () => {
+    const f: Fitted = { ...recursion(1), forecast: (t) => ({ t, mean: [t.map(Math.cos)] }) };
+    expect(adversarialAttack(f, context, times, f.forecast(times, context).mean, truth, [1]).attack).toBeUndefined();
   });
 });

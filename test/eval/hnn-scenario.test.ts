@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
 import { readDataset } from '../../src/data/read.js';
 import { hnnScenario } from '../../src/eval/scenarios/hnn.js';
+import { invariantFigureSpec } from '../../src/report/conservation.js';
 
 const small = { hidden: [32], steps: 400, lr: 1e-2 };
 
@@ -26,6 +27,12 @@ describe('the hnn scenario', () => {
     expect(run.predictions).toHaveLength(6);
     expect(run.predictions[0][0]).toHaveLength(run.truth.t.length);
     expect(run.saved.map((s) => s.family)).toEqual(['hnn', 'mlp-vector-field', 'hnn', 'mlp-vector-field', 'hnn', 'mlp-vector-field']);
+    // The report's conservation figures: the drawn mass–spring's energy H = q² + p², one panel per model forecasting it.
+    const [q, p] = run.truth.y;
+    expect(run.invariant!.value(Float64Array.of(q[0], p[0]))).toBeCloseTo(q[0] ** 2 + p[0] ** 2, 12);
+    const models = run.results.models.map((m, i) => ({ name: m.name, prediction: run.predictions[i] }));
+    const spec = invariantFigureSpec(run.invariant!, run.truth, run.split, models) as unknown as { vconcat: { title: string }[] };
+    expect(spec.vconcat.map((v) => v.title.split(' — ')[0])).toEqual(['hnn mass-spring', 'mlp-vector-field mass-spring']);
   }, 120_000);
 
   it('leaves the real pendulum out without its data, and refuses a family it cannot fit', async () => {

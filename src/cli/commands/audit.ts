@@ -4,19 +4,22 @@
  * library (eval/audit.ts); this file reads and prints.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { DataError, LawfulError } from '../../core/errors.js';
+import { ConfigError, DataError, LawfulError } from '../../core/errors.js';
 import { fileProblem } from '../../data/read.js';
 import { auditCard, type AuditCard, type AuditCardRow } from '../../eval/audit.js';
+import { writeFileAtomic } from '../../report/atomic.js';
+import { vptScatterSpec } from '../../report/audit-figures.js';
 import { formatMetric } from '../../report/format.js';
+import { renderPng, renderSvg } from '../../report/render.js';
 import { parseResults, type Results } from '../../report/results.js';
 import { RunStore } from '../../runs/store.js';
 
 export function registerAudit(program: Command): void {
   program
     .command('audit')
-    .argument('<run>', 'a results folder (holding results.json), a results.json file, or a run id (or unique prefix) in the run store')
+    .argument('<runs...>', 'results folders (holding results.json), results.json files, or run ids (or unique prefixes) in the run store')
     .summary('the report card of a finished run: accuracy, calibration, trust horizon, adversarial fragility, interpretation')
     .description(
       'Prints, per model of a finished `lawful fit` or `lawful demo`: NRMSE inside and beyond the window, the measured ' +
@@ -25,10 +28,23 @@ export function registerAudit(program: Command): void {
         'that halves the valid prediction time, the amplification), and what the model says of itself.',
     )
     .option('--store <path>', 'run store to look a run id up in (default $LAWFUL_STORE or ./.lawful/runs.db)')
-    .addHelpText('after', '\nExamples:\n  lawful audit lawful-demo\n  lawful audit noisy/results.json\n  lawful audit a03848d2')
-    .action((run: string, o: { store?: string }) => {
-      process.stdout.write(formatAuditCard(auditCard(readResults(run, o.store))));
+    .option('--figure <file.svg|file.png>', "write the predicted against the measured valid prediction time of every model of the runs, as leads over each run's horizon, with the 1:1 line and the ±20% band")
+    .addHelpText('after', '\nExamples:\n  lawful audit lawful-demo\n  lawful audit noisy/results.json\n  lawful audit a03848d2\n  lawful audit lawful-demo noisy lawful-fit --figure vpt.svg')
+    .action(async (runs: string[], o: { store?: string; figure?: string }) => {
+      const read = runs.map((run) => ({ label: runs.length > 1 ? run : undefined, results: readResults(run, o.store) }));
+      if (o.figure !== undefined) await writeVptFigure(o.figure, read);
+      process.stdout.write(read.map((r) => (r.label ? `== ${r.label}\n` : '') + formatAuditCard(auditCard(r.results))).join('\n'));
     });
+}
+
+/** The trust-horizon scatter of `runs` into `file`, SVG or PNG by its extension, written whole or not at all. */
+async function writeVptFigure(file: string, runs: { label?: string; results: Results }[]): Promise<void> {
+  const ext = extname(file).toLowerCase();
+  if (ext !== '.svg' && ext !== '.png') throw new ConfigError(`must end in .svg or .png, got "${file}"`, '--figure');
+  const spec = vptScatterSpec(runs);
+  if (!spec) throw new DataError('no model of these runs predicted its valid prediction time (none has intervals), so there is nothing to draw', { file });
+  const svg = await renderSvg(spec);
+  writeFileAtomic(file, ext === '.svg' ? svg : renderPng(svg));
 }
 
 /** results.json of a folder, a file, or a run in the store. */

@@ -35,6 +35,7 @@ export function registerDemo(program: Command): void {
     .option('--seeds <n>', 'architectures: fit every model with seeds s, s+1, …, s+n−1 and report the mean and 95% interval over them (default 5)')
     .option('--noise <sigma>', "standard deviation of Gaussian noise on the observed signal (default: the scenario's, 0 for the pendulums)")
     .option('--seed <s>', 'seed of the noise and of every fit', '0')
+    .option('--ensemble <N>', 'train a deep ensemble of N seeds for each family trained from random weights (the LSTM, …), in parallel; its spread gives the forecast its intervals (default 1: the demo stays under a minute)')
     .option('--models <a,b,...>', "model families to fit (default: the scenario's own)")
     .option('--model <family>', 'the same, one family at a time (repeatable)', collect)
     .option('--config <json|file.json>', 'per-family config overrides, inline or in a file, e.g. \'{"lstm": {"hidden": 32}}\'')
@@ -71,6 +72,7 @@ export function registerDemo(program: Command): void {
     }
     const options = {
       seed: parseCount('--seed', o.seed),
+      ensemble: o.ensemble !== undefined ? parsePositiveCount('--ensemble', o.ensemble) : undefined,
       noise: o.noise !== undefined ? parseNumber('--noise', o.noise) : (scenario.defaultNoise ?? 0),
       models: modelList(o.model, o.models),
       configs: o.config !== undefined ? readFamilyConfigs(o.config) : undefined,
@@ -89,7 +91,7 @@ export function registerDemo(program: Command): void {
         // The shipped data sets a scenario declares, as Series (the scenarios themselves read no files).
         const datasets = scenario.datasets && Object.fromEntries(await Promise.all(scenario.datasets.map(async (name) => [name, (await readDataset(name)).trajectories[0].series] as const)));
         const run = await asFlags(flags, () => scenario.run({ ...options, settings: datasets ? { ...settings, datasets } : settings, ...hooks, fitter: workerPoolFitter() }));
-        return { ...run, output: { truth: run.truth, split: run.split, title: run.title } };
+        return { ...run, output: { truth: run.truth, split: run.split, title: run.title, invariant: run.invariant } };
       },
       extra: (run) => run.lines ?? [],
     });

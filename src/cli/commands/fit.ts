@@ -6,7 +6,7 @@ import { fitExperiment } from '../../eval/fit-experiment.js';
 import { families } from '../../models/index.js';
 import { resolveDataPath } from '../../data/datasets.js';
 import { readDataset } from '../../data/read.js';
-import { asFlags, collect, modelList, parseCount, parseNumber, parsePositive, readEquationOption, readFamilyConfigs, withEquation } from '../args.js';
+import { asFlags, collect, modelList, parseCount, parseNumber, parsePositive, parsePositiveCount, readEquationOption, readFamilyConfigs, withEquation } from '../args.js';
 import { formatTime, runExperimentCommand } from '../experiment-command.js';
 import { workerPoolFitter } from '../fit-pool.js';
 
@@ -27,7 +27,9 @@ export function registerFit(program: Command): void {
     .option('--trajectory <id>', 'which trajectory, when the file holds several (default: the first)')
     .option('--fill <how>', 'missing values: error (default), interpolate or drop', 'error')
     .option('--resample <dt>', 'interpolate onto a uniform grid of step dt first (for irregularly sampled files)')
+    .option('--invariant <expr>', 'a quantity the system conserves, as an expression of the channels in the equation language, e.g. "E = p^2/2 + 1 - cos(q)": the report adds the phase portrait and the invariant over time, truth against each model')
     .option('--seed <s>', 'seed of every fit', '0')
+    .option('--ensemble <N>', 'members of a deep ensemble over seeds (s, s+1, …) for the families trained from random weights, trained in parallel; its spread gives the forecast its intervals (default 5 for esn, neural-ode, ude, hnn, mlp-vector-field; 1 for lstm and gru, whose fits take minutes)')
     .option('--out <dir>', 'folder for the table, figures, results.json, index.html and saved models (replaced whole)', 'lawful-fit')
     .option('--store <path>', 'run store to record this run in (default $LAWFUL_STORE or ./.lawful/runs.db)')
     .addHelpText(
@@ -66,6 +68,8 @@ export function registerFit(program: Command): void {
         trajectory: o.trajectory as string | undefined,
         resample: o.resample !== undefined ? parsePositive('--resample', o.resample) : undefined,
         seed: parseCount('--seed', o.seed),
+        ensemble: o.ensemble !== undefined ? parsePositiveCount('--ensemble', o.ensemble) : undefined,
+        invariant: o.invariant as string | undefined,
       };
       await runExperimentCommand({
         info: { command: 'fit', config: options, argv: process.argv.slice(2), dataSource: resolve(resolveDataPath(data)) },
@@ -77,7 +81,7 @@ export function registerFit(program: Command): void {
           if (!traj) {
             throw new ConfigError(`no trajectory "${options.trajectory}" in ${data} (has ${dataset.trajectories.map((x) => x.id).join(', ')})`, '--trajectory');
           }
-          const flags = { dt: '--resample', trainUntil: '--train-until', trainFraction: '--train-fraction' };
+          const flags = { dt: '--resample', trainUntil: '--train-until', trainFraction: '--train-fraction', invariant: '--invariant' };
           const run = await asFlags(flags, () =>
             fitExperiment({
               ...options,
@@ -90,7 +94,7 @@ export function registerFit(program: Command): void {
             }),
           );
           const title = `${basename(data)} — trained on t ≤ ${formatTime(run.split.trainUntil)}`;
-          return { ...run, output: { truth: run.series, split: run.split, title }, notes: dataset.warnings };
+          return { ...run, output: { truth: run.series, split: run.split, title, invariant: run.invariant }, notes: dataset.warnings };
         },
       });
     });

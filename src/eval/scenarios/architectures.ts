@@ -90,7 +90,7 @@ export const architecturesScenario: Scenario = {
     // The jobs of one seed, kept to fold the seeds back into one entry per model.
     let base: FitJob[] = [];
     const jobs = (data: ReferenceData, train: Series): FitJob[] => jobsOverSeeds((base = oneSeed(data, train)), seeds);
-    const all = await runReferenceExperiment({ seed: o.seed, noise: o.noise, models, configs: o.configs, jobs, fitter: o.fitter, signal: o.signal, onProgress: o.onProgress, onDone: o.onDone });
+    const all = await runReferenceExperiment({ seed: o.seed, noise: o.noise, models, configs: o.configs, jobs, fitter: o.fitter, ensemble: o.ensemble, signal: o.signal, onProgress: o.onProgress, onDone: o.onDone });
     const folded = foldSeeds(all, base, seeds);
     const run = { ...folded, results: { ...folded.results, config: { ...folded.results.config, seeds, tuningTrials: trials }, models: folded.models } };
     const title = `Black boxes and the oscillator bank — ${run.data.config.oscillators} coupled small-angle pendulums seen as y = Σ θᵢ, trained on t ≤ ${run.data.config.trainUntil}`;

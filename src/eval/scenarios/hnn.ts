@@ -205,6 +205,8 @@ export const hnnScenario: Scenario = {
   async run(o: ScenarioOptions): Promise<ScenarioRun> {
     const models = o.models ?? hnnScenario.models();
     for (const m of models) if (!KINDS[m]) throw new ConfigError(`the hnn scenario fits hnn and mlp-vector-field, not "${m}"`, '--models');
+    // Its fits run from derivative pairs outside the experiment, which is where ensembles are formed.
+    if ((o.ensemble ?? 1) > 1) throw new ConfigError('the hnn scenario reproduces the published single fits; it trains no ensembles', '--ensemble');
     const configs = Object.fromEntries(models.map((m) => [m, resolveVectorFieldConfig(familyConfig(m, o.configs, models) as Partial<VectorFieldConfig>)]));
     const noise = o.noise > 0 ? o.noise : PAPER_NOISE;
     const rng = new Rng(o.seed);
@@ -289,6 +291,7 @@ export const hnnScenario: Scenario = {
       results,
       truth: main.truth,
       split: main.split,
+      invariant: tasks[0].invariant,
       // One truth per run: the mass–spring's panels carry curves; the other tasks' models are scored on their own trajectories (the table).
       title: `Mass–spring H = q² + p², test trajectory 1, drawn for the mass–spring models (the others: table only) — trained on 25 noisy trajectories of t ≤ 3`,
       lines,

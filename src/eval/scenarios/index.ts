@@ -7,6 +7,7 @@
  */
 import { ConfigError } from '../../core/errors.js';
 import type { Series } from '../../data/series.js';
+import type { Invariant } from '../../systems/base.js';
 import type { Split } from '../evaluate.js';
 import type { ExperimentOptions, ExperimentResult } from '../experiment.js';
 import type { FamilyConfigs } from '../family-config.js';
@@ -17,7 +18,7 @@ import { lotkaVolterraUdeScenario } from './lotka-volterra-ude.js';
 import { architecturesScenario } from './architectures.js';
 
 /** What every scenario takes from `lawful demo`. */
-export interface ScenarioOptions extends Pick<ExperimentOptions, 'fitter' | 'signal' | 'onProgress' | 'onDone'> {
+export interface ScenarioOptions extends Pick<ExperimentOptions, 'fitter' | 'signal' | 'onProgress' | 'onDone' | 'ensemble'> {
   /** Seed of the noise and of every fit. */
   seed: number;
   /** Standard deviation of Gaussian noise on what the models see (the scenario says relative to what). */
@@ -39,6 +40,8 @@ export interface ScenarioRun extends ExperimentResult {
   title: string;
   /** Lines printed after the table (e.g. recovered modes or equations). */
   lines?: string[];
+  /** A quantity the drawn system conserves, as a function of the truth's channels: the report adds the phase portrait and the invariant over time. */
+  invariant?: Invariant;
 }
 
 export interface Scenario {

@@ -76,6 +76,7 @@ function concat(a: ExperimentResult, b: ExperimentResult): ExperimentResult {
     predictions: [...a.predictions, ...b.predictions],
     freeRuns: [...a.freeRuns, ...b.freeRuns],
     quantiles: [...a.quantiles, ...b.quantiles],
+    attacks: [...(a.attacks ?? a.models.map(() => undefined)), ...(b.attacks ?? b.models.map(() => undefined))],
     saved: [...a.saved, ...b.saved],
     modelFiles: [...a.modelFiles, ...b.modelFiles],
     failures: [...a.failures, ...b.failures],
@@ -99,7 +100,7 @@ export const lotkaVolterraUdeScenario: Scenario = {
     const train = sliceSeries(observed, 0, TRAIN_UNTIL);
     const configs = configsFor(o, models);
     const jobs: FitJob[] = models.map((family) => ({ name: family, spec: { family, config: configs[family] }, train, seed: o.seed }));
-    const common = { observed, truth, split, fitter: o.fitter, signal: o.signal, onProgress: o.onProgress, onDone: o.onDone };
+    const common = { observed, truth, split, fitter: o.fitter, ensemble: o.ensemble, signal: o.signal, onProgress: o.onProgress, onDone: o.onDone };
     let result = await runExperiment({ ...common, jobs });
     // The second stage: the UDE's recovered system, refitted as an equation model.
     const ude = result.models.find((m) => m.family === 'ude');

@@ -14,7 +14,7 @@ export const pendulumsScenario: Scenario = {
   models: referenceModels,
   async run(o: ScenarioOptions): Promise<ScenarioRun> {
     const settings = (o.settings ?? {}) as PendulumSettings;
-    const run = await runReferenceExperiment({ ...settings, seed: o.seed, noise: o.noise, models: o.models, configs: o.configs, fitter: o.fitter, signal: o.signal, onProgress: o.onProgress, onDone: o.onDone });
+    const run = await runReferenceExperiment({ ...settings, seed: o.seed, noise: o.noise, models: o.models, configs: o.configs, fitter: o.fitter, ensemble: o.ensemble, signal: o.signal, onProgress: o.onProgress, onDone: o.onDone });
     const c = run.data.config;
     const seen = c.observe === 'all' ? 'each pendulum observed' : 'seen as y = Σ θᵢ';
     const title = `${c.oscillators} coupled ${c.nonlinear ? '' : 'small-angle '}pendulums ${seen} — trained on t ≤ ${c.trainUntil}`;

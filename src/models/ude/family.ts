@@ -209,7 +209,7 @@ function loadUde(family: string, withEquations: boolean, saved: SavedModel, sour
 
 export const udeFamily: ModelFamily<UdeConfig> = {
   family: 'ude',
-  capabilities: { uniformGrid: false, relativeCost: 2, inReferenceExperiment: false },
+  capabilities: { uniformGrid: false, relativeCost: 2, inReferenceExperiment: false, ensembles: true },
   description: 'Universal differential equation: known physics in the equation language plus an MLP term inside the ODE, trained through the solver\'s adjoint; SINDy on the network turns the learned part into an equation.',
   defaults: udeDefaults,
   // The contract test's one channel y: a known decay plus a small network, briefly trained.
@@ -231,7 +231,7 @@ const neuralOdeDefaults: NeuralOdeConfig = (({ equations: _, ...rest }) => rest)
 
 export const neuralOdeFamily: ModelFamily<NeuralOdeConfig> = {
   family: 'neural-ode',
-  capabilities: { uniformGrid: false, relativeCost: 2, inReferenceExperiment: false },
+  capabilities: { uniformGrid: false, relativeCost: 2, inReferenceExperiment: false, ensembles: true },
   description: 'Neural ODE: an MLP vector field over the channels, trained through the solver\'s adjoint and forecast by solving; SINDy on the network prints it as an equation.',
   defaults: neuralOdeDefaults,
   quick: { network: { states: null, hidden: [4], activation: 'tanh' }, adam: { steps: 5, lr: 0.01 }, maxIterations: 10, sindy: { degree: 1, threshold: 0.1 } },

@@ -46,7 +46,7 @@ export function vectorFieldFamily(kind: VectorFieldKind, description: string): M
     defaults: vectorFieldDefaults,
     quick,
     // Its channels are the phase-space coordinates; one signal of a many-state system is not one.
-    capabilities: { uniformGrid: false, relativeCost: 2, inReferenceExperiment: false },
+    capabilities: { uniformGrid: false, relativeCost: 2, inReferenceExperiment: false, ensembles: true },
     check(config: VectorFieldConfig): void {
       kind.net(1, resolveVectorFieldConfig(config)); // the kind refuses options it has no use for
     },
