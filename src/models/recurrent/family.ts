@@ -14,8 +14,9 @@
  * uniformly sampled with the training step; anything else is a `ConfigError`. With config
  * `stride` S > 1 one network step reads a block of S consecutive samples (C·S inputs: the
  * samples of a block lie next to each other in the channel-interleaved series, so a run of
- * T blocks is T·S consecutive samples as stored) and predicts the next block; the window,
- * burn-in and horizon count blocks.
+ * T blocks is T·S consecutive samples as stored) and predicts the next block, with
+ * increments each of its samples as a change from the input block's last sample; the
+ * window, burn-in and horizon count blocks.
  *
  * Inference:
  * - `predictOneStep`: the prediction at sample j uses the whole blocks (at most `window`)
@@ -56,10 +57,26 @@ export interface RecurrentArch {
   oneStep?(shape: LoopShape, steps: number, burnIn: number, precision: RecurrentConfig['precision']): { kernel: TeamKernel<unknown>; spec: unknown };
 }
 
+/** A readout of increments (config `increments`): their scale per network channel, and the input each starts from. */
+interface Increments {
+  scale: number[];
+  /** Null: each channel's own input (stride 1). */
+  from: number[] | null;
+}
+
+/**
+ * With blocks of S samples of C channels, every sample of the predicted block is an
+ * increment from the last sample of the input block (closed-loop.ts `incrementFrom`).
+ */
+function incrementsOf(scale: number[] | null, C: number, S: number): Increments | null {
+  if (!scale) return null;
+  return { scale, from: S > 1 ? Array.from({ length: C * S }, (_, q) => (S - 1) * C + (q % C)) : null };
+}
+
 /** The teacher-forced forward pass for windows of `steps` samples, in batches of `batch`. */
-function windowForward(arch: RecurrentArch, increments: number[] | null, shape: LoopShape, batch: number, steps: number): WindowForward {
+function windowForward(arch: RecurrentArch, increments: Increments | null, shape: LoopShape, batch: number, steps: number): WindowForward {
   if (arch.windows && !increments) return arch.windows(shape, batch, steps);
-  const ws = new LoopWorkspace(arch.cell, shape, batch, steps, 0, increments);
+  const ws = new LoopWorkspace(arch.cell, shape, batch, steps, 0, increments?.scale, increments?.from);
   const feed = new Float64Array(batch * steps).fill(1);
   return (theta, x) => {
     ws.forward(theta, x, feed);
@@ -71,9 +88,9 @@ function windowForward(arch: RecurrentArch, increments: number[] | null, shape: 
  * Free run: warms up on the samples `warm` [L][C] (standardised), then runs `K` steps on its
  * own predictions, hidden state carried; returns the K predictions [K][C].
  */
-function freeRun(arch: RecurrentArch, increments: number[] | null, shape: LoopShape, theta: Float64Array, warm: Float64Array, K: number): Float64Array {
+function freeRun(arch: RecurrentArch, increments: Increments | null, shape: LoopShape, theta: Float64Array, warm: Float64Array, K: number): Float64Array {
   const C = shape.channels, L = warm.length / C, T = L + K - 1;
-  const ws = new LoopWorkspace(arch.cell, shape, 1, T, 0, increments);
+  const ws = new LoopWorkspace(arch.cell, shape, 1, T, 0, increments?.scale, increments?.from);
   const x = new Float64Array(T * C);
   x.set(warm);
   const feed = new Float64Array(T);
@@ -106,9 +123,11 @@ class RecurrentFitted implements Fitted {
   readonly inWindowMode = 'one-step' as const;
   readonly nParams: number;
   private readonly shape: LoopShape;
+  private readonly inc: Increments | null;
 
   constructor(readonly family: string, private readonly arch: RecurrentArch, private readonly s: RecurrentSaved) {
     this.shape = { channels: s.names.length * s.config.stride, hidden: s.config.hidden };
+    this.inc = incrementsOf(s.incrementScale, s.names.length, s.config.stride);
     this.nParams = s.theta.length;
   }
 
@@ -132,7 +151,7 @@ class RecurrentFitted implements Fitted {
     for (let o = 0; o < S; o++) {
       const head = Math.min(T, Math.floor((n - 1 - o) / S));
       if (head < 1) continue;
-      const pred = windowForward(this.arch, this.s.incrementScale, this.shape, 1, head)(this.s.theta, z.subarray(o * C, (o + head * S) * C));
+      const pred = windowForward(this.arch, this.inc, this.shape, 1, head)(this.s.theta, z.subarray(o * C, (o + head * S) * C));
       for (let p = burnIn; p < head; p++) out.set(pred.subarray(p * N, p * N + C), (o + (p + 1) * S) * C);
     }
     // Samples j with more: each from its own window of T blocks s[j − T·S … j − 1], batched.
@@ -140,7 +159,7 @@ class RecurrentFitted implements Fitted {
     for (let j = (T + 1) * S; j < n; j++) targets.push(j);
     if (targets.length) {
       const B = Math.min(64, targets.length);
-      predictLast(windowForward(this.arch, this.s.incrementScale, this.shape, B, T), C, S, T, B, this.s.theta, z, targets, out);
+      predictLast(windowForward(this.arch, this.inc, this.shape, B, T), C, S, T, B, this.s.theta, z, targets, out);
     }
     return unstandardise(out, n, this.s.mean, this.s.std);
   }
@@ -168,16 +187,16 @@ class RecurrentFitted implements Fitted {
     buf.set(standardise(context, this.s.mean, this.s.std).subarray((n - L * S) * C));
     if (cfg.training === 'one-step') {
       // Full windows run through the batched forward pass, the first few (history shorter than the window) one by one.
-      const full = L + KB > T ? windowForward(this.arch, this.s.incrementScale, this.shape, 1, T) : null;
+      const full = L + KB > T ? windowForward(this.arch, this.inc, this.shape, 1, T) : null;
       for (let k = 0; k < KB; k++) {
         const len = Math.min(T, L + k);
         const from = L + k - len;
-        const forward = full && len === T ? full : windowForward(this.arch, this.s.incrementScale, this.shape, 1, len);
+        const forward = full && len === T ? full : windowForward(this.arch, this.inc, this.shape, 1, len);
         const pred = forward(this.s.theta, buf.subarray(from * N, (from + len) * N));
         buf.set(pred.subarray((len - 1) * N, len * N), (L + k) * N);
       }
     } else if (KB > 0) {
-      buf.set(freeRun(this.arch, this.s.incrementScale, this.shape, this.s.theta, buf.slice(0, L * N), KB), L * N);
+      buf.set(freeRun(this.arch, this.inc, this.shape, this.s.theta, buf.slice(0, L * N), KB), L * N);
     }
     const last = L * S - 1;
     const mean = this.s.names.map(() => new Float64Array(times.length));
@@ -262,14 +281,16 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
   const mean = train.y.map((c) => c.reduce((a, v) => a + v, 0) / n);
   const std = train.y.map((c, k) => Math.sqrt(c.reduce((a, v) => a + (v - mean[k]) ** 2, 0) / n) || 1);
   const z = standardise(train, mean, std);
-  // With increments, the readout's unit is each channel's standard deviation of its change
-  // over one network step (S samples), the same for every sample of a block.
-  const channelScale = mean.map((_, c) => {
+  // With increments, the readout's unit is the standard deviation of what it predicts: the
+  // change of each channel over one sample (stride 1), or, for the r-th sample of a block,
+  // over the r + 1 samples since the last one seen.
+  const incrementScale = cfg.increments ? Array.from({ length: N }, (_, q) => {
+    const c = q % C, lag = S === 1 ? 1 : Math.floor(q / C) + 1;
     let s = 0;
-    for (let i = S; i < n; i++) s += (z[i * C + c] - z[(i - S) * C + c]) ** 2;
-    return Math.sqrt(s / Math.max(1, n - S)) || 1;
-  });
-  const incrementScale = cfg.increments ? Array.from({ length: N }, (_, q) => channelScale[q % C]) : null;
+    for (let i = lag; i < n; i++) s += (z[i * C + c] - z[(i - lag) * C + c]) ** 2;
+    return Math.sqrt(s / Math.max(1, n - lag)) || 1;
+  }) : null;
+  const inc = incrementsOf(incrementScale, C, S);
   // The last `validationFraction` of the span is held out: training windows lie before it.
   const tSplit = train.t[0] + (1 - cfg.validationFraction) * (train.t[n - 1] - train.t[0]);
   let nFit = n;
@@ -291,9 +312,9 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
   const fast = oneStep && !cfg.increments ? arch.oneStep?.(shape, W, cfg.burnIn, cfg.precision) : undefined;
   const team = fast
     ? new Team(fast.kernel, fast.spec, B, cfg.shares, opts.workers)
-    : new Team(loopKernel as TeamKernel<unknown>, { cell: arch.kernelCell, shape, steps: maxT, burnIn: cfg.burnIn, increments: incrementScale }, B, cfg.shares, opts.workers);
+    : new Team(loopKernel as TeamKernel<unknown>, { cell: arch.kernelCell, shape, steps: maxT, burnIn: cfg.burnIn, increments: incrementScale, incrementFrom: inc?.from }, B, cfg.shares, opts.workers);
   const valBatch = Math.min(B, valTargets.length);
-  const valForward = valTargets.length && oneStep ? windowForward(arch, incrementScale, shape, valBatch, W) : null;
+  const valForward = valTargets.length && oneStep ? windowForward(arch, inc, shape, valBatch, W) : null;
   const finalPass = valTargets.length > 0 ? cfg.finalPass : 'early-stopped';
   // Share of the progress bar the first pass would take if it ran all maxSteps. Early stopping
   // ends it sooner; the final pass then continues from where the bar stands (f0), so the bar
@@ -314,7 +335,7 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
       for (const j of valTargets) for (let c = 0; c < C; c++) s += (valPred[j * C + c] - z[j * C + c]) ** 2;
       return s / (valTargets.length * C);
     }
-    const run = freeRun(arch, incrementScale, shape, th, z.slice((nFit - W * S) * C, nFit * C), Math.ceil(nVal / S));
+    const run = freeRun(arch, inc, shape, th, z.slice((nFit - W * S) * C, nFit * C), Math.ceil(nVal / S));
     let s = 0;
     for (let i = 0; i < nVal * C; i++) s += (run[i] - z[nFit * C + i]) ** 2;
     return s / (nVal * C);
