@@ -13,7 +13,11 @@
  * a rollout whose horizon grows, at the cost of the current length. With `increments` s the readout predicts the change from the
  * step's input in units of s (per channel), ŷ_t = u_t + s ⊙ (Wout·h_t + bout): the residual
  * form of learned simulators, on normalised increments so that the readout works at unit
- * scale (Adam's steps are the same size whatever the gradient's scale).
+ * scale (Adam's steps are the same size whatever the gradient's scale). `incrementFrom` a
+ * takes each channel's change from another input, ŷ_t[c] = u_t[a_c] + s_c·(…): a network
+ * that reads and predicts blocks of samples predicts every sample of the next block from
+ * the last sample it has seen, not each from its own counterpart a block earlier (those
+ * drift apart over a free run, a saw-tooth within each block).
  *
  * The cell (GRU: nn/gru.ts, LSTM: nn/closed-loop-lstm.ts) owns its gates and weight
  * gradients; this driver owns the inputs, the readout, the loss and the feedback path.
@@ -57,6 +61,8 @@ export class LoopWorkspace {
   readonly burnIn: number;
   /** Scale of the predicted increment per channel, or null: the readout predicts the next sample. */
   readonly increments: Float64Array | null;
+  /** With increments: the input channel each output channel's increment starts from. */
+  readonly incrementFrom: Int32Array;
   readonly cell: RecurrentCell;
   /** @internal Hidden states [T+1][B][H]; slot 0 is the zero initial state. */
   readonly h: Float64Array;
@@ -73,7 +79,7 @@ export class LoopWorkspace {
   private readonly wout: number;
   private readonly bout: number;
 
-  constructor(readonly kind: CellKind, readonly shape: LoopShape, batch: number, steps: number, burnIn = 0, increments: readonly number[] | null = null) {
+  constructor(readonly kind: CellKind, readonly shape: LoopShape, batch: number, steps: number, burnIn = 0, increments: readonly number[] | null = null, incrementFrom: readonly number[] | null = null) {
     const { channels: C, hidden: H } = shape;
     for (const [k, v] of Object.entries({ channels: C, hidden: H, batch, steps })) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`LoopWorkspace: ${k} must be a positive integer, got ${v}`);
@@ -83,7 +89,11 @@ export class LoopWorkspace {
     this.batch = batch;
     this.steps = steps;
     this.burnIn = burnIn;
+    if (incrementFrom && (incrementFrom.length !== C || incrementFrom.some((a) => !Number.isInteger(a) || a < 0 || a >= C))) {
+      throw new RangeError(`LoopWorkspace: incrementFrom must give one input channel in [0, ${C}) per channel; got [${incrementFrom.join(', ')}]`);
+    }
     this.increments = increments ? Float64Array.from(increments) : null;
+    this.incrementFrom = incrementFrom ? Int32Array.from(incrementFrom) : Int32Array.from({ length: C }, (_, c) => c);
     this.cell = kind.create(shape, batch, steps);
     this.h = new Float64Array((steps + 1) * batch * H);
     this.u = new Float64Array(steps * batch * C);
@@ -128,11 +138,11 @@ export class LoopWorkspace {
       }
       this.cell.forward(theta, t, h, u, uOff);
       gemmNT(B, C, H, h, (t + 1) * BH, H, theta, this.wout, H, pred, t * C, T * C, false);
-      const inc = this.increments;
+      const inc = this.increments, from = this.incrementFrom;
       for (let b = 0; b < B; b++) {
         for (let c = 0; c < C; c++) {
           const p = (b * T + t) * C + c, r = pred[p] + theta[this.bout + c];
-          pred[p] = inc ? u[uOff + b * C + c] + inc[c] * r : r;
+          pred[p] = inc ? u[uOff + b * C + from[c]] + inc[c] * r : r;
         }
       }
     }
@@ -194,7 +204,8 @@ export class LoopWorkspace {
       // ∂L/∂u_t goes to ŷ_{t−1} where the prediction was fed back, nowhere where x_t was.
       for (let b = 0; b < B; b++) {
         const fed = t > 0 && feed[b * T + t] === 0;
-        for (let c = 0; c < C; c++) carry[b * C + c] = fed ? du[b * C + c] + (inc ? dy[b * C + c] : 0) : 0;
+        for (let c = 0; c < C; c++) carry[b * C + c] = fed ? du[b * C + c] : 0;
+        if (fed && inc) for (let c = 0; c < C; c++) carry[b * C + this.incrementFrom[c]] += dy[b * C + c];
       }
     }
     return loss;

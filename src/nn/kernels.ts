@@ -39,6 +39,8 @@ export interface LoopKernelSpec {
   burnIn: number;
   /** Scale of the predicted increment per channel, or null (closed-loop.ts). */
   increments: number[] | null;
+  /** With increments: the input channel each channel's increment starts from (closed-loop.ts); default the same channel. */
+  incrementFrom?: number[] | null;
 }
 
 /**
@@ -49,8 +51,8 @@ export const loopKernel: TeamKernel<LoopKernelSpec> = {
   name: 'closed-loop',
   size: (spec) => cellKinds[spec.cell].layout(spec.shape).size,
   widths: ({ shape, steps }) => [steps * shape.channels, steps * shape.channels, steps],
-  create({ cell, shape, steps, burnIn, increments }, batch) {
-    const ws = new LoopWorkspace(cellKinds[cell], shape, batch, steps, burnIn, increments);
+  create({ cell, shape, steps, burnIn, increments, incrementFrom }, batch) {
+    const ws = new LoopWorkspace(cellKinds[cell], shape, batch, steps, burnIn, increments, incrementFrom ?? null);
     return (theta, [x, target, feed], grad) => ws.lossAndGrad(theta, x, target, feed, grad);
   },
 };

@@ -31,9 +31,9 @@ describe('recurrent families (lstm, gru)', () => {
     expect([0, 150, 300, 450].map((i) => teacherRatio(c, i))).toEqual([1, 0.5, 0, 0]);
   });
 
-  for (const family of [gruFamily, lstmFamily]) for (const training of ['one-step', 'rollout', 'scheduled'] as const) {
-    it(`${family.family} ${training}: round-trips through JSON; the first forecast equals the one-step prediction`, async () => {
-      const f = await family.fit(spec(family.family, { ...tiny, training, increments: training !== 'one-step' }), series, { seed: 1 });
+  for (const family of [gruFamily, lstmFamily]) for (const training of ['one-step', 'rollout', 'scheduled'] as const) for (const stride of [1, 3]) {
+    it(`${family.family} ${training}, stride ${stride}: round-trips through JSON; the first forecast equals the one-step prediction`, async () => {
+      const f = await family.fit(spec(family.family, { ...tiny, training, increments: training !== 'one-step', stride }), series, { seed: 1 });
       const g = family.load(JSON.parse(JSON.stringify(f.toJSON())));
       const times = series.t.slice(150, 170);
       const ctx: Series = { t: series.t.slice(0, 150), y: [series.y[0].slice(0, 150)], names: ['y'] };
@@ -41,13 +41,40 @@ describe('recurrent families (lstm, gru)', () => {
       expect(g.describe()).toEqual(f.describe());
       expect(f.describe().training).toBe(training);
       const p = f.predictOneStep!(series)[0];
-      for (let j = 0; j <= 3; j++) expect(p[j]).toBeNaN();
-      for (const j of [8, 50, 150]) {
+      // The first prediction needs burnIn + 1 = 4 whole blocks of history.
+      for (let j = 0; j < 4 * stride; j++) expect(p[j]).toBeNaN();
+      expect(p[4 * stride]).not.toBeNaN();
+      // The first, histories that are not whole blocks, and later ones (the sliding window, the span's end).
+      for (const j of [4 * stride, 4 * stride + 1, 4 * stride + 2, 50, 150]) {
         const c: Series = { t: series.t.slice(0, j), y: [series.y[0].slice(0, j)], names: ['y'] };
         expect(Math.abs(f.forecast(series.t.slice(j, j + 1), c).mean[0][0] - p[j])).toBeLessThan(1e-12);
       }
     });
   }
+
+  it('fits the window running free at a fine step: rollout-trained on blocks of 10 samples, free-run NRMSE ≤ 0.2; trained one step ahead, not', async () => {
+    // Two modes at dt 0.01 (200–300 samples a period, as in the reference experiment), 6 s.
+    const t = Float64Array.from({ length: 600 }, (_, i) => i * 0.01);
+    const y = t.map((tt) => Math.cos(2 * tt) + 0.5 * Math.cos(3.1 * tt + 1));
+    const fine: Series = { t, y: [y], names: ['y'] };
+    const mean = y.reduce((a, v) => a + v, 0) / y.length;
+    const sd = Math.sqrt(y.reduce((a, v) => a + (v - mean) ** 2, 0) / y.length);
+    // As the evaluator does: warm up on the first 10 % of the window, then run free to its end.
+    const freeRunNrmse = (f: Awaited<ReturnType<typeof lstmFamily.fit>>) => {
+      const ctx: Series = { t: t.slice(0, 60), y: [y.slice(0, 60)], names: ['y'] };
+      const fc = f.forecast(t.slice(60), ctx).mean[0];
+      let s = 0;
+      for (let i = 0; i < fc.length; i++) s += (fc[i] - y[60 + i]) ** 2;
+      return Math.sqrt(s / fc.length) / sd;
+    };
+    const budget = { hidden: 16, batch: 16, maxSteps: 800, validationFraction: 0 };
+    const rollout = await lstmFamily.fit(spec('lstm', { ...budget, training: 'rollout', increments: true, stride: 10, window: 6, burnIn: 2, horizon: 53, horizonStart: 7 }), fine, { seed: 0 });
+    const oneStep = await lstmFamily.fit(spec('lstm', { ...budget, window: 60, burnIn: 6 }), fine, { seed: 0 });
+    const [r, o] = [freeRunNrmse(rollout), freeRunNrmse(oneStep)];
+    console.log(`free-run in-window NRMSE: rollout, stride 10 ${r.toPrecision(3)}; one-step ${o.toPrecision(3)}`);
+    expect(r).toBeLessThan(0.2);
+    expect(o).toBeGreaterThan(0.2);
+  }, 60_000);
 
   it('rollout and scheduled models are stopped on the free run through the held-out tail (its error recomputes from the fitted model)', async () => {
     for (const training of ['rollout', 'scheduled'] as const) {

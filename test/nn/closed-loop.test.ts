@@ -35,15 +35,18 @@ describe('closed-loop recurrent kernels (GRU, LSTM)', () => {
   });
 
   // Odd sizes reach the GEMMs' remainder paths; the rollout and mixed masks send gradients
-  // back through fed predictions, `increments` through the residual readout too.
+  // back through fed predictions, `increments` through the residual readout too, and
+  // `incrementFrom` (channels 0 and 1 from input 2, channel 2 from input 0: two increments
+  // share one input, one channel is the base of none) to other inputs than their own.
   const cases = [
-    { shape: { channels: 1, hidden: 5 }, B: 3, T: 7, burnIn: 1 },
-    { shape: { channels: 3, hidden: 4 }, B: 2, T: 6, burnIn: 0 },
+    { shape: { channels: 1, hidden: 5 }, B: 3, T: 7, burnIn: 1, from: null },
+    { shape: { channels: 3, hidden: 4 }, B: 2, T: 6, burnIn: 0, from: null },
+    { shape: { channels: 3, hidden: 4 }, B: 2, T: 6, burnIn: 0, from: [2, 2, 0] },
   ];
-  for (const kind of [gruCell, lstmCell]) for (const { shape, B, T, burnIn } of cases) for (const mode of ['teacher', 'rollout', 'mixed', 'ragged'] as const) for (const increments of [null, [0.3, 2, 0.7]]) {
-    it(`${kind.name}: backward through the ${mode} loop matches central differences in every block (C=${shape.channels}, H=${shape.hidden}, B=${B}, T=${T}, increments ${increments ? 'scaled' : 'none'})`, () => {
+  for (const kind of [gruCell, lstmCell]) for (const { shape, B, T, burnIn, from } of cases) for (const mode of ['teacher', 'rollout', 'mixed', 'ragged'] as const) for (const increments of from ? [[0.3, 2, 0.7]] : [null, [0.3, 2, 0.7]]) {
+    it(`${kind.name}: backward through the ${mode} loop matches central differences in every block (C=${shape.channels}, H=${shape.hidden}, B=${B}, T=${T}, increments ${increments ? 'scaled' : 'none'}${from ? ` from inputs ${from.join(',')}` : ''})`, () => {
       const { layout, theta, x, target, feed } = setup(kind, shape, B, T, 3 + shape.hidden + B, mode);
-      const ws = new LoopWorkspace(kind, shape, B, T, burnIn, increments && increments.slice(0, shape.channels));
+      const ws = new LoopWorkspace(kind, shape, B, T, burnIn, increments && increments.slice(0, shape.channels), from);
       const grad = new Float64Array(theta.length);
       const res = checkGradient(
         (th) => ws.lossAndGrad(th, x, target, feed, new Float64Array(th.length)),
@@ -79,6 +82,25 @@ describe('closed-loop recurrent kernels (GRU, LSTM)', () => {
     expect(ws.lossAndGrad(theta, x2, target, feed, new Float64Array(theta.length))).toBe(loss);
     x2[0] += 1e-3; // the warm-up input does matter
     expect(ws.lossAndGrad(theta, x2, target, feed, new Float64Array(theta.length))).not.toBe(loss);
+  });
+
+  it('incrementFrom: each prediction is its input channel plus the scaled readout (checked against the readout with increments off); bad maps are refused', () => {
+    const shape = { channels: 3, hidden: 4 };
+    const { theta, x, feed } = setup(lstmCell, shape, 2, 5, 17, 'rollout');
+    const scale = [0.3, 2, 0.7], from = [2, 2, 0];
+    const plain = new LoopWorkspace(lstmCell, shape, 2, 5, 0);
+    const inc = new LoopWorkspace(lstmCell, shape, 2, 5, 0, scale, from);
+    // Teacher-forced, the hidden states see the same inputs, so the readouts agree.
+    const teacher = new Float64Array(feed.length).fill(1);
+    plain.forward(theta, x, teacher);
+    inc.forward(theta, x, teacher);
+    // Without increments the prediction is the readout Wout·h + bout itself.
+    for (let b = 0; b < 2; b++) for (let t = 0; t < 5; t++) for (let c = 0; c < 3; c++) {
+      const p = (b * 5 + t) * 3;
+      expect(Math.abs(inc.pred[p + c] - (x[p + from[c]] + scale[c] * plain.pred[p + c]))).toBeLessThan(1e-12);
+    }
+    expect(() => new LoopWorkspace(lstmCell, shape, 2, 5, 0, scale, [0, 3, 1])).toThrow(/incrementFrom/);
+    expect(() => new LoopWorkspace(lstmCell, shape, 2, 5, 0, scale, [0, 1])).toThrow(/incrementFrom/);
   });
 
   it('positions past a sequence’s end (feed −1) are neither computed nor in the loss: a shorter workspace gives the same loss and gradient', () => {

@@ -31,12 +31,17 @@ import type { Scenario, ScenarioOptions, ScenarioRun } from './index.js';
 import { modeLines } from './pendulums.js';
 
 /**
- * The rollout recipe (models/recurrent/config.ts): the hidden state warmed up on the window,
- * then a free run whose horizon doubles from 25 to 200 steps, on normalised increments; the
- * parameters kept are those of the best free run through the held-out tail.
+ * The rollout recipe (models/recurrent/config.ts): the network steps over blocks of 10
+ * samples (0.1 s), its hidden state warmed up on 10 blocks (1 s, the evaluator's in-window
+ * warm-up), then a free run on normalised increments whose horizon doubles from 10 to 89
+ * blocks — the whole 10 s window after the warm-up — with no held-out tail: a free run that
+ * is to fit the window has to be trained through all of it. Measured (README, "Black boxes
+ * trained as well as we can"): the LSTM's free-running in-window NRMSE 0.061, 0.019, 0.028
+ * on seeds 0, 1, 2, against 1.35 with one-sample steps, a 200-step horizon and the best
+ * free run through a held-out tail.
  */
 export const ROLLOUT = {
-  training: 'rollout', increments: true, hidden: 32, batch: 32, maxSteps: 600, horizon: 200, horizonStart: 25, lr: 3e-3, finalPass: 'early-stopped',
+  training: 'rollout', increments: true, hidden: 32, batch: 32, maxSteps: 1200, stride: 10, window: 10, burnIn: 2, horizon: 89, horizonStart: 10, validationFraction: 0,
 } as const;
 
 /**

@@ -7,7 +7,7 @@ export type RecurrentTraining = 'one-step' | 'rollout' | 'scheduled';
 export interface RecurrentConfig {
   /** Hidden units. Default 64. */
   hidden: number;
-  /** Samples of context per training window (and per prediction). Default 100. */
+  /** Samples (blocks, with `stride` > 1) of context per training window (and per prediction). Default 100. */
   window: number;
   /** Leading window positions left out of the loss (too little context). Default 10. */
   burnIn: number;
@@ -78,7 +78,10 @@ export interface RecurrentConfig {
    *   linearly from 1 to 0 over the first `curriculumFraction` of `maxSteps`.
    * Rollout and scheduled models are stopped early on the free-running error of the held-out
    * tail, and forecast by warming up on the last `window` samples and then running free,
-   * the hidden state carried throughout.
+   * the hidden state carried throughout. A free run that is to fit the whole window must be
+   * trained through all of it (`validationFraction` 0, `horizon` up to the window's end):
+   * on the reference experiment the run that fits the first 8 s does not carry over to a
+   * held-out last 2 s (in-window NRMSE 1.09 with the tail held out, 0.061 without).
    */
   training: RecurrentTraining;
   /** Free-running steps after the warm-up ('rollout': the final horizon). Default 200. */
@@ -91,6 +94,25 @@ export interface RecurrentConfig {
   inputNoise: number;
   /** Predict the change from the step's input (ŷ_t = u_t + readout) instead of the next sample itself. Default false. */
   increments: boolean;
+  /**
+   * Samples per network step: the network reads the series in blocks of `stride` consecutive
+   * samples (every channel of each, one input vector of channels × stride) and predicts the
+   * next block, so one step spans `stride`·dt and a free run of K samples takes K / stride
+   * steps. `window`, `burnIn` and `horizon` count blocks. At a fine step (the reference
+   * experiment's dt 0.01, 200–500 samples a period) consecutive samples barely differ and a
+   * free run through the window is 900 steps long; blocks make each step a real change and
+   * the run short enough to train through whole (the coarse time steps of Vlachas et al.
+   * 2020). Training sequences start at every sample, not only at block boundaries; forecasts
+   * start from the context's last whole blocks. With `increments`, every sample of the
+   * predicted block is a change from the last sample seen, in units of that lag's standard
+   * deviation (from its own counterpart a block earlier, the samples of a block drift apart
+   * over a free run: a saw-tooth within each block). Measured on the reference experiment
+   * (LSTM, seed 0, rollout with increments through the whole window; README "Black boxes
+   * trained as well as we can"): free-running in-window NRMSE 0.36 with stride 1 after 600
+   * steps (ten times the time of stride 10's 600 steps); 0.061 with stride 10 and 0.031 with
+   * stride 5 after 1200. Default 1.
+   */
+  stride: number;
 }
 
 /** The LSTM's configuration (the same fields as every recurrent family's). */
@@ -107,11 +129,11 @@ export const DEFAULTS: RecurrentConfig = {
   hidden: 64, window: 100, burnIn: 10, batch: 64, shares: 2, lr: 3e-3, lrDropFactor: 0.3, clipNorm: 1,
   maxSteps: 2000, validationFraction: 0.2, evalEvery: 50, patience: 10, maxValidationTargets: 256,
   finalPass: 'continue', continueFraction: 0.25, precision: 'float32',
-  training: 'one-step', horizon: 200, horizonStart: 10, curriculumFraction: 0.5, inputNoise: 0, increments: false,
+  training: 'one-step', horizon: 200, horizonStart: 10, curriculumFraction: 0.5, inputNoise: 0, increments: false, stride: 1,
 };
 
 export function checkConfig(c: RecurrentConfig): void {
-  const ints: (keyof RecurrentConfig)[] = ['hidden', 'window', 'batch', 'shares', 'maxSteps', 'evalEvery', 'patience', 'maxValidationTargets', 'horizon', 'horizonStart'];
+  const ints: (keyof RecurrentConfig)[] = ['hidden', 'window', 'batch', 'shares', 'maxSteps', 'evalEvery', 'patience', 'maxValidationTargets', 'horizon', 'horizonStart', 'stride'];
   for (const k of ints) if (!Number.isInteger(c[k]) || (c[k] as number) < 1) throw new ConfigError(`must be a positive integer; got ${c[k]}`, k);
   if (!Number.isInteger(c.burnIn) || c.burnIn < 0 || c.burnIn >= c.window) throw new ConfigError(`must be an integer in [0, window = ${c.window}); got ${c.burnIn}`, 'burnIn');
   if (c.shares > c.batch) throw new ConfigError(`must be at most batch = ${c.batch}; got ${c.shares}`, 'shares');

@@ -11,16 +11,22 @@
  * the LSTM's own teacher-forced kernel (nn/lstm.ts, WebAssembly SIMD where available).
  *
  * Sampling: the network counts samples, not seconds, so every series it sees must be
- * uniformly sampled with the training step; anything else is a `ConfigError`.
+ * uniformly sampled with the training step; anything else is a `ConfigError`. With config
+ * `stride` S > 1 one network step reads a block of S consecutive samples (C·S inputs: the
+ * samples of a block lie next to each other in the channel-interleaved series, so a run of
+ * T blocks is T·S consecutive samples as stored) and predicts the next block, with
+ * increments each of its samples as a change from the input block's last sample; the
+ * window, burn-in and horizon count blocks.
  *
  * Inference:
- * - `predictOneStep`: the prediction at sample j uses samples max(0, j − window) … j − 1
- *   from the zero state; NaN where fewer than `burnIn + 1` samples of history exist (those
- *   positions are excluded from the training loss).
- * - `forecast`, one-step training: autoregressive with a sliding window, each new sample
- *   predicted from the last `window` samples (observed or predicted) from the zero state.
+ * - `predictOneStep`: the prediction at sample j uses the whole blocks (at most `window`)
+ *   ending at sample j − 1, from the zero state; NaN where fewer than `burnIn + 1` blocks of
+ *   history exist (those positions are excluded from the training loss).
+ * - `forecast`, one-step training: autoregressive with a sliding window, each new block
+ *   predicted from the last `window` blocks (observed or predicted) from the zero state.
  * - `forecast`, rollout and scheduled training: as trained — the hidden state warmed up on
- *   the last `window` samples of the context, then carried through the free run.
+ *   the last `window` blocks of the context, then carried through the free run.
+ * Both start from the context's last whole blocks, ending at its last sample.
  * Times between grid points are interpolated linearly.
  */
 import { ConfigError, DataError, DivergenceError } from '../../core/errors.js';
@@ -51,10 +57,26 @@ export interface RecurrentArch {
   oneStep?(shape: LoopShape, steps: number, burnIn: number, precision: RecurrentConfig['precision']): { kernel: TeamKernel<unknown>; spec: unknown };
 }
 
+/** A readout of increments (config `increments`): their scale per network channel, and the input each starts from. */
+interface Increments {
+  scale: number[];
+  /** Null: each channel's own input (stride 1). */
+  from: number[] | null;
+}
+
+/**
+ * With blocks of S samples of C channels, every sample of the predicted block is an
+ * increment from the last sample of the input block (closed-loop.ts `incrementFrom`).
+ */
+function incrementsOf(scale: number[] | null, C: number, S: number): Increments | null {
+  if (!scale) return null;
+  return { scale, from: S > 1 ? Array.from({ length: C * S }, (_, q) => (S - 1) * C + (q % C)) : null };
+}
+
 /** The teacher-forced forward pass for windows of `steps` samples, in batches of `batch`. */
-function windowForward(arch: RecurrentArch, increments: number[] | null, shape: LoopShape, batch: number, steps: number): WindowForward {
+function windowForward(arch: RecurrentArch, increments: Increments | null, shape: LoopShape, batch: number, steps: number): WindowForward {
   if (arch.windows && !increments) return arch.windows(shape, batch, steps);
-  const ws = new LoopWorkspace(arch.cell, shape, batch, steps, 0, increments);
+  const ws = new LoopWorkspace(arch.cell, shape, batch, steps, 0, increments?.scale, increments?.from);
   const feed = new Float64Array(batch * steps).fill(1);
   return (theta, x) => {
     ws.forward(theta, x, feed);
@@ -66,9 +88,9 @@ function windowForward(arch: RecurrentArch, increments: number[] | null, shape: 
  * Free run: warms up on the samples `warm` [L][C] (standardised), then runs `K` steps on its
  * own predictions, hidden state carried; returns the K predictions [K][C].
  */
-function freeRun(arch: RecurrentArch, increments: number[] | null, shape: LoopShape, theta: Float64Array, warm: Float64Array, K: number): Float64Array {
+function freeRun(arch: RecurrentArch, increments: Increments | null, shape: LoopShape, theta: Float64Array, warm: Float64Array, K: number): Float64Array {
   const C = shape.channels, L = warm.length / C, T = L + K - 1;
-  const ws = new LoopWorkspace(arch.cell, shape, 1, T, 0, increments);
+  const ws = new LoopWorkspace(arch.cell, shape, 1, T, 0, increments?.scale, increments?.from);
   const x = new Float64Array(T * C);
   x.set(warm);
   const feed = new Float64Array(T);
@@ -78,20 +100,21 @@ function freeRun(arch: RecurrentArch, increments: number[] | null, shape: LoopSh
 }
 
 /**
- * For each target index j in `targets`, the prediction of sample j from the window
- * z[j − T … j − 1] (zero initial state), written to out[j·C …]. Batched; the last batch is
- * padded by repeating its first window.
+ * For each target index j in `targets`, the prediction of sample j from the T blocks of S
+ * samples z[j − T·S … j − 1] (zero initial state): the first sample of the predicted block,
+ * written to out[j·C …]. Batched; the last batch is padded by repeating its first window.
  */
-function predictLast(forward: WindowForward, C: number, T: number, batch: number, theta: Float64Array, z: Float64Array, targets: number[], out: Float64Array): void {
-  const x = new Float64Array(batch * T * C);
+function predictLast(forward: WindowForward, C: number, S: number, T: number, batch: number, theta: Float64Array, z: Float64Array, targets: number[], out: Float64Array): void {
+  const N = C * S, x = new Float64Array(batch * T * N);
   for (let at = 0; at < targets.length; at += batch) {
     for (let b = 0; b < batch; b++) {
       const j = targets[Math.min(at + b, targets.length - 1)];
-      x.set(z.subarray((j - T) * C, j * C), b * T * C);
+      x.set(z.subarray((j - T * S) * C, j * C), b * T * N);
     }
     const pred = forward(theta, x);
     for (let b = 0; b < batch && at + b < targets.length; b++) {
-      out.set(pred.subarray((b * T + T - 1) * C, (b * T + T) * C), targets[at + b] * C);
+      const p = (b * T + T - 1) * N;
+      out.set(pred.subarray(p, p + C), targets[at + b] * C);
     }
   }
 }
@@ -100,9 +123,11 @@ class RecurrentFitted implements Fitted {
   readonly inWindowMode = 'one-step' as const;
   readonly nParams: number;
   private readonly shape: LoopShape;
+  private readonly inc: Increments | null;
 
   constructor(readonly family: string, private readonly arch: RecurrentArch, private readonly s: RecurrentSaved) {
-    this.shape = { channels: s.names.length, hidden: s.config.hidden };
+    this.shape = { channels: s.names.length * s.config.stride, hidden: s.config.hidden };
+    this.inc = incrementsOf(s.incrementScale, s.names.length, s.config.stride);
     this.nParams = s.theta.length;
   }
 
@@ -117,22 +142,24 @@ class RecurrentFitted implements Fitted {
 
   predictOneStep(series: Series): Float64Array[] {
     this.checkClock(series, 'predictOneStep series');
-    const { window: T, burnIn } = this.s.config;
-    const C = this.s.names.length, n = series.t.length;
+    const { window: T, burnIn, stride: S } = this.s.config;
+    const C = this.s.names.length, n = series.t.length, N = C * S;
     const z = standardise(series, this.s.mean, this.s.std);
     const out = new Float64Array(n * C).fill(NaN);
-    // Samples 1 … T: one run from the zero state over s[0 … T−1]; position p predicts p + 1.
-    const head = Math.min(T, n - 1);
-    if (head > 0) {
-      const pred = windowForward(this.arch, this.s.incrementScale, this.shape, 1, head)(this.s.theta, z.subarray(0, head * C));
-      for (let p = burnIn; p < head; p++) out.set(pred.subarray(p * C, (p + 1) * C), (p + 1) * C);
+    // Samples with at most T whole blocks before them: for each offset o < S, one run from the
+    // zero state over the blocks starting at sample o; block position p predicts o + (p + 1)·S.
+    for (let o = 0; o < S; o++) {
+      const head = Math.min(T, Math.floor((n - 1 - o) / S));
+      if (head < 1) continue;
+      const pred = windowForward(this.arch, this.inc, this.shape, 1, head)(this.s.theta, z.subarray(o * C, (o + head * S) * C));
+      for (let p = burnIn; p < head; p++) out.set(pred.subarray(p * N, p * N + C), (o + (p + 1) * S) * C);
     }
-    // Samples j > T: each from its own window s[j − T … j − 1], batched.
+    // Samples j with more: each from its own window of T blocks s[j − T·S … j − 1], batched.
     const targets: number[] = [];
-    for (let j = T + 1; j < n; j++) targets.push(j);
+    for (let j = (T + 1) * S; j < n; j++) targets.push(j);
     if (targets.length) {
       const B = Math.min(64, targets.length);
-      predictLast(windowForward(this.arch, this.s.incrementScale, this.shape, B, T), C, T, B, this.s.theta, z, targets, out);
+      predictLast(windowForward(this.arch, this.inc, this.shape, B, T), C, S, T, B, this.s.theta, z, targets, out);
     }
     return unstandardise(out, n, this.s.mean, this.s.std);
   }
@@ -140,9 +167,12 @@ class RecurrentFitted implements Fitted {
   forecast(times: Float64Array, context: Series): { t: Float64Array; mean: Float64Array[] } {
     this.checkClock(context, 'forecast context');
     const cfg = this.s.config;
-    const { window: T, burnIn } = cfg;
-    const C = this.s.names.length, n = context.t.length;
-    if (n < burnIn + 1) throw new ConfigError(`has ${n} samples; the ${this.family.toUpperCase()} needs at least burnIn + 1 = ${burnIn + 1} to predict`, 'forecast context');
+    const { window: T, burnIn, stride: S } = cfg;
+    const C = this.s.names.length, n = context.t.length, N = C * S;
+    if (n < (burnIn + 1) * S) {
+      const need = S > 1 ? `(burnIn + 1)·stride = ${(burnIn + 1) * S}` : `burnIn + 1 = ${burnIn + 1}`;
+      throw new ConfigError(`has ${n} samples; the ${this.family.toUpperCase()} needs at least ${need} to predict`, 'forecast context');
+    }
     const tEnd = context.t[n - 1];
     let K = 0;
     for (let i = 0; i < times.length; i++) {
@@ -150,29 +180,31 @@ class RecurrentFitted implements Fitted {
       if (!(k > 0)) throw new ConfigError(`time ${times[i]} is not after the end of the context (${tEnd})`, 'forecast times');
       K = Math.max(K, Math.ceil(k - 1e-9));
     }
-    // Grid g[0] = last observed sample, g[k] = prediction k steps ahead (standardised).
-    const L = Math.min(T, n);
-    const buf = new Float64Array((L + K) * C);
-    buf.set(standardise(context, this.s.mean, this.s.std).subarray((n - L) * C));
+    // Blocks of the context's last L·S samples, then KB predicted blocks; on the fine grid,
+    // g[0] = last observed sample (index L·S − 1), g[k] = prediction k samples ahead (standardised).
+    const L = Math.min(T, Math.floor(n / S)), KB = Math.ceil(K / S);
+    const buf = new Float64Array((L + KB) * N);
+    buf.set(standardise(context, this.s.mean, this.s.std).subarray((n - L * S) * C));
     if (cfg.training === 'one-step') {
       // Full windows run through the batched forward pass, the first few (history shorter than the window) one by one.
-      const full = L + K > T ? windowForward(this.arch, this.s.incrementScale, this.shape, 1, T) : null;
-      for (let k = 0; k < K; k++) {
+      const full = L + KB > T ? windowForward(this.arch, this.inc, this.shape, 1, T) : null;
+      for (let k = 0; k < KB; k++) {
         const len = Math.min(T, L + k);
         const from = L + k - len;
-        const forward = full && len === T ? full : windowForward(this.arch, this.s.incrementScale, this.shape, 1, len);
-        const pred = forward(this.s.theta, buf.subarray(from * C, (from + len) * C));
-        buf.set(pred.subarray((len - 1) * C, len * C), (L + k) * C);
+        const forward = full && len === T ? full : windowForward(this.arch, this.inc, this.shape, 1, len);
+        const pred = forward(this.s.theta, buf.subarray(from * N, (from + len) * N));
+        buf.set(pred.subarray((len - 1) * N, len * N), (L + k) * N);
       }
-    } else if (K > 0) {
-      buf.set(freeRun(this.arch, this.s.incrementScale, this.shape, this.s.theta, buf.slice(0, L * C), K), L * C);
+    } else if (KB > 0) {
+      buf.set(freeRun(this.arch, this.inc, this.shape, this.s.theta, buf.slice(0, L * N), KB), L * N);
     }
+    const last = L * S - 1;
     const mean = this.s.names.map(() => new Float64Array(times.length));
     for (let i = 0; i < times.length; i++) {
       const k = (times[i] - tEnd) / this.s.dt;
       const k0 = Math.min(Math.floor(k), K - 1), w = k - k0;
       for (let c = 0; c < C; c++) {
-        const a = buf[(L - 1 + k0) * C + c], b = buf[(L + k0) * C + c];
+        const a = buf[(last + k0) * C + c], b = buf[(last + k0 + 1) * C + c];
         mean[c][i] = ((1 - w) * a + w * b) * this.s.std[c] + this.s.mean[c];
       }
     }
@@ -180,9 +212,9 @@ class RecurrentFitted implements Fitted {
   }
 
   describe() {
-    const { hidden, window, training } = this.s.config;
+    const { hidden, window, training, stride } = this.s.config;
     return {
-      family: this.family, parameters: this.nParams, hidden, window, training, stepsTrained: this.s.stepsTrained, finalPass: this.s.config.finalPass,
+      family: this.family, parameters: this.nParams, hidden, window, training, stride, stepsTrained: this.s.stepsTrained, finalPass: this.s.config.finalPass,
       bestValidationLoss: this.s.bestValLoss, sampleStep: this.s.dt, channels: [...this.s.names],
     };
   }
@@ -241,7 +273,7 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
     const i = train.y[c].findIndex((v) => !Number.isFinite(v));
     if (i >= 0) throw new DataError(`channel ${train.names[c]} has the non-finite value ${train.y[c][i]} at sample ${i} (t = ${train.t[i]})`);
   }
-  const W = cfg.window, B = cfg.batch;
+  const W = cfg.window, B = cfg.batch, S = cfg.stride, N = C * S;
   const oneStep = cfg.training === 'one-step';
   // Sequence length: the window alone, or the warm-up window and the free run after it.
   const maxT = oneStep ? W : W + cfg.horizon;
@@ -249,35 +281,40 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
   const mean = train.y.map((c) => c.reduce((a, v) => a + v, 0) / n);
   const std = train.y.map((c, k) => Math.sqrt(c.reduce((a, v) => a + (v - mean[k]) ** 2, 0) / n) || 1);
   const z = standardise(train, mean, std);
-  // With increments, the readout's unit is each channel's standard deviation of one-step changes.
-  const incrementScale = cfg.increments ? mean.map((_, c) => {
+  // With increments, the readout's unit is the standard deviation of what it predicts: the
+  // change of each channel over one sample (stride 1), or, for the r-th sample of a block,
+  // over the r + 1 samples since the last one seen.
+  const incrementScale = cfg.increments ? Array.from({ length: N }, (_, q) => {
+    const c = q % C, lag = S === 1 ? 1 : Math.floor(q / C) + 1;
     let s = 0;
-    for (let i = 1; i < n; i++) s += (z[i * C + c] - z[(i - 1) * C + c]) ** 2;
-    return Math.sqrt(s / Math.max(1, n - 1)) || 1;
+    for (let i = lag; i < n; i++) s += (z[i * C + c] - z[(i - lag) * C + c]) ** 2;
+    return Math.sqrt(s / Math.max(1, n - lag)) || 1;
   }) : null;
+  const inc = incrementsOf(incrementScale, C, S);
   // The last `validationFraction` of the span is held out: training windows lie before it.
   const tSplit = train.t[0] + (1 - cfg.validationFraction) * (train.t[n - 1] - train.t[0]);
   let nFit = n;
   if (cfg.validationFraction > 0) while (nFit > 0 && train.t[nFit - 1] > tSplit) nFit--;
-  if (nFit - maxT < 1) {
-    const what = oneStep ? `window = ${W}` : `window + horizon = ${W} + ${cfg.horizon}`;
-    throw new ConfigError(`the training part before validation has ${nFit} samples; ${what} needs at least ${maxT + 1} (shorten it or lengthen the series)`, oneStep ? 'window' : 'horizon');
+  // A sequence of T blocks and its targets, one block later, span (T + 1)·S samples.
+  if (nFit < (maxT + 1) * S) {
+    const what = (oneStep ? `window = ${W}` : `window + horizon = ${W} + ${cfg.horizon}`) + (S > 1 ? ` blocks of stride = ${S}` : '');
+    throw new ConfigError(`the training part before validation has ${nFit} samples; ${what} needs at least ${(maxT + 1) * S} (shorten it or lengthen the series)`, oneStep ? 'window' : 'horizon');
   }
   const valTargets: number[] = [];
   const nVal = n - nFit;
-  const stride = Math.max(1, Math.ceil(nVal / cfg.maxValidationTargets));
-  for (let j = nFit; j < n; j += stride) valTargets.push(j);
+  const every = Math.max(1, Math.ceil(nVal / cfg.maxValidationTargets));
+  for (let j = nFit; j < n; j += every) valTargets.push(j);
 
-  const shape: LoopShape = { channels: C, hidden: cfg.hidden };
+  const shape: LoopShape = { channels: N, hidden: cfg.hidden };
   const { size } = arch.cell.layout(shape);
   // Data-parallel gradients: the batch in `shares` parts, some on the caller's worker threads.
   // A rollout's shorter sequences end early in the closed-loop kernel's feed mask (−1).
   const fast = oneStep && !cfg.increments ? arch.oneStep?.(shape, W, cfg.burnIn, cfg.precision) : undefined;
   const team = fast
     ? new Team(fast.kernel, fast.spec, B, cfg.shares, opts.workers)
-    : new Team(loopKernel as TeamKernel<unknown>, { cell: arch.kernelCell, shape, steps: maxT, burnIn: cfg.burnIn, increments: incrementScale }, B, cfg.shares, opts.workers);
+    : new Team(loopKernel as TeamKernel<unknown>, { cell: arch.kernelCell, shape, steps: maxT, burnIn: cfg.burnIn, increments: incrementScale, incrementFrom: inc?.from }, B, cfg.shares, opts.workers);
   const valBatch = Math.min(B, valTargets.length);
-  const valForward = valTargets.length && oneStep ? windowForward(arch, incrementScale, shape, valBatch, W) : null;
+  const valForward = valTargets.length && oneStep ? windowForward(arch, inc, shape, valBatch, W) : null;
   const finalPass = valTargets.length > 0 ? cfg.finalPass : 'early-stopped';
   // Share of the progress bar the first pass would take if it ran all maxSteps. Early stopping
   // ends it sooner; the final pass then continues from where the bar stands (f0), so the bar
@@ -293,12 +330,12 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
   const valPred = new Float64Array(n * C);
   const valLoss = (th: Float64Array): number => {
     if (valForward) {
-      predictLast(valForward, C, W, valBatch, th, z, valTargets, valPred);
+      predictLast(valForward, C, S, W, valBatch, th, z, valTargets, valPred);
       let s = 0;
       for (const j of valTargets) for (let c = 0; c < C; c++) s += (valPred[j * C + c] - z[j * C + c]) ** 2;
       return s / (valTargets.length * C);
     }
-    const run = freeRun(arch, incrementScale, shape, th, z.slice((nFit - W) * C, nFit * C), nVal);
+    const run = freeRun(arch, inc, shape, th, z.slice((nFit - W * S) * C, nFit * C), Math.ceil(nVal / S));
     let s = 0;
     for (let i = 0; i < nVal * C; i++) s += (run[i] - z[nFit * C + i]) ** 2;
     return s / (nVal * C);
@@ -315,7 +352,7 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
     if (init) theta.set(init.theta);
     else arch.cell.init(shape, theta, rng);
     const stepOffset = init?.step ?? 0;
-    const xb = new Float64Array(B * maxT * C), yb = new Float64Array(B * maxT * C), feed = new Float64Array(B * maxT);
+    const xb = new Float64Array(B * maxT * N), yb = new Float64Array(B * maxT * N), feed = new Float64Array(B * maxT);
     // Drops at 60 % and 85 % of maxSteps in both passes, so a retrain sees the same schedule.
     const drops = [Math.floor(0.6 * cfg.maxSteps), Math.floor(0.85 * cfg.maxSteps)];
     const adam = new Adam(size, {
@@ -328,12 +365,13 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
       const T = oneStep ? W : W + (cfg.training === 'rollout' ? rolloutHorizon(cfg, i) : cfg.horizon);
       const p = cfg.training === 'scheduled' ? teacherRatio(cfg, i) : 0;
       i++;
-      // Sequences of T samples in slots of maxT (the rest marked ended: feed −1).
+      // Sequences of T blocks in slots of maxT (the rest marked ended: feed −1), starting at any
+      // sample: T·S consecutive samples are T blocks as they lie in z.
       for (let b = 0; b < B; b++) {
-        const s0 = rng.int(end - T), at = b * maxT * C;
-        xb.set(z.subarray(s0 * C, (s0 + T) * C), at);
-        yb.set(z.subarray((s0 + 1) * C, (s0 + T + 1) * C), at);
-        if (cfg.inputNoise > 0) for (let k = at; k < at + T * C; k++) xb[k] += cfg.inputNoise * rng.normal();
+        const s0 = rng.int(end - (T + 1) * S + 1), at = b * maxT * N;
+        xb.set(z.subarray(s0 * C, (s0 + T * S) * C), at);
+        yb.set(z.subarray((s0 + S) * C, (s0 + (T + 1) * S) * C), at);
+        if (cfg.inputNoise > 0) for (let k = at; k < at + T * N; k++) xb[k] += cfg.inputNoise * rng.normal();
         for (let t = 0; t < maxT; t++) feed[b * maxT + t] = t >= T ? -1 : t < W || (p > 0 && rng.uniform() < p) ? 1 : 0;
       }
       return team.lossAndGrad(th, fast ? [xb, yb] : [xb, yb, feed], grad);

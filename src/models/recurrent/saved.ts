@@ -39,6 +39,7 @@ const configSchema = z.strictObject({
   curriculumFraction: finite.optional(),
   inputNoise: finite.optional(),
   increments: z.boolean().optional(),
+  stride: count.optional(),
 });
 
 const savedSchema = (cell: CellKind) => z
@@ -63,10 +64,12 @@ const savedSchema = (cell: CellKind) => z
     const C = m.training.channels.length;
     if (m.extra.mean.length !== C) ctx.addIssue({ code: 'custom', path: ['extra', 'mean'], message: `has ${m.extra.mean.length} entries for ${C} channels` });
     if (m.extra.std.length !== C) ctx.addIssue({ code: 'custom', path: ['extra', 'std'], message: `has ${m.extra.std.length} entries for ${C} channels` });
+    // The network's channels: every channel of each of the `stride` samples of a block.
+    const N = C * (m.config.stride ?? 1);
     const inc = m.extra.incrementScale;
-    if (m.config.increments && inc?.length !== C) ctx.addIssue({ code: 'custom', path: ['extra', 'incrementScale'], message: `needs one scale per channel (${C}) when config.increments is true` });
-    const { layout, size } = cell.layout({ channels: C, hidden: m.config.hidden });
-    const what = `${cell.name === 'lstm' ? 'an LSTM' : `a ${cell.name.toUpperCase()}`} of ${m.config.hidden} hidden units and ${C} channel${C > 1 ? 's' : ''}`;
+    if (m.config.increments && inc?.length !== N) ctx.addIssue({ code: 'custom', path: ['extra', 'incrementScale'], message: `needs one scale per network input (${N}) when config.increments is true` });
+    const { layout, size } = cell.layout({ channels: N, hidden: m.config.hidden });
+    const what = `${cell.name === 'lstm' ? 'an LSTM' : `a ${cell.name.toUpperCase()}`} of ${m.config.hidden} hidden units and ${N} input${N > 1 ? 's' : ''}`;
     checkLayout(m.layout, layout, ctx, what);
     checkParamCount(m.params, size, ctx, what);
   });
