@@ -21,6 +21,12 @@ export interface VectorFieldConfig {
   /** Decoupled weight decay (AdamW). Default 1e-4. */
   weightDecay: number;
   /**
+   * Largest Euclidean norm of the gradient Adam sees (Pascanu et al. 2013); null for none.
+   * Default null (lnn: 1 — where its Hessian ∂²L/∂q̇² is nearly singular at initialisation, one
+   * huge gradient would inflate Adam's second moments and stall it for thousands of steps).
+   */
+  clipNorm?: number | null;
+  /**
    * Names of the channels that are positions q, in order. Default null: the first half of the
    * channels (with `momenta: 'observed'`), or every channel (with `momenta: 'velocity'`).
    * @example ["q1", "q2"]
@@ -54,6 +60,7 @@ export const vectorFieldDefaults: VectorFieldConfig = {
   steps: 2000,
   lr: 1e-3,
   weightDecay: 1e-4,
+  clipNorm: null,
   positions: null,
   momenta: 'observed',
   differentiation: { method: 'finite-difference', order: 2 },
@@ -68,6 +75,7 @@ export const vectorFieldConfigSchema = z.strictObject({
   steps: z.number().int().min(0).max(10_000_000),
   lr: z.number().positive().max(10),
   weightDecay: z.number().min(0).max(1),
+  clipNorm: z.number().positive().nullable().optional(),
   positions: z.array(z.string().min(1)).min(1).nullable(),
   momenta: z.enum(['observed', 'velocity']),
   differentiation: z.discriminatedUnion('method', [
