@@ -24,6 +24,7 @@ import { fingerprintText } from '../../data/sha256.js';
 import type { Series } from '../../data/series.js';
 import type { FitProgress, SavedModel } from '../../models/base.js';
 import { hnnKind } from '../../models/hnn.js';
+import { lnnKind } from '../../models/lnn.js';
 import { mlpVectorFieldKind } from '../../models/mlp-vector-field.js';
 import { resolveVectorFieldConfig, resolveCoordinates, type VectorFieldConfig } from '../../models/vector-field/config.js';
 import { derivativeMse, fitPairs, vectorFieldFitted, type VectorFieldKind, type VectorFieldState } from '../../models/vector-field/fit.js';
@@ -36,23 +37,43 @@ import { evaluate, type Split } from '../evaluate.js';
 import type { FitJob, ScoredModel } from '../experiment.js';
 import { familyConfig } from '../family-config.js';
 import { experimentRecord } from '../record.js';
+import { doublePendulumTask } from './hnn-double-pendulum.js';
 import type { Scenario, ScenarioOptions, ScenarioRun } from './index.js';
 
+/** A published figure beside ours (quoted, not measured here). */
+interface Published {
+  testLoss?: number;
+  energyMse?: number;
+  energyDrift?: number;
+}
+
 /** Greydanus et al. (2019), Table 1, as quoted (not measured here): test loss of the derivatives and energy MSE. */
-export const PUBLISHED: Record<string, Record<'mlp-vector-field' | 'hnn', { testLoss: number; energyMse: number }>> = {
+export const PUBLISHED: Record<string, Record<'mlp-vector-field' | 'hnn', Published>> = {
   'mass-spring': { 'mlp-vector-field': { testLoss: 37e-3, energyMse: 170e-3 }, hnn: { testLoss: 36e-3, energyMse: 0.38e-3 } },
   'ideal-pendulum': { 'mlp-vector-field': { testLoss: 35e-3, energyMse: 42e-3 }, hnn: { testLoss: 35e-3, energyMse: 25e-3 } },
   'real-pendulum': { 'mlp-vector-field': { testLoss: 2.2e-3, energyMse: 390e-3 }, hnn: { testLoss: 6.0e-3, energyMse: 14e-3 } },
 };
 
-const KINDS: Record<string, VectorFieldKind> = { hnn: hnnKind, 'mlp-vector-field': mlpVectorFieldKind };
+const KINDS: Record<string, VectorFieldKind> = { hnn: hnnKind, 'mlp-vector-field': mlpVectorFieldKind, lnn: lnnKind };
 /** The papers' noise on the states when `--noise` is left at 0. */
 const PAPER_NOISE = 0.1;
 const CHANNELS = ['q', 'p'];
+/** The families and the source of Greydanus et al.'s tasks. */
+const GREYDANUS = ['hnn', 'mlp-vector-field'];
+const GREYDANUS_SOURCE = 'Greydanus, Dzamba & Yosinski 2019, Table 1 (quoted, not measured)';
 
 /** One task: training and test pairs, the invariant, the audit's starts and times, and the trajectory a forecast is scored on. */
-interface Task {
+export interface Task {
   name: string;
+  /** The families the task's paper compares (those of the run that are not here skip it). */
+  families: string[];
+  /** State channels, positions first. */
+  channels: string[];
+  /** Per family, options the task sets over the family's defaults (the user's --config wins). */
+  defaults?: Record<string, Partial<VectorFieldConfig>>;
+  published: Record<string, Published>;
+  /** Where `published` comes from. */
+  source: string;
   train: StatePairs;
   test: StatePairs;
   invariant: Invariant;
@@ -144,6 +165,10 @@ function toyTask(toy: Toy, noise: number, rng: Rng): Task {
   const [q, p] = simulate(toy, drawnStart, horizon);
   return {
     name: toy.name,
+    families: GREYDANUS,
+    channels: CHANNELS,
+    published: PUBLISHED[toy.name],
+    source: GREYDANUS_SOURCE,
     train: pairs(sets[0]),
     test: pairs(sets[1]),
     invariant: { name: 'energy', value: (y) => toy.H(y[0], y[1]) },
@@ -176,6 +201,10 @@ function realPendulumTask(data: Series): Task {
   const t0 = testS.t[0];
   return {
     name: 'real-pendulum',
+    families: GREYDANUS,
+    channels: CHANNELS,
+    published: PUBLISHED['real-pendulum'],
+    source: GREYDANUS_SOURCE,
     train,
     test,
     invariant: { name: 'energy', value: E },
@@ -195,17 +224,19 @@ export interface HnnSettings {
   datasets?: Record<string, Series>;
 }
 
-const fmt = (x: number) => (Number.isFinite(x) ? x.toExponential(2) : String(x));
+const fmt = (x: number | undefined) => (x === undefined ? '—' : Number.isFinite(x) ? x.toExponential(2) : String(x));
 
 export const hnnScenario: Scenario = {
   name: 'hnn',
-  summary: 'Hamiltonian neural networks against a plain MLP vector field on the mass–spring, ideal and real pendulum (Greydanus et al. 2019): derivative error and energy conservation',
-  models: () => ['hnn', 'mlp-vector-field'],
+  summary: 'Hamiltonian and Lagrangian neural networks against a plain MLP vector field on the mass–spring, ideal and real pendulum (Greydanus et al. 2019) and the double pendulum (Cranmer et al. 2020): derivative error and energy conservation',
+  models: () => ['hnn', 'mlp-vector-field', 'lnn'],
   datasets: ['real-pendulum'],
   async run(o: ScenarioOptions): Promise<ScenarioRun> {
     const models = o.models ?? hnnScenario.models();
-    for (const m of models) if (!KINDS[m]) throw new ConfigError(`the hnn scenario fits hnn and mlp-vector-field, not "${m}"`, '--models');
-    const configs = Object.fromEntries(models.map((m) => [m, resolveVectorFieldConfig(familyConfig(m, o.configs, models) as Partial<VectorFieldConfig>)]));
+    for (const m of models) if (!KINDS[m]) throw new ConfigError(`the hnn scenario fits ${Object.keys(KINDS).join(', ')}, not "${m}"`, '--models');
+    const configs = Object.fromEntries(models.map((m) => [m, familyConfig(m, o.configs, models) as Partial<VectorFieldConfig>]));
+    // A task's own sizes sit between the family's defaults and the user's --config.
+    const configFor = (task: Task, family: string) => resolveVectorFieldConfig({ ...configs[family], ...task.defaults?.[family], ...(o.configs?.[family] as Partial<VectorFieldConfig> | undefined) });
     const noise = o.noise > 0 ? o.noise : PAPER_NOISE;
     const rng = new Rng(o.seed);
     const tasks = TOYS.map((toy) => toyTask(toy, noise, rng.fork()));
@@ -213,6 +244,7 @@ export const hnnScenario: Scenario = {
     const lines: string[] = [];
     if (real) tasks.push(realPendulumTask(real));
     else lines.push('real-pendulum: left out (its data set was not given to the scenario)');
+    tasks.push(doublePendulumTask(rng.fork()));
     const main = tasks[0].drawn;
 
     const scored: ScoredModel[] = [];
@@ -220,20 +252,20 @@ export const hnnScenario: Scenario = {
     const saved: SavedModel[] = [];
     const table: string[][] = [];
     for (const task of tasks) {
-      for (const family of models) {
+      for (const family of models.filter((m) => task.families.includes(m))) {
         const kind = KINDS[family];
-        const config = configs[family];
+        const config = configFor(task, family);
         const name = `${family} ${task.name}`;
         const { truth, split } = task.drawn;
         const job: FitJob = { name, spec: { family, config: config as unknown as Record<string, unknown> }, train: truth, seed: o.seed };
         const started = performance.now();
-        const fit = await fitPairs(kind, 1, task.train, config, { seed: o.seed, signal: o.signal, onProgress: (p: FitProgress) => o.onProgress?.(job, p) });
+        const fit = await fitPairs(kind, task.channels.length / 2, task.train, config, { seed: o.seed, signal: o.signal, onProgress: (p: FitProgress) => o.onProgress?.(job, p) });
         const fitSeconds = (performance.now() - started) / 1000;
         const state: VectorFieldState = {
           config,
-          channels: CHANNELS,
+          channels: task.channels,
           theta: fit.theta,
-          x0: Float64Array.of(truth.y[0][0], truth.y[1][0]),
+          x0: Float64Array.from(truth.y, (c) => c[0]),
           training: { from: split.trainFrom, until: split.trainUntil },
           loss: fit.loss,
         };
@@ -241,31 +273,31 @@ export const hnnScenario: Scenario = {
         const testLoss = derivativeMse(kind, state, task.test);
         const audit = energyAudit(fitted.rollout!.bind(fitted), { invariant: task.invariant, ...task.audit });
         const ev = evaluate(fitted, { observed: truth, truth, split });
-        const published = PUBLISHED[task.name][family as 'hnn' | 'mlp-vector-field'];
+        const published = task.published[family] ?? {};
         scored.push({
           name,
           family,
           parameters: fitted.nParams,
           metrics: { ...ev.metrics, fitSeconds, energyMse: audit.energyMse, energyDrift: audit.energyDrift },
-          describe: { ...fitted.describe(), task: task.name, trainDerivativeMse: fit.loss, testDerivativeMse: testLoss, published: { ...published, source: 'Greydanus, Dzamba & Yosinski 2019, Table 1 (quoted, not measured)' } },
+          describe: { ...fitted.describe(), task: task.name, trainDerivativeMse: fit.loss, testDerivativeMse: testLoss, published: { ...published, source: task.source } },
         });
         predictions.push(task === tasks[0] ? ev.prediction : main.truth.y.map(() => new Float64Array(main.truth.t.length).fill(NaN)));
         const s = fitted.toJSON();
         saved.push(s);
         o.onDone?.(job, { name, ok: true, saved: s, fitSeconds });
-        table.push([name, fmt(fit.loss), fmt(testLoss), fmt(published.testLoss), fmt(audit.energyMse), fmt(published.energyMse), fmt(audit.energyDrift)]);
+        table.push([name, fmt(fit.loss), fmt(testLoss), fmt(published.testLoss), fmt(audit.energyMse), fmt(published.energyMse), fmt(audit.energyDrift), fmt(published.energyDrift)]);
       }
     }
-    const head = ['model task', 'train loss', 'test loss', 'published', 'energy MSE', 'published', 'energy drift'];
+    const head = ['model task', 'train loss', 'test loss', 'published', 'energy MSE', 'published', 'energy drift', 'published'];
     const widths = head.map((h, c) => Math.max(h.length, ...table.map((r) => r[c].length)));
     const row = (r: string[]) => r.map((x, c) => (c === 0 ? x.padEnd(widths[c]) : x.padStart(widths[c]))).join('  ');
     lines.unshift(
-      'Derivative losses (MSE) and energy audit beside Greydanus et al. 2019, Table 1 ("published": quoted from the paper, not measured here):',
+      'Derivative losses (MSE) and energy audit beside Greydanus et al. 2019, Table 1, and Cranmer et al. 2020, §5 ("published": quoted from the papers, not measured here):',
       row(head),
       ...table.map(row),
       ...tasks.map((t) => t.notes),
-      ...models.map((m) => `Rollouts of ${m}: ${String(scored.find((x) => x.family === m)!.describe.integrator)}.`),
-      'Energy drift: the largest relative change of the energy over the horizon, mean over the starts.',
+      ...models.filter((m) => scored.some((x) => x.family === m)).map((m) => `Rollouts of ${m}: ${[...new Set(scored.filter((x) => x.family === m).map((x) => String(x.describe.integrator)))].join('; ')}.`),
+      'Energy drift: the largest relative change of the energy over the horizon, mean over the starts (the double pendulum\'s published figure is the relative energy error over t = 100).',
     );
     const results = experimentRecord(
       {

@@ -18,6 +18,11 @@ export interface VectorFieldConfig {
   steps: number;
   /** Adam step size. Default 1e-3. */
   lr: number;
+  /**
+   * The step size over the steps: 'constant' (default), or 'cosine' — annealed from `lr` to 0
+   * (Loshchilov & Hutter 2017), which settles a full-batch fit that Adam's noise keeps stirring.
+   */
+  schedule?: 'constant' | 'cosine';
   /** Decoupled weight decay (AdamW). Default 1e-4. */
   weightDecay: number;
   /**
@@ -59,6 +64,7 @@ export const vectorFieldDefaults: VectorFieldConfig = {
   activation: 'tanh',
   steps: 2000,
   lr: 1e-3,
+  schedule: 'constant',
   weightDecay: 1e-4,
   clipNorm: null,
   positions: null,
@@ -74,6 +80,7 @@ export const vectorFieldConfigSchema = z.strictObject({
   activation: z.enum(MLP_ACTIVATIONS as [MlpActivation, ...MlpActivation[]]),
   steps: z.number().int().min(0).max(10_000_000),
   lr: z.number().positive().max(10),
+  schedule: z.enum(['constant', 'cosine']).optional(),
   weightDecay: z.number().min(0).max(1),
   clipNorm: z.number().positive().nullable().optional(),
   positions: z.array(z.string().min(1)).min(1).nullable(),

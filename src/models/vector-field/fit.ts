@@ -8,6 +8,7 @@
  */
 import { ConfigError, DataError, DivergenceError, throwIfAborted } from '../../core/errors.js';
 import { Adam } from '../../core/optim/adam.js';
+import { cosine } from '../../core/optim/schedules.js';
 import { train } from '../../core/optim/train.js';
 import { makeLayout, type ParamLayout } from '../../core/params.js';
 import { Rng } from '../../core/rng.js';
@@ -64,7 +65,7 @@ export async function fitPairs(kind: VectorFieldKind, n: number, pairs: StatePai
   const r = await train({
     lossAndGrad: (th, g) => net.lossAndGrad(th, pairs.x, pairs.dx, ws, g),
     theta,
-    optimizer: new Adam(size, { lr: config.lr, weightDecay: config.weightDecay, clipNorm: config.clipNorm ?? undefined }),
+    optimizer: new Adam(size, { lr: config.schedule === 'cosine' ? cosine(config.lr, config.steps) : config.lr, weightDecay: config.weightDecay, clipNorm: config.clipNorm ?? undefined }),
     steps: config.steps,
     signal: opts.signal,
     name: kind.family,
