@@ -33,10 +33,14 @@ describe('the hnn scenario', () => {
     expect(run.saved.map((s) => s.family)).toEqual(['hnn', 'mlp-vector-field', 'hnn', 'mlp-vector-field', 'hnn', 'mlp-vector-field', 'mlp-vector-field', 'lnn']);
   }, 300_000);
 
-  it('leaves the real pendulum out without its data, and refuses a family it cannot fit', async () => {
+  it('leaves the real pendulum out without its data, refuses a family it cannot fit, and runs only the tasks asked for', async () => {
     const run = await hnnScenario.run({ seed: 1, noise: 0.1, models: ['hnn'], configs: { hnn: { hidden: [4], steps: 5 } } });
     expect(run.results.models.map((m) => m.name)).toEqual(['hnn mass-spring', 'hnn ideal-pendulum']);
     expect(run.lines!.join('\n')).toMatch(/real-pendulum: left out/);
     await expect(hnnScenario.run({ seed: 0, noise: 0, models: ['lstm'] })).rejects.toThrow(ConfigError);
+    const one = await hnnScenario.run({ seed: 1, noise: 0.1, models: ['hnn'], configs: { hnn: { hidden: [4], steps: 5 } }, settings: { tasks: ['ideal-pendulum'] } });
+    expect(one.results.models.map((m) => m.name)).toEqual(['hnn ideal-pendulum']);
+    expect(one.title).toMatch(/^ideal-pendulum/);
+    await expect(hnnScenario.run({ seed: 0, noise: 0, settings: { tasks: ['triple-pendulum'] } })).rejects.toThrow(/"triple-pendulum"; the tasks are mass-spring, ideal-pendulum, double-pendulum/);
   }, 60_000);
 });

@@ -80,7 +80,7 @@ export function doublePendulumTask(rng: Rng, sizes: DoublePendulumSizes = double
       t0: 0,
       times: Float64Array.from({ length: Math.round(sizes.horizon / step) }, (_, i) => step * (i + 1)),
     },
-    drawn: { truth: { t: drawnTimes, y: simulate(drawnStart, drawnTimes), names: CHANNELS }, split: { trainFrom: 0, trainUntil: 3, until: 20 } },
+    drawn: { truth: { t: drawnTimes, y: simulate(drawnStart, drawnTimes), names: CHANNELS }, split: { trainFrom: 0, trainUntil: 3, until: 20 }, title: 'double pendulum, test trajectory 1 — trained on trajectories from rest' },
     published: {
       lnn: { energyDrift: PUBLISHED_DRIFT.lnn },
       'mlp-vector-field': { energyDrift: PUBLISHED_DRIFT['mlp-vector-field'] },

@@ -79,7 +79,7 @@ export interface Task {
   invariant: Invariant;
   audit: { starts: Float64Array[]; t0: number; times: Float64Array; reference?: (k: number) => Float64Array };
   /** The scored trajectory: truth, what the model saw of it, the split; the fitted model starts from truth at trainFrom. */
-  drawn: { truth: Series; split: Split };
+  drawn: { truth: Series; split: Split; title: string };
   /** Weight decay the paper used on this task. */
   notes: string;
 }
@@ -173,7 +173,7 @@ function toyTask(toy: Toy, noise: number, rng: Rng): Task {
     test: pairs(sets[1]),
     invariant: { name: 'energy', value: (y) => toy.H(y[0], y[1]) },
     audit: { starts: Array.from({ length: 15 }, () => randomStart(rng, toy.radius)), t0: 0, times: linspace(0, 20, 401).subarray(1) },
-    drawn: { truth: { t: horizon, y: [q, p], names: CHANNELS }, split: { trainFrom: 0, trainUntil: 3, until: 20 } },
+    drawn: { truth: { t: horizon, y: [q, p], names: CHANNELS }, split: { trainFrom: 0, trainUntil: 3, until: 20 }, title: `${toy.name}, test trajectory 1 — trained on 25 noisy trajectories of t ≤ 3` },
     notes: `${toy.name}: 25 train / 25 test trajectories of ${toy.points} points on [0, 3], noise σ = ${noise}`,
   };
 }
@@ -214,7 +214,7 @@ function realPendulumTask(data: Series): Task {
       times: testS.t.subarray(1),
       reference: () => Float64Array.from(testS.t.subarray(1), (_, i) => E([testS.y[0][i + 1], testS.y[1][i + 1]])),
     },
-    drawn: { truth: s, split: { trainFrom: s.t[0], trainUntil: trainS.t[trainS.t.length - 1], until: s.t[s.t.length - 1] } },
+    drawn: { truth: s, split: { trainFrom: s.t[0], trainUntil: trainS.t[trainS.t.length - 1], until: s.t[s.t.length - 1] }, title: 'real pendulum (Schmidt & Lipson 2009) — trained on the first 80% of the samples' },
     notes: `real-pendulum: ${train.rows} training and ${test.rows} test samples (80/20 in time), energy ½ω² + ${k.toPrecision(4)}(1 − cos θ) fitted to the training data`,
   };
 }
@@ -222,6 +222,8 @@ function realPendulumTask(data: Series): Task {
 export interface HnnSettings {
   /** Data sets the front end loaded (`Scenario.datasets`), by name. */
   datasets?: Record<string, Series>;
+  /** Run only these tasks (default: every task), e.g. ["double-pendulum"]. */
+  tasks?: string[];
 }
 
 const fmt = (x: number | undefined) => (x === undefined ? '—' : Number.isFinite(x) ? x.toExponential(2) : String(x));
@@ -240,11 +242,17 @@ export const hnnScenario: Scenario = {
     const noise = o.noise > 0 ? o.noise : PAPER_NOISE;
     const rng = new Rng(o.seed);
     const tasks = TOYS.map((toy) => toyTask(toy, noise, rng.fork()));
-    const real = ((o.settings ?? {}) as HnnSettings).datasets?.['real-pendulum'];
+    const settings = (o.settings ?? {}) as HnnSettings;
+    const real = settings.datasets?.['real-pendulum'];
     const lines: string[] = [];
     if (real) tasks.push(realPendulumTask(real));
     else lines.push('real-pendulum: left out (its data set was not given to the scenario)');
     tasks.push(doublePendulumTask(rng.fork()));
+    if (settings.tasks) {
+      const known = tasks.map((t) => t.name);
+      for (const name of settings.tasks) if (!known.includes(name)) throw new ConfigError(`names "${name}"; the tasks are ${known.join(', ')}`, 'tasks');
+      tasks.splice(0, tasks.length, ...tasks.filter((t) => settings.tasks!.includes(t.name)));
+    }
     const main = tasks[0].drawn;
 
     const scored: ScoredModel[] = [];
@@ -279,13 +287,13 @@ export const hnnScenario: Scenario = {
           family,
           parameters: fitted.nParams,
           metrics: { ...ev.metrics, fitSeconds, energyMse: audit.energyMse, energyDrift: audit.energyDrift },
-          describe: { ...fitted.describe(), task: task.name, trainDerivativeMse: fit.loss, testDerivativeMse: testLoss, published: { ...published, source: task.source } },
+          describe: { ...fitted.describe(), task: task.name, trainDerivativeMse: fit.loss, testDerivativeMse: testLoss, auditFailedStarts: audit.failedStarts, published: { ...published, source: task.source } },
         });
         predictions.push(task === tasks[0] ? ev.prediction : main.truth.y.map(() => new Float64Array(main.truth.t.length).fill(NaN)));
         const s = fitted.toJSON();
         saved.push(s);
         o.onDone?.(job, { name, ok: true, saved: s, fitSeconds });
-        table.push([name, fmt(fit.loss), fmt(testLoss), fmt(published.testLoss), fmt(audit.energyMse), fmt(published.energyMse), fmt(audit.energyDrift), fmt(published.energyDrift)]);
+        table.push([name, fmt(fit.loss), fmt(testLoss), fmt(published.testLoss), fmt(audit.energyMse), fmt(published.energyMse), fmt(audit.energyDrift) + (audit.failedStarts ? ` (${audit.failedStarts}/${task.audit.starts.length} failed)` : ''), fmt(published.energyDrift)]);
       }
     }
     const head = ['model task', 'train loss', 'test loss', 'published', 'energy MSE', 'published', 'energy drift', 'published'];
@@ -297,7 +305,7 @@ export const hnnScenario: Scenario = {
       ...table.map(row),
       ...tasks.map((t) => t.notes),
       ...models.filter((m) => scored.some((x) => x.family === m)).map((m) => `Rollouts of ${m}: ${[...new Set(scored.filter((x) => x.family === m).map((x) => String(x.describe.integrator)))].join('; ')}.`),
-      'Energy drift: the largest relative change of the energy over the horizon, mean over the starts (the double pendulum\'s published figure is the relative energy error over t = 100).',
+      'Energy drift: the largest relative change of the energy over the horizon, mean over the starts (the double pendulum\'s published figure is the relative energy error over t = 100); "k/n failed": k rollouts the solver could not finish (the learned field blows up or, for an LNN, ∂²L/∂q̇² turns singular), left out of both energy columns.',
     );
     const results = experimentRecord(
       {
@@ -321,8 +329,8 @@ export const hnnScenario: Scenario = {
       results,
       truth: main.truth,
       split: main.split,
-      // One truth per run: the mass–spring's panels carry curves; the other tasks' models are scored on their own trajectories (the table).
-      title: `Mass–spring H = q² + p², test trajectory 1, drawn for the mass–spring models (the others: table only) — trained on 25 noisy trajectories of t ≤ 3`,
+      // One truth per run: the first task's panels carry curves; the other tasks' models are scored on their own trajectories (the table).
+      title: `${main.title}; drawn for that task's models (the others: table only)`,
       lines,
     };
   },
