@@ -14,6 +14,7 @@ export const lnnKind: VectorFieldKind = {
   family: 'lnn',
   net(n, c) {
     if (c.separable) throw new ConfigError('applies to hnn only: a Lagrangian network has no Hamiltonian to separate', 'separable');
+    if (c.hidden.length === 0) throw new ConfigError('must name at least one layer: an affine L has no curvature in q̇, so the Euler–Lagrange equations have no solution', 'hidden');
     return lagrangianNet(n, c.hidden, c.activation);
   },
   // Softplus and two layers of 128, as the paper's code (a step costs about 2.5 times the

@@ -25,10 +25,8 @@ describe('lnn', () => {
     const hidden = [8];
     const net = lagrangianNet(1, hidden, 'softplus');
     const theta = new Float64Array(net.size);
+    // The initial θ has positive readout weights: L = Σ wₖ softplus(·) is convex, so ∂²L/∂q̇² ≻ 0 and the flow has no singular state.
     net.init(theta, new Rng(4));
-    // Positive readout weights make L = Σ wₖ softplus(·) convex, so ∂²L/∂q̇² > 0 everywhere and the flow has no singular state.
-    const readout = net.layout[net.layout.length - 2];
-    for (let k = 0; k < readout.shape[1]; k++) theta[readout.offset + k] = Math.abs(theta[readout.offset + k]);
     const ws = new MlpWorkspace({ input: 2, hidden, output: 1, activation: 'softplus' }, 1);
     const g = new Float64Array(2);
     const E = (q: number, v: number) => {
@@ -75,5 +73,6 @@ describe('lnn', () => {
     expect(fc.mean).toHaveLength(4);
     for (const c of fc.mean) expect(c.every(Number.isFinite)).toBe(true);
     expect(() => lnnFamily.check!({ ...lnnFamily.defaults, separable: true })).toThrow(/hnn only/);
+    expect(() => lnnFamily.check!({ ...lnnFamily.defaults, hidden: [] })).toThrow(/no curvature in q̇/);
   });
 });

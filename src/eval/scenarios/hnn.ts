@@ -18,11 +18,11 @@
  * sample); the figure draws the mass–spring one. Browser-safe: the real pendulum's data
  * come in `datasets` from the front end, and the task is left out without them.
  */
-import { ConfigError } from '../../core/errors.js';
+import { ConfigError, DivergenceError, SolverError } from '../../core/errors.js';
 import { Rng } from '../../core/rng.js';
 import { fingerprintText } from '../../data/sha256.js';
 import type { Series } from '../../data/series.js';
-import type { FitProgress, SavedModel } from '../../models/base.js';
+import type { FitProgress, Fitted, SavedModel } from '../../models/base.js';
 import { hnnKind } from '../../models/hnn.js';
 import { lnnKind } from '../../models/lnn.js';
 import { mlpVectorFieldKind } from '../../models/mlp-vector-field.js';
@@ -33,7 +33,7 @@ import { solve } from '../../ode/solve.js';
 import type { Term } from '../../ode/term.js';
 import type { Invariant } from '../../systems/base.js';
 import { energyAudit } from '../energy.js';
-import { evaluate, type Split } from '../evaluate.js';
+import { evaluate, type ModelMetrics, type Split } from '../evaluate.js';
 import type { FitJob, ScoredModel } from '../experiment.js';
 import { familyConfig } from '../family-config.js';
 import { experimentRecord } from '../record.js';
@@ -219,6 +219,21 @@ function realPendulumTask(data: Series): Task {
   };
 }
 
+/**
+ * The forecast of the drawn trajectory, scored; a rollout the solver cannot finish (an LNN whose
+ * ∂²L/∂q̇² turns singular, a field that blows up) gives NaN scores and its message, so the
+ * model's derivative losses and energy audit are still reported.
+ */
+function scoredForecast(fitted: Fitted, truth: Series, split: Split): { metrics: Omit<ModelMetrics, 'fitSeconds'>; prediction: Float64Array[]; error?: string } {
+  try {
+    return evaluate(fitted, { observed: truth, truth, split });
+  } catch (err) {
+    if (!(err instanceof SolverError || err instanceof DivergenceError)) throw err;
+    const metrics = { rmseIn: NaN, nrmseIn: NaN, inWindowMode: 'simulated' as const, nrmseInFreeRun: NaN, rmseOut: NaN, nrmseOut: NaN, validPredictionTime: NaN };
+    return { metrics, prediction: truth.y.map(() => new Float64Array(truth.t.length).fill(NaN)), error: err.message };
+  }
+}
+
 export interface HnnSettings {
   /** Data sets the front end loaded (`Scenario.datasets`), by name. */
   datasets?: Record<string, Series>;
@@ -280,14 +295,14 @@ export const hnnScenario: Scenario = {
         const fitted = vectorFieldFitted(kind, state);
         const testLoss = derivativeMse(kind, state, task.test);
         const audit = energyAudit(fitted.rollout!.bind(fitted), { invariant: task.invariant, ...task.audit });
-        const ev = evaluate(fitted, { observed: truth, truth, split });
+        const ev = scoredForecast(fitted, truth, split);
         const published = task.published[family] ?? {};
         scored.push({
           name,
           family,
           parameters: fitted.nParams,
           metrics: { ...ev.metrics, fitSeconds, energyMse: audit.energyMse, energyDrift: audit.energyDrift },
-          describe: { ...fitted.describe(), task: task.name, trainDerivativeMse: fit.loss, testDerivativeMse: testLoss, auditFailedStarts: audit.failedStarts, published: { ...published, source: task.source } },
+          describe: { ...fitted.describe(), ...(ev.error ? { forecastError: ev.error } : {}), task: task.name, trainDerivativeMse: fit.loss, testDerivativeMse: testLoss, auditFailedStarts: audit.failedStarts, published: { ...published, source: task.source } },
         });
         predictions.push(task === tasks[0] ? ev.prediction : main.truth.y.map(() => new Float64Array(main.truth.t.length).fill(NaN)));
         const s = fitted.toJSON();

@@ -21,7 +21,14 @@ export function lagrangianNet(n: number, hidden: readonly number[], activation: 
     size,
     split: false,
     outputs: 1,
-    init: (theta: Float64Array, rng: Rng) => initMlp(shape, theta, rng),
+    init(theta: Float64Array, rng: Rng) {
+      initMlp(shape, theta, rng);
+      // Positive readout weights make the initial L = Σ wₖ softplus(·) convex, so ∂²L/∂q̇² ≻ 0 at
+      // every state and no row starts near a singular Hessian (on the double pendulum: a first loss
+      // of 30 instead of 7.6e4, and the structure found in 400 Adam steps instead of none in 3,000).
+      const readout = layout[layout.length - 2];
+      for (let k = readout.offset; k < readout.offset + hidden[hidden.length - 1]; k++) theta[k] = Math.abs(theta[k]);
+    },
     workspace: (rows: number) => new LagrangianWorkspace(n, hidden, activation, rows),
     lossAndGrad(theta, x, target, wsAny, grad) {
       const ws = wsAny as LagrangianWorkspace;
