@@ -23,6 +23,8 @@ describe('the hnn scenario', () => {
       expect(Number.isFinite(m.metrics.energyMse), m.name).toBe(failed < 10);
       expect(Number.isFinite(m.metrics.energyDrift), m.name).toBe(failed < 10);
       expect(m.describe.integrator).toMatch(/dopri5/);
+      // The error at the horizon is one of the errors the drift takes the largest of (the reference energy is constant there).
+      if (m.describe.task !== 'real-pendulum' && failed === 0) expect(m.describe.finalEnergyError as number, m.name).toBeLessThanOrEqual(m.metrics.energyDrift! * (1 + 1e-12));
     }
     const lnn = run.results.models.find((m) => m.name === 'lnn double-pendulum')!;
     expect(lnn.family).toBe('lnn');

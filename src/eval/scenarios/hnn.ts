@@ -32,7 +32,7 @@ import { statePairs, type StatePairs } from '../../models/vector-field/pairs.js'
 import { solve } from '../../ode/solve.js';
 import type { Term } from '../../ode/term.js';
 import type { Invariant } from '../../systems/base.js';
-import { energyAudit } from '../energy.js';
+import { energyAudit, type EnergyAudit } from '../energy.js';
 import { evaluate, type ModelMetrics, type Split } from '../evaluate.js';
 import type { FitJob, ScoredModel } from '../experiment.js';
 import { familyConfig } from '../family-config.js';
@@ -234,6 +234,15 @@ function scoredForecast(fitted: Fitted, truth: Series, split: Split): { metrics:
   }
 }
 
+/** Mean over the finished starts of the relative energy error at the horizon, |E − E_true| / |E_true| (Cranmer et al. 2020's measure). */
+function finalEnergyError(audit: EnergyAudit): number {
+  const ends = audit.curves.model.map((e, k) => {
+    const ref = audit.curves.reference[k][e.length - 1];
+    return Math.abs(e[e.length - 1] - ref) / Math.abs(ref);
+  }).filter((x) => !Number.isNaN(x));
+  return ends.length ? ends.reduce((a, b) => a + b, 0) / ends.length : NaN;
+}
+
 export interface HnnSettings {
   /** Data sets the front end loaded (`Scenario.datasets`), by name. */
   datasets?: Record<string, Series>;
@@ -302,7 +311,7 @@ export const hnnScenario: Scenario = {
           family,
           parameters: fitted.nParams,
           metrics: { ...ev.metrics, fitSeconds, energyMse: audit.energyMse, energyDrift: audit.energyDrift },
-          describe: { ...fitted.describe(), ...(ev.error ? { forecastError: ev.error } : {}), task: task.name, trainDerivativeMse: fit.loss, testDerivativeMse: testLoss, auditFailedStarts: audit.failedStarts, published: { ...published, source: task.source } },
+          describe: { ...fitted.describe(), ...(ev.error ? { forecastError: ev.error } : {}), task: task.name, trainDerivativeMse: fit.loss, testDerivativeMse: testLoss, auditFailedStarts: audit.failedStarts, finalEnergyError: finalEnergyError(audit), published: { ...published, source: task.source } },
         });
         predictions.push(task === tasks[0] ? ev.prediction : main.truth.y.map(() => new Float64Array(main.truth.t.length).fill(NaN)));
         const s = fitted.toJSON();
