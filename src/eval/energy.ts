@@ -10,8 +10,11 @@
  *   measured one (a real, slightly damped pendulum).
  * - `energyDrift`: per start the largest |E(t) − E(t₀)| / |E(t₀)| of the model's own rollout
  *   over the horizon, averaged over the starts.
+ * A rollout the solver cannot finish (a learned field that blows up, or a Lagrangian network
+ * whose ∂²L/∂q̇² turns singular on the way) is counted in `failedStarts` and left out of both
+ * means; NaN when every start failed.
  */
-import { ConfigError } from '../core/errors.js';
+import { ConfigError, DivergenceError, SolverError } from '../core/errors.js';
 import type { Fitted } from '../models/base.js';
 import type { Invariant } from '../systems/base.js';
 
@@ -34,6 +37,8 @@ export interface EnergyAuditOptions {
 export interface EnergyAudit {
   energyMse: number;
   energyDrift: number;
+  /** Starts whose rollout the solver could not finish (NaN curves; not in the means). */
+  failedStarts: number;
   /** The invariant over time, per start, for figures: the model's and the reference. */
   curves: { t: Float64Array; model: Float64Array[]; reference: Float64Array[] };
 }
@@ -45,14 +50,24 @@ export function energyAudit(rollout: NonNullable<Fitted['rollout']>, opts: Energ
   if (times.length === 0) throw new ConfigError('needs at least one time', 'times');
   let sq = 0;
   let drift = 0;
+  let failed = 0;
   const model: Float64Array[] = [];
   const reference: Float64Array[] = [];
   starts.forEach((y0, k) => {
-    const traj = rollout(y0, t0, times);
-    const state = new Float64Array(traj.length);
     const e0 = invariant.value(y0);
     const ref = opts.reference ? opts.reference(k) : new Float64Array(times.length).fill(e0);
     const e = new Float64Array(times.length);
+    let traj: Float64Array[];
+    try {
+      traj = rollout(y0, t0, times);
+    } catch (err) {
+      if (!(err instanceof SolverError || err instanceof DivergenceError)) throw err;
+      failed++;
+      model.push(e.fill(NaN));
+      reference.push(ref);
+      return;
+    }
+    const state = new Float64Array(traj.length);
     let worst = 0;
     for (let i = 0; i < times.length; i++) {
       for (let d = 0; d < traj.length; d++) state[d] = traj[d][i];
@@ -64,7 +79,8 @@ export function energyAudit(rollout: NonNullable<Fitted['rollout']>, opts: Energ
     model.push(e);
     reference.push(ref);
   });
-  return { energyMse: sq / (starts.length * times.length), energyDrift: drift / starts.length, curves: { t: times, model, reference } };
+  const done = starts.length - failed;
+  return { energyMse: done ? sq / (done * times.length) : NaN, energyDrift: done ? drift / done : NaN, failedStarts: failed, curves: { t: times, model, reference } };
 }
 
 /** The audit of a fitted model; a ConfigError when its family cannot roll out from an arbitrary state. */

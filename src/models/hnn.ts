@@ -8,7 +8,11 @@ import { hamiltonianNet, separableHamiltonianNet } from './vector-field/nets.js'
 import { vectorFieldFamily } from './vector-field/family.js';
 import type { VectorFieldKind } from './vector-field/fit.js';
 
-export const hnnKind: VectorFieldKind = { family: 'hnn', net: (n, c) => (c.separable ? separableHamiltonianNet : hamiltonianNet)(n, c.hidden, c.activation) };
+export const hnnKind: VectorFieldKind = {
+  family: 'hnn',
+  net: (n, c) => (c.separable ? separableHamiltonianNet : hamiltonianNet)(n, c.hidden, c.activation),
+  rolloutNote: 'the learned H(q, p) is not separable, so no symplectic splitting applies',
+};
 
 export const hnnFamily = vectorFieldFamily(
   hnnKind,

@@ -17,6 +17,7 @@ import { neuralOdeFamily, udeFamily } from './ude/family.js';
 import { hnnFamily } from './hnn.js';
 import { mlpVectorFieldFamily } from './mlp-vector-field.js';
 import { mlpFamily } from './mlp.js';
+import { lnnFamily } from './lnn.js';
 
 export type { Fitted, FitOptions, FitProgress, Forecast, ModelFamily, ModelSpec, ModelSummary, SavedModel } from './base.js';
 export { FitDivergedError } from './base.js';
@@ -36,6 +37,7 @@ export type { UdeConfig } from './ude/config.js';
 export type { LstmConfig } from './lstm.js';
 export { hnnFamily, hnnKind } from './hnn.js';
 export { mlpVectorFieldFamily, mlpVectorFieldKind } from './mlp-vector-field.js';
+export { lnnFamily, lnnKind } from './lnn.js';
 export { derivativeMse, fitPairs, fitVectorField, rollout, vectorFieldFitted } from './vector-field/fit.js';
 export type { VectorFieldKind, VectorFieldState } from './vector-field/fit.js';
 export type { VectorFieldConfig } from './vector-field/config.js';
@@ -46,7 +48,7 @@ export { esprit, fitModeAmplitudes } from './spectral/esprit.js';
 export type { DampedMode, EspritOptions, EspritResult } from './spectral/esprit.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each family has its own config type
-export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, esnFamily, nvarFamily, fourierFamily, persistenceFamily, equationFamily, sindyFamily, udeFamily, neuralOdeFamily, hnnFamily, mlpVectorFieldFamily, gruFamily, mlpFamily];
+export const families: ModelFamily<any>[] = [oscillatorBankFamily, lstmFamily, esnFamily, nvarFamily, fourierFamily, persistenceFamily, equationFamily, sindyFamily, udeFamily, neuralOdeFamily, hnnFamily, mlpVectorFieldFamily, gruFamily, mlpFamily, lnnFamily];
 
 /** The family called `name`; a ConfigError lists the known names otherwise. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

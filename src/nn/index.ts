@@ -3,6 +3,8 @@ export { sigmoid, softplus } from './activations.js';
 export type { MlpActivation, MlpShape } from './mlp.js';
 export { MLP_ACTIVATIONS, MlpWorkspace, initMlp, mlpBackward, mlpBackwardSecond, mlpForward, mlpLayout } from './mlp.js';
 export { gemmNT, gemmTN } from './gemm.js';
+export { TangentWorkspace, mlpTangentBackward, mlpTangentForward } from './mlp-tangent.js';
+export { LagrangianWorkspace, lagrangianBackward, lagrangianForward } from './lagrangian.js';
 export type { LstmBackend, LstmPrecision, LstmShape } from './lstm.js';
 export { LstmWorkspace, initLstm, lstmForward, lstmLayout, lstmLossAndGrad } from './lstm.js';
 export { LstmState, lstmStep } from './lstm-step.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../src/core/errors.js';
+import { ConfigError, SolverError } from '../../src/core/errors.js';
 import type { Fitted } from '../../src/models/base.js';
 import { auditFitted, energyAudit } from '../../src/eval/energy.js';
 
@@ -40,6 +40,21 @@ describe('energy audit', () => {
     const a = energyAudit(spiral(-0.1), { invariant: energy, starts: [starts[0]], t0: 0, times, reference: () => times.map((t) => Math.exp(-0.2 * t)) });
     expect(a.energyMse).toBeLessThan(1e-28);
     expect(a.energyDrift).toBeCloseTo(1 - Math.exp(-2), 12);
+  });
+
+  it('counts a rollout the solver cannot finish and leaves it out of the means; any other error propagates', () => {
+    const sometimes = (y0: Float64Array, t0: number, ts: Float64Array) => {
+      if (y0[1] !== 0) throw new SolverError('step-underflow', 1.5, 'dopri5: step size underflow');
+      return spiral(0.05)(y0, t0, ts);
+    };
+    const a = energyAudit(sometimes, { invariant: energy, starts, t0: 0, times });
+    const alone = energyAudit(spiral(0.05), { invariant: energy, starts: [starts[0]], t0: 0, times });
+    expect(a.failedStarts).toBe(1);
+    expect(a.energyMse).toBe(alone.energyMse);
+    expect(a.energyDrift).toBe(alone.energyDrift);
+    expect(a.curves.model[1].every(Number.isNaN)).toBe(true);
+    expect(Number.isNaN(energyAudit(sometimes, { invariant: energy, starts: [starts[1]], t0: 0, times }).energyDrift)).toBe(true);
+    expect(() => energyAudit(() => { throw new TypeError('bug'); }, { invariant: energy, starts, t0: 0, times })).toThrow(TypeError);
   });
 
   it('refuses a model that cannot roll out from a given state, and an empty audit', () => {

@@ -10,12 +10,14 @@ import { mlpVectorFieldFamily } from '../../src/models/mlp-vector-field.js';
 import { resolveCoordinates, vectorFieldDefaults } from '../../src/models/vector-field/config.js';
 import { directNet, hamiltonianNet, separableHamiltonianNet, type VectorFieldNet } from '../../src/models/vector-field/nets.js';
 import { statePairs } from '../../src/models/vector-field/pairs.js';
+import { lagrangianNet } from '../../src/models/vector-field/lagrangian-net.js';
 import { rollout } from '../../src/models/vector-field/fit.js';
 
 const nets: [string, VectorFieldNet][] = [
   ['hamiltonian', hamiltonianNet(2, [5, 3], 'tanh')],
   ['separable hamiltonian', separableHamiltonianNet(2, [4, 3], 'softplus')],
   ['direct', directNet(2, [4], 'softplus')],
+  ['lagrangian', lagrangianNet(2, [4, 3], 'softplus')],
 ];
 
 function randomTheta(net: VectorFieldNet, seed: number): Float64Array {

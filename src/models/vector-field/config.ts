@@ -18,8 +18,19 @@ export interface VectorFieldConfig {
   steps: number;
   /** Adam step size. Default 1e-3. */
   lr: number;
+  /**
+   * The step size over the steps: 'constant' (default), or 'cosine' — annealed from `lr` to 0
+   * (Loshchilov & Hutter 2017), which settles a full-batch fit that Adam's noise keeps stirring.
+   */
+  schedule?: 'constant' | 'cosine';
   /** Decoupled weight decay (AdamW). Default 1e-4. */
   weightDecay: number;
+  /**
+   * Largest Euclidean norm of the gradient Adam sees (Pascanu et al. 2013); null for none.
+   * Default null (lnn: 1 — where its Hessian ∂²L/∂q̇² is nearly singular at initialisation, one
+   * huge gradient would inflate Adam's second moments and stall it for thousands of steps).
+   */
+  clipNorm?: number | null;
   /**
    * Names of the channels that are positions q, in order. Default null: the first half of the
    * channels (with `momenta: 'observed'`), or every channel (with `momenta: 'velocity'`).
@@ -53,7 +64,9 @@ export const vectorFieldDefaults: VectorFieldConfig = {
   activation: 'tanh',
   steps: 2000,
   lr: 1e-3,
+  schedule: 'constant',
   weightDecay: 1e-4,
+  clipNorm: null,
   positions: null,
   momenta: 'observed',
   differentiation: { method: 'finite-difference', order: 2 },
@@ -67,7 +80,9 @@ export const vectorFieldConfigSchema = z.strictObject({
   activation: z.enum(MLP_ACTIVATIONS as [MlpActivation, ...MlpActivation[]]),
   steps: z.number().int().min(0).max(10_000_000),
   lr: z.number().positive().max(10),
+  schedule: z.enum(['constant', 'cosine']).optional(),
   weightDecay: z.number().min(0).max(1),
+  clipNorm: z.number().positive().nullable().optional(),
   positions: z.array(z.string().min(1)).min(1).nullable(),
   momenta: z.enum(['observed', 'velocity']),
   differentiation: z.discriminatedUnion('method', [

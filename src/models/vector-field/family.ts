@@ -43,12 +43,12 @@ export function vectorFieldFamily(kind: VectorFieldKind, description: string): M
   return {
     family: kind.family,
     description,
-    defaults: vectorFieldDefaults,
+    defaults: { ...vectorFieldDefaults, ...kind.defaults },
     quick,
     // Its channels are the phase-space coordinates; one signal of a many-state system is not one.
     capabilities: { uniformGrid: false, relativeCost: 2, inReferenceExperiment: false, ensembles: true },
     check(config: VectorFieldConfig): void {
-      kind.net(1, resolveVectorFieldConfig(config)); // the kind refuses options it has no use for
+      kind.net(1, resolveVectorFieldConfig({ ...kind.defaults, ...config })); // the kind refuses options it has no use for
     },
     async fit(spec: ModelSpec<VectorFieldConfig>, train: Series, opts: FitOptions): Promise<Fitted> {
       return vectorFieldFitted(kind, await fitVectorField(kind, [train], spec.config, opts));

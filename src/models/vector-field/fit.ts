@@ -8,6 +8,7 @@
  */
 import { ConfigError, DataError, DivergenceError, throwIfAborted } from '../../core/errors.js';
 import { Adam } from '../../core/optim/adam.js';
+import { cosine } from '../../core/optim/schedules.js';
 import { train } from '../../core/optim/train.js';
 import { makeLayout, type ParamLayout } from '../../core/params.js';
 import { Rng } from '../../core/rng.js';
@@ -20,10 +21,14 @@ import { resolveCoordinates, resolveVectorFieldConfig, type Coordinates, type Ve
 import type { VectorFieldNet } from './nets.js';
 import { stateSeries, statePairs, type StatePairs } from './pairs.js';
 
-/** What sets one vector-field family apart: its name and its network. */
+/** What sets one vector-field family apart: its name, its network, and defaults of its own. */
 export interface VectorFieldKind {
   family: string;
   net(n: number, config: VectorFieldConfig): VectorFieldNet;
+  /** Options whose default differs from `vectorFieldDefaults` for this family (lnn: softplus). */
+  defaults?: Partial<VectorFieldConfig>;
+  /** Why a dopri5 rollout, when the family's structure would suggest a symplectic one. */
+  rolloutNote?: string;
 }
 
 /** Absolute tolerance of the rollouts (states are O(1) in every task here). */
@@ -60,7 +65,7 @@ export async function fitPairs(kind: VectorFieldKind, n: number, pairs: StatePai
   const r = await train({
     lossAndGrad: (th, g) => net.lossAndGrad(th, pairs.x, pairs.dx, ws, g),
     theta,
-    optimizer: new Adam(size, { lr: config.lr, weightDecay: config.weightDecay }),
+    optimizer: new Adam(size, { lr: config.schedule === 'cosine' ? cosine(config.lr, config.steps) : config.lr, weightDecay: config.weightDecay, clipNorm: config.clipNorm ?? undefined }),
     steps: config.steps,
     signal: opts.signal,
     name: kind.family,
@@ -76,7 +81,7 @@ export async function fitPairs(kind: VectorFieldKind, n: number, pairs: StatePai
  */
 export async function fitVectorField(kind: VectorFieldKind, trajectories: readonly Series[], partial: Partial<VectorFieldConfig>, opts: FitOptions): Promise<VectorFieldState> {
   throwIfAborted(opts.signal);
-  const config = resolveVectorFieldConfig(partial);
+  const config = resolveVectorFieldConfig({ ...kind.defaults, ...partial });
   if (trajectories.length === 0) throw new DataError('no trajectories to fit');
   const channels = trajectories[0].names;
   for (const s of trajectories) {
@@ -134,7 +139,7 @@ export function vectorFieldFitted(kind: VectorFieldKind, s: VectorFieldState): F
   const nParams = netSize + s.x0.length;
   const integrator = net.split
     ? `yoshida4 (symplectic, step ${s.config.rolloutStep}): H = T(p) + V(q) is separable`
-    : `dopri5 (rtol ${s.config.rtol}, atol ${ROLLOUT_ATOL})${kind.family === 'hnn' ? ': the learned H(q, p) is not separable, so no symplectic splitting applies' : ''}`;
+    : `dopri5 (rtol ${s.config.rtol}, atol ${ROLLOUT_ATOL})${kind.rolloutNote ? `: ${kind.rolloutNote}` : ''}`;
   return {
     family: kind.family,
     nParams,
