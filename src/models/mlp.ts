@@ -407,7 +407,7 @@ const mlpSavedSchema = z
 export const mlpFamily: ModelFamily<MlpConfig> = {
   family: 'mlp',
   capabilities: {
-    uniformGrid: true, relativeCost: 2, inReferenceExperiment: false,
+    uniformGrid: true, relativeCost: 2, inReferenceExperiment: false, ensembles: true,
     searchSpace: { lr: { log: [1e-3, 1e-2] }, delays: { int: [4, 16] }, hidden: { choice: [[32], [64], [64, 64]] }, inputNoise: { choice: [0, 0.001, 0.01] } },
   },
   description: 'An autoregressive MLP on a delay embedding, predicting normalised increments, trained one step ahead or through its own free run (black-box baseline).',
