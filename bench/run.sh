@@ -58,6 +58,7 @@ else
   echo; echo "== lstm: skipped (bench/lstm/bench.ts is missing)"
 fi
 run gru npx tsx bench/gru/bench.ts
+run lstm-rollout npx tsx bench/lstm/rollout.ts
 run mlp npx tsx bench/mlp/bench.ts
 
 npx tsx bench/summary.ts --since "$started"
