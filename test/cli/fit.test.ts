@@ -137,6 +137,9 @@ describe('lawful fit and forecast', () => {
       // Library checks name the flag the user typed, not the option field behind it.
       [['fit', REAL, '--model', 'fourier', '--channels', 'theta', '--resample', '0.1667', '--train-fraction', '1.5'], /^lawful: --train-fraction: must lie in \(0, 1\); got 1\.5\n$/],
       [['fit', REAL, '--model', 'fourier', '--channels', 'theta,theta'], /^lawful: --channels: "theta" is listed twice\n$/],
+      // --state is --channels under the name a phase-space model's user looks for; its errors name it.
+      [['fit', REAL, '--model', 'hnn', '--state', 'theta,theta'], /^lawful: --state: "theta" is listed twice\n$/],
+      [['fit', REAL, '--model', 'hnn', '--state', 'theta,omega', '--channels', 'theta'], /^lawful: --state: is the same as --channels: give one of them\n$/],
       [['fit', REAL, '--model', 'fourier', '--channels', 'theta', '--resample', '-1'], /^lawful: --resample: /],
       [['demo', '--train-until', '40', '--models', 'fourier'], /^lawful: --train-until: must lie in \(0, until = 30\), got 40\n$/],
     ];

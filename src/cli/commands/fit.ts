@@ -4,6 +4,7 @@ import { ConfigError } from '../../core/errors.js';
 import { familyConfigs } from '../../eval/family-config.js';
 import { fitExperiment } from '../../eval/fit-experiment.js';
 import { families } from '../../models/index.js';
+import { DEFAULT_ENSEMBLE, defaultEnsemble } from '../../models/ensemble.js';
 import { resolveDataPath } from '../../data/datasets.js';
 import { readDataset } from '../../data/read.js';
 import { asFlags, collect, modelList, parseCount, parseNumber, parsePositive, parsePositiveCount, readEquationOption, readFamilyConfigs, withEquation } from '../args.js';
@@ -23,13 +24,14 @@ export function registerFit(program: Command): void {
     .option('--train-until <t>', 'end of the training window, on the data\'s clock')
     .option('--train-fraction <f>', 'or: the training window as a fraction of the time span (default 0.7)')
     .option('--channels <a,b>', 'channels to use (default: every numeric column)')
+    .option('--state <q,p>', 'the same, named as the state of a phase-space model (hnn, lnn, mlp-vector-field): positions first, then momenta or velocities')
     .option('--time <column>', 'the time column (default: t/time/…, else the first)')
     .option('--trajectory <id>', 'which trajectory, when the file holds several (default: the first)')
     .option('--fill <how>', 'missing values: error (default), interpolate or drop', 'error')
     .option('--resample <dt>', 'interpolate onto a uniform grid of step dt first (for irregularly sampled files)')
     .option('--invariant <expr>', 'a quantity the system conserves, as an expression of the channels in the equation language, e.g. "E = p^2/2 + 1 - cos(q)": the report adds the phase portrait and the invariant over time, truth against each model')
     .option('--seed <s>', 'seed of every fit', '0')
-    .option('--ensemble <N>', 'members of a deep ensemble over seeds (s, s+1, …) for the families trained from random weights, trained in parallel; its spread gives the forecast its intervals (default 5 for esn, neural-ode, ude, hnn, mlp-vector-field; 1 for lstm and gru, whose fits take minutes)')
+    .option('--ensemble <N>', `members of a deep ensemble over seeds (s, s+1, …) for the families trained from random weights, trained in parallel; its spread gives the forecast its intervals (default ${DEFAULT_ENSEMBLE} for ${families.filter((f) => defaultEnsemble(f) > 1).map((f) => f.family).join(', ')}; 1 for ${families.filter((f) => f.capabilities?.ensembles && defaultEnsemble(f) === 1).map((f) => f.family).join(' and ')}, whose fits take minutes)`)
     .option('--out <dir>', 'folder for the table, figures, results.json, index.html and saved models (replaced whole)', 'lawful-fit')
     .option('--store <path>', 'run store to record this run in (default $LAWFUL_STORE or ./.lawful/runs.db)')
     .addHelpText(
@@ -54,6 +56,9 @@ export function registerFit(program: Command): void {
         if (eq !== undefined && e instanceof ConfigError && e.message.startsWith(own)) throw new ConfigError(e.message.slice(own.length), '--equation');
         throw e;
       }
+      if (o.channels !== undefined && o.state !== undefined) throw new ConfigError('is the same as --channels: give one of them', '--state');
+      const channelsFlag = o.state !== undefined ? '--state' : '--channels';
+      const channelList = (o.state ?? o.channels) as string | undefined;
       const options = {
         data,
         models,
@@ -61,7 +66,7 @@ export function registerFit(program: Command): void {
         trainUntil: o.trainUntil !== undefined ? parseNumber('--train-until', o.trainUntil) : undefined,
         trainFraction: o.trainFraction !== undefined ? parseNumber('--train-fraction', o.trainFraction) : undefined,
         read: {
-          channels: o.channels !== undefined ? String(o.channels).split(',').map((s: string) => s.trim()) : undefined,
+          channels: channelList !== undefined ? String(channelList).split(',').map((s: string) => s.trim()) : undefined,
           time: o.time as string | undefined,
           fill: o.fill as 'error' | 'interpolate' | 'drop',
         },
@@ -76,7 +81,7 @@ export function registerFit(program: Command): void {
         out: o.out,
         store: o.store,
         run: async (hooks) => {
-          const dataset = await asFlags({ channels: '--channels', time: '--time', fill: '--fill' }, () => readDataset(data, options.read));
+          const dataset = await asFlags({ channels: channelsFlag, time: '--time', fill: '--fill' }, () => readDataset(data, options.read));
           const traj = options.trajectory === undefined ? dataset.trajectories[0] : dataset.trajectories.find((x) => x.id === options.trajectory);
           if (!traj) {
             throw new ConfigError(`no trajectory "${options.trajectory}" in ${data} (has ${dataset.trajectories.map((x) => x.id).join(', ')})`, '--trajectory');
