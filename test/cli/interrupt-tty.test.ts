@@ -50,7 +50,7 @@ describe.skipIf(!hasScript)('Ctrl-C in a terminal (script -qefc)', () => {
       const notice = text.lastIndexOf('lawful: interrupted');
       expect(notice).toBeGreaterThan(text.lastIndexOf('|')); // below the last bar drawn, not over it
       expect(text).toContain('Interrupted: lstm was cut short; the report covers the 1 finished model.');
-      expect(readdirSync(out).sort()).toEqual(['figure.png', 'figure.svg', 'index.html', 'model-fourier.json', 'reliability.png', 'reliability.svg', 'results.json', 'table.txt']);
+      expect(readdirSync(out).sort()).toEqual(['figure.png', 'figure.svg', 'index.html', 'model-fourier.json', 'reliability.png', 'reliability.svg', 'results.json', 'table.txt', 'vpt.png', 'vpt.svg']);
       const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as { models: { name: string }[]; interrupted: string[]; run: string };
       expect(results.models.map((m) => m.name)).toEqual(['fourier']);
       expect(results.interrupted).toEqual(['lstm']);
