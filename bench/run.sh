@@ -59,6 +59,7 @@ else
 fi
 run gru npx tsx bench/gru/bench.ts
 run lstm-rollout npx tsx bench/lstm/rollout.ts
+run audit npx tsx bench/audit/bench.ts
 run mlp npx tsx bench/mlp/bench.ts
 
 npx tsx bench/summary.ts --since "$started"
