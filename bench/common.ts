@@ -55,6 +55,35 @@ export function runPeer<T>(script: string, args: string[], timeoutSeconds = 300)
   return JSON.parse(line.slice('RESULT '.length)) as T;
 }
 
+/** What a training-step peer that starts from lawful's weights prints (bench/peer_common.py, `adam_step_result`). */
+export interface StepPeerResult {
+  ms_per_step: number;
+  loss0: number;
+  grad0: number[];
+  torch: string;
+}
+
+/**
+ * Runs such a peer on `threads` threads from the weights and batch in `init`; undefined, said
+ * on the console, when it cannot run (no torch on this machine).
+ */
+export function runStepPeer(script: string, init: string, reps: number, threads: number): StepPeerResult | undefined {
+  try {
+    return runPeer<StepPeerResult>(script, ['--init', init, '--reps', String(reps), '--threads', String(threads)], 900);
+  } catch (e) {
+    console.log(`torch peer (${threads} thread${threads > 1 ? 's' : ''}) unavailable: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/** The line saying both sides time the same computation: their losses and the largest gradient difference, relative to the largest entry. */
+export function sameComputation(loss0: number, grad0: Float64Array, peer: StepPeerResult): string {
+  let worst = 0, scale = 0;
+  for (let i = 0; i < grad0.length; i++) scale = Math.max(scale, Math.abs(grad0[i]));
+  for (let i = 0; i < grad0.length; i++) worst = Math.max(worst, Math.abs(grad0[i] - peer.grad0[i]));
+  return `same computation: loss ${loss0.toExponential(6)} (lawful) vs ${peer.loss0.toExponential(6)} (torch); largest gradient difference ${(worst / scale).toExponential(2)} of the largest entry`;
+}
+
 /** One row of the final summary: a lawful figure, the peer's, and peer / lawful (> 1: lawful faster). */
 export interface SummaryRow {
   bench: string;

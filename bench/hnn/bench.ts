@@ -17,7 +17,7 @@ import { Adam } from '../../src/core/optim/adam.js';
 import { paramsToJSON } from '../../src/core/params.js';
 import { Rng } from '../../src/core/rng.js';
 import { hamiltonianNet } from '../../src/models/vector-field/nets.js';
-import { median, runPeer, timeRuns, writeResult } from '../common.js';
+import { median, runStepPeer, sameComputation, timeRuns, writeResult, type StepPeerResult } from '../common.js';
 
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] || 20) || 20;
@@ -48,27 +48,16 @@ const step = () => {
 const lawfulMs = 1e3 * median(await timeRuns(step, reps, 3)); // 3 warm-up steps (JIT)
 console.log(`lawful (float64, 1 thread): ${lawfulMs.toFixed(1)} ms/step (median of ${reps}; MLP 2→200→200→1 tanh, batch ${ROWS})`);
 
-interface PeerResult { ms_per_step: number; loss0: number; grad0: number[]; torch: string }
 const here = dirname(fileURLToPath(import.meta.url));
-const peers: { threads: number; r: PeerResult }[] = [];
+const peers: { threads: number; r: StepPeerResult }[] = [];
 if (withTorch) {
   for (const threads of [1, 2]) {
-    try {
-      peers.push({ threads, r: runPeer<PeerResult>(join(here, 'peer_torch.py'), ['--init', init, '--reps', String(reps), '--threads', String(threads)], 900) });
-    } catch (e) {
-      console.log(`torch peer (${threads} thread${threads > 1 ? 's' : ''}) unavailable: ${(e as Error).message}`);
-    }
+    const r = runStepPeer(join(here, 'peer_torch.py'), init, reps, threads);
+    if (r) peers.push({ threads, r });
   }
 }
 rmSync(dir, { recursive: true, force: true });
-if (peers.length) {
-  const g = peers[0].r.grad0;
-  let worst = 0;
-  let scale = 0;
-  for (let i = 0; i < size; i++) scale = Math.max(scale, Math.abs(grad0[i]));
-  for (let i = 0; i < size; i++) worst = Math.max(worst, Math.abs(grad0[i] - g[i]));
-  console.log(`same computation: loss ${loss0.toExponential(6)} (lawful) vs ${peers[0].r.loss0.toExponential(6)} (torch); largest gradient difference ${(worst / scale).toExponential(2)} of the largest entry`);
-}
+if (peers.length) console.log(sameComputation(loss0, grad0, peers[0].r));
 for (const { threads, r } of peers) {
   console.log(`PyTorch ${r.torch} double backward (float64, ${threads} thread${threads > 1 ? 's' : ''}, measured now): ${r.ms_per_step.toFixed(1)} ms/step; speed-up of lawful (1 thread): ${(r.ms_per_step / lawfulMs).toFixed(2)}×${threads === 1 ? ' (target ≥ 3)' : ''}`);
 }

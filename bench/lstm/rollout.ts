@@ -19,7 +19,7 @@ import { paramsToJSON } from '../../src/core/params.js';
 import { Rng } from '../../src/core/rng.js';
 import { lstmCell } from '../../src/nn/closed-loop-lstm.js';
 import { LoopWorkspace } from '../../src/nn/closed-loop.js';
-import { median, runPeer, timeRuns, writeResult, type SummaryRow } from '../common.js';
+import { median, runStepPeer, sameComputation, timeRuns, writeResult, type SummaryRow } from '../common.js';
 
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] || 20) || 20;
@@ -51,23 +51,12 @@ const adam = new Adam(size, { lr: 1e-3 });
 const lawfulMs = 1e3 * median(await timeRuns(() => { ws.lossAndGrad(theta, x, target, feed, grad); adam.step(theta, grad); }, reps, 3));
 console.log(`lawful rollout LSTM (float64 TypeScript, 1 thread): ${lawfulMs.toFixed(1)} ms/step (median of ${reps}; blocks of ${C}, hidden ${H}, batch ${B}, ${WINDOW} warm-up + ${HORIZON} free steps)`);
 
-interface PeerResult { ms_per_step: number; loss0: number; grad0: number[]; torch: string }
 const rows: SummaryRow[] = [];
 if (withTorch) {
   for (const threads of [1, 2]) {
-    let r: PeerResult;
-    try {
-      r = runPeer<PeerResult>(join(dirname(fileURLToPath(import.meta.url)), 'peer_rollout_torch.py'), ['--init', init, '--reps', String(reps), '--threads', String(threads)], 900);
-    } catch (e) {
-      console.log(`torch peer (${threads} thread${threads > 1 ? 's' : ''}) unavailable: ${(e as Error).message}`);
-      continue;
-    }
-    if (threads === 1) {
-      let worst = 0, scale = 0;
-      for (let i = 0; i < size; i++) scale = Math.max(scale, Math.abs(grad0[i]));
-      for (let i = 0; i < size; i++) worst = Math.max(worst, Math.abs(grad0[i] - r.grad0[i]));
-      console.log(`same computation: loss ${loss0.toExponential(6)} (lawful) vs ${r.loss0.toExponential(6)} (torch); largest gradient difference ${(worst / scale).toExponential(2)} of the largest entry`);
-    }
+    const r = runStepPeer(join(dirname(fileURLToPath(import.meta.url)), 'peer_rollout_torch.py'), init, reps, threads);
+    if (!r) continue;
+    if (threads === 1) console.log(sameComputation(loss0, grad0, r));
     console.log(`PyTorch ${r.torch} LSTMCell BPTT (float64, ${threads} thread${threads > 1 ? 's' : ''}, measured now): ${r.ms_per_step.toFixed(1)} ms/step; speed-up of lawful (1 thread): ${(r.ms_per_step / lawfulMs).toFixed(2)}×`);
     rows.push({
       bench: 'lstm-rollout', what: `rollout LSTM step (blocks of ${C}, hidden ${H}, batch ${B}, ${T} steps) vs PyTorch LSTMCell BPTT ${threads} thread${threads > 1 ? 's' : ''}, measured now`,

@@ -18,7 +18,7 @@ import { paramsToJSON } from '../../src/core/params.js';
 import { Rng } from '../../src/core/rng.js';
 import { MlpRollout } from '../../src/models/mlp.js';
 import { initMlp, mlpLayout, type MlpShape } from '../../src/nn/mlp.js';
-import { median, runPeer, timeRuns, writeResult, type SummaryRow } from '../common.js';
+import { median, runStepPeer, sameComputation, timeRuns, writeResult, type SummaryRow } from '../common.js';
 
 const args = process.argv.slice(2);
 const reps = Number(args[args.indexOf('--reps') + 1] || 30) || 30;
@@ -31,8 +31,6 @@ const { layout, size } = mlpLayout(shape);
 const incStd = Float64Array.of(0.3);
 const rows: SummaryRow[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'lawful-bench-mlp-'));
-
-interface PeerResult { ms_per_step: number; loss0: number; grad0: number[]; torch: string }
 
 for (const H of [1, 32]) {
   const rng = new Rng(H);
@@ -58,19 +56,9 @@ for (const H of [1, 32]) {
   console.log(`lawful MLP, ${what} (float64, 1 thread): ${lawfulMs.toFixed(2)} ms/step (median of ${reps}; ${D} delays, hidden ${HIDDEN.join('×')}, batch ${B})`);
   if (!withTorch) continue;
   for (const threads of [1, 2]) {
-    let r: PeerResult;
-    try {
-      r = runPeer<PeerResult>(join(here, 'peer_torch.py'), ['--init', init, '--reps', String(reps), '--threads', String(threads)], 900);
-    } catch (e) {
-      console.log(`torch peer (${threads} thread${threads > 1 ? 's' : ''}) unavailable: ${(e as Error).message}`);
-      continue;
-    }
-    if (threads === 1) {
-      let worst = 0, scale = 0;
-      for (let i = 0; i < size; i++) scale = Math.max(scale, Math.abs(grad0[i]));
-      for (let i = 0; i < size; i++) worst = Math.max(worst, Math.abs(grad0[i] - r.grad0[i]));
-      console.log(`  same computation: loss ${loss0.toExponential(6)} (lawful) vs ${r.loss0.toExponential(6)} (torch); largest gradient difference ${(worst / scale).toExponential(2)} of the largest entry`);
-    }
+    const r = runStepPeer(join(here, 'peer_torch.py'), init, reps, threads);
+    if (!r) continue;
+    if (threads === 1) console.log(`  ${sameComputation(loss0, grad0, r)}`);
     console.log(`  PyTorch ${r.torch} autograd (float64, ${threads} thread${threads > 1 ? 's' : ''}, measured now): ${r.ms_per_step.toFixed(2)} ms/step; speed-up of lawful (1 thread): ${(r.ms_per_step / lawfulMs).toFixed(2)}×`);
     rows.push({
       bench: 'mlp', what: `MLP training step, ${what} (8 delays, hidden 64×64 tanh, batch 64) vs PyTorch ${threads} thread${threads > 1 ? 's' : ''}, measured now`,
