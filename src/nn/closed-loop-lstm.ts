@@ -7,11 +7,15 @@
  * with teacher forcing everywhere both give the same predictions, loss and gradient.
  */
 import { sigmoid } from './activations.js';
-import type { CellKind, LoopShape, RecurrentCell } from './closed-loop.js';
-import { gemmNT, gemmTN } from './gemm.js';
+import type { CellKind, LoopArena, LoopShape, RecurrentCell } from './closed-loop.js';
 import { initLstm, lstmGateBackward, lstmLayout, lstmOffsets, type LstmOffsets, type LstmShape } from './lstm.js';
 
 const lstmShape = (s: LoopShape): LstmShape => ({ input: s.channels, hidden: s.hidden, output: s.channels });
+
+/** Lengths of the cell's buffers, in the order the constructor takes them. */
+function lstmBuffers({ channels: C, hidden: H }: LoopShape, B: number, steps: number): number[] {
+  return [steps * B * 4 * H, (steps + 1) * B * H, steps * B * H, B * 4 * H, B * 4 * H, B * H, 4 * H * H, 4 * H * C];
+}
 
 class LstmCell implements RecurrentCell {
   /** Activated gates i, f, g, o per step, time-major [T][B][4H]. */
@@ -26,16 +30,8 @@ class LstmCell implements RecurrentCell {
   private readonly wxT: Float64Array;
   private readonly off: LstmOffsets;
 
-  constructor(private readonly shape: LoopShape, private readonly B: number, steps: number) {
-    const H = shape.hidden;
-    this.gates = new Float64Array(steps * B * 4 * H);
-    this.c = new Float64Array((steps + 1) * B * H);
-    this.tc = new Float64Array(steps * B * H);
-    this.z = new Float64Array(B * 4 * H);
-    this.dz = new Float64Array(B * 4 * H);
-    this.dc = new Float64Array(B * H);
-    this.whT = new Float64Array(4 * H * H);
-    this.wxT = new Float64Array(4 * H * shape.channels);
+  constructor(private readonly shape: LoopShape, private readonly B: number, steps: number, private readonly arena: LoopArena) {
+    [this.gates, this.c, this.tc, this.z, this.dz, this.dc, this.whT, this.wxT] = lstmBuffers(shape, B, steps).map((n) => arena.alloc(n));
     this.off = lstmOffsets(lstmShape(shape));
   }
 
@@ -53,10 +49,10 @@ class LstmCell implements RecurrentCell {
   forward(theta: Float64Array, t: number, h: Float64Array, u: Float64Array, uOff: number): void {
     const { channels: C, hidden: H } = this.shape;
     const B = this.B, G = 4 * H, BH = B * H;
-    const { z, gates, c, tc, off } = this;
+    const { z, gates, c, tc, off, arena } = this;
     if (t === 0) c.fill(0, 0, BH);
-    gemmNT(B, G, H, h, t * BH, H, theta, off.wh, H, z, 0, G, false);
-    gemmNT(B, G, C, u, uOff, C, theta, off.wx, C, z, 0, G, true);
+    arena.nt(B, G, H, h, t * BH, H, theta, off.wh, H, z, 0, G, false);
+    arena.nt(B, G, C, u, uOff, C, theta, off.wx, C, z, 0, G, true);
     for (let b = 0; b < B; b++) {
       const zr = b * G, gr = (t * B + b) * G, s = t * BH + b * H;
       for (let k = 0; k < H; k++) {
@@ -80,16 +76,16 @@ class LstmCell implements RecurrentCell {
   backward(theta: Float64Array, t: number, h: Float64Array, u: Float64Array, uOff: number, dh: Float64Array, dhPrev: Float64Array, du: Float64Array, grad: Float64Array): void {
     const { channels: C, hidden: H } = this.shape;
     const B = this.B, G = 4 * H, BH = B * H;
-    const { gates, c, tc, dz, dc, whT, wxT, off } = this;
+    const { gates, c, tc, dz, dc, whT, wxT, off, arena } = this;
     for (let b = 0; b < B; b++) {
       const dr = b * G;
       lstmGateBackward(H, gates, (t * B + b) * G, c, tc, t * BH + b * H, dh, dc, b * H, dz, dr);
       for (let j = 0; j < G; j++) grad[off.b + j] += dz[dr + j];
     }
-    gemmTN(G, H, B, dz, 0, G, h, t * BH, H, grad, off.wh, H);
-    gemmTN(G, C, B, dz, 0, G, u, uOff, C, grad, off.wx, C);
-    gemmNT(B, H, G, dz, 0, G, whT, 0, G, dhPrev, 0, H, false);
-    gemmNT(B, C, G, dz, 0, G, wxT, 0, G, du, 0, C, false);
+    arena.tn(G, H, B, dz, 0, G, h, t * BH, H, grad, off.wh, H);
+    arena.tn(G, C, B, dz, 0, G, u, uOff, C, grad, off.wx, C);
+    arena.nt(B, H, G, dz, 0, G, whT, 0, G, dhPrev, 0, H, false);
+    arena.nt(B, C, G, dz, 0, G, wxT, 0, G, du, 0, C, false);
   }
 }
 
@@ -98,5 +94,6 @@ export const lstmCell: CellKind = {
   name: 'lstm',
   layout: (s) => lstmLayout(lstmShape(s)),
   init: (s, theta, rng) => initLstm(lstmShape(s), theta, rng),
-  create: (shape, batch, steps) => new LstmCell(shape, batch, steps),
+  buffers: lstmBuffers,
+  create: (shape, batch, steps, arena) => new LstmCell(shape, batch, steps, arena),
 };

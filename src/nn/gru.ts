@@ -7,13 +7,13 @@
  *   h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
  *
  * followed by the closed-loop driver's linear readout (closed-loop.ts). The recurrent
- * product [B×H]·[H×3H] per step and the weight gradients run through the blocked GEMMs.
+ * product [B×H]·[H×3H] per step and the weight gradients run through the workspace's GEMMs
+ * (WebAssembly SIMD or TypeScript, closed-loop.ts `LoopBackend`).
  */
 import { block, makeLayout, type ParamLayout } from '../core/params.js';
 import type { Rng } from '../core/rng.js';
 import { sigmoid } from './activations.js';
-import type { CellKind, LoopShape, RecurrentCell } from './closed-loop.js';
-import { gemmNT, gemmTN } from './gemm.js';
+import type { CellKind, LoopArena, LoopShape, RecurrentCell } from './closed-loop.js';
 
 /** Named layout: Wx [3H×C], Wh [3H×H], bx [3H], bh [3H], Wout [C×H], bout [C] (gate rows r, z, n). */
 export function gruLayout(shape: LoopShape): { layout: ParamLayout; size: number } {
@@ -38,6 +38,11 @@ export function initGru(shape: LoopShape, theta: Float64Array, rng: Rng): void {
   for (let k = 0; k < C * H; k++) theta[at('Wout') + k] = rng.uniformIn(-ao, ao);
 }
 
+/** Lengths of the cell's buffers, in the order the constructor takes them. */
+function gruBuffers({ channels: C, hidden: H }: LoopShape, B: number, steps: number): number[] {
+  return [steps * B * 4 * H, B * 3 * H, B * 3 * H, B * 3 * H, 3 * H * H, 3 * H * C];
+}
+
 class GruCell implements RecurrentCell {
   /** r, z, n and a_n per step, time-major [T][B][4H]. */
   private readonly gates: Float64Array;
@@ -48,14 +53,8 @@ class GruCell implements RecurrentCell {
   private readonly wxT: Float64Array;
   private readonly off: { wx: number; wh: number; bx: number; bh: number };
 
-  constructor(private readonly shape: LoopShape, private readonly B: number, steps: number) {
-    const H = shape.hidden;
-    this.gates = new Float64Array(steps * B * 4 * H);
-    this.a = new Float64Array(B * 3 * H);
-    this.da = new Float64Array(B * 3 * H);
-    this.dg = new Float64Array(B * 3 * H);
-    this.whT = new Float64Array(3 * H * H);
-    this.wxT = new Float64Array(3 * H * shape.channels);
+  constructor(private readonly shape: LoopShape, private readonly B: number, steps: number, private readonly arena: LoopArena) {
+    [this.gates, this.a, this.da, this.dg, this.whT, this.wxT] = gruBuffers(shape, B, steps).map((n) => arena.alloc(n));
     const { layout } = gruLayout(shape);
     this.off = { wx: block(layout, 'Wx').offset, wh: block(layout, 'Wh').offset, bx: block(layout, 'bx').offset, bh: block(layout, 'bh').offset };
   }
@@ -73,8 +72,8 @@ class GruCell implements RecurrentCell {
   forward(theta: Float64Array, t: number, h: Float64Array, u: Float64Array, uOff: number): void {
     const { channels: C, hidden: H } = this.shape;
     const B = this.B, G = 3 * H, BH = B * H;
-    const { a, gates, off } = this;
-    gemmNT(B, G, H, h, t * BH, H, theta, off.wh, H, a, 0, G, false);
+    const { a, gates, off, arena } = this;
+    arena.nt(B, G, H, h, t * BH, H, theta, off.wh, H, a, 0, G, false);
     for (let b = 0; b < B; b++) {
       const ar = b * G, gr = (t * B + b) * 4 * H, hp = t * BH + b * H, ur = uOff + b * C;
       for (let k = 0; k < H; k++) {
@@ -101,7 +100,7 @@ class GruCell implements RecurrentCell {
   backward(theta: Float64Array, t: number, h: Float64Array, u: Float64Array, uOff: number, dh: Float64Array, dhPrev: Float64Array, du: Float64Array, grad: Float64Array): void {
     const { channels: C, hidden: H } = this.shape;
     const B = this.B, G = 3 * H, BH = B * H;
-    const { gates, da, dg, whT, wxT, off } = this;
+    const { gates, da, dg, whT, wxT, off, arena } = this;
     for (let b = 0; b < B; b++) {
       const gr = (t * B + b) * 4 * H, hp = t * BH + b * H;
       for (let k = 0; k < H; k++) {
@@ -126,10 +125,10 @@ class GruCell implements RecurrentCell {
       }
     }
     // dWh += daᵀ·h_{t−1}, dWx += dgᵀ·u_t; dh_{t−1} += da·Wh, du = dg·Wx.
-    gemmTN(G, H, B, da, 0, G, h, t * BH, H, grad, off.wh, H);
-    gemmTN(G, C, B, dg, 0, G, u, uOff, C, grad, off.wx, C);
-    gemmNT(B, H, G, da, 0, G, whT, 0, G, dhPrev, 0, H, true);
-    gemmNT(B, C, G, dg, 0, G, wxT, 0, G, du, 0, C, false);
+    arena.tn(G, H, B, da, 0, G, h, t * BH, H, grad, off.wh, H);
+    arena.tn(G, C, B, dg, 0, G, u, uOff, C, grad, off.wx, C);
+    arena.nt(B, H, G, da, 0, G, whT, 0, G, dhPrev, 0, H, true);
+    arena.nt(B, C, G, dg, 0, G, wxT, 0, G, du, 0, C, false);
   }
 }
 
@@ -138,5 +137,6 @@ export const gruCell: CellKind = {
   name: 'gru',
   layout: gruLayout,
   init: initGru,
-  create: (shape, batch, steps) => new GruCell(shape, batch, steps),
+  buffers: gruBuffers,
+  create: (shape, batch, steps, arena) => new GruCell(shape, batch, steps, arena),
 };
