@@ -36,11 +36,15 @@ import { WasmHeap, wasmSimdAvailable } from './wasm/heap.js';
 /** Where the products run: 'wasm' (f64x2 SIMD kernels), 'js' (plain TypeScript), or 'auto' (wasm if available). */
 export type LoopBackend = 'auto' | 'js' | 'wasm';
 
-/** Where a workspace's buffers live, and the GEMMs over them (any two of its buffers may be operands). */
+/**
+ * Where a workspace's buffers live, and the GEMMs over them (any two of its buffers may be
+ * operands); with the wasm backend, the heap itself, whose fused kernels a cell may call.
+ */
 export interface LoopArena {
   alloc(n: number): Float64Array;
   readonly nt: typeof gemmNT;
   readonly tn: typeof gemmTN;
+  readonly heap: WasmHeap | null;
 }
 
 /** Channels (input = output: the prediction is fed back) and hidden units. */
@@ -133,11 +137,11 @@ export class LoopWorkspace {
     const { layout, size } = kind.layout(shape);
     const BC = batch * C, BH = batch * H;
     const own = [size, size, (steps + 1) * BH, steps * BC, steps * BC, BC, BC, BH, BH, BC, BC];
-    let arena: LoopArena = { alloc: (n) => new Float64Array(n), nt: gemmNT, tn: gemmTN };
+    let arena: LoopArena = { alloc: (n) => new Float64Array(n), nt: gemmNT, tn: gemmTN, heap: null };
     if (this.backend === 'wasm') {
       // Each allocation rounds up to 16 bytes: two entries at most.
       const heap = new WasmHeap([...own, ...kind.buffers(shape, batch, steps)].reduce((t, n) => t + n + 2, 0));
-      arena = { alloc: (n) => heap.alloc(n), nt: heap.gemmNT.bind(heap), tn: heap.gemmTN.bind(heap) };
+      arena = { alloc: (n) => heap.alloc(n), nt: heap.gemmNT.bind(heap), tn: heap.gemmTN.bind(heap), heap };
     }
     this.nt = arena.nt;
     this.tn = arena.tn;
