@@ -6,8 +6,8 @@
  *   r = σ(g_r + a_r),  z = σ(g_z + a_z),  n = tanh(g_n + r ⊙ a_n)
  *   h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
  *
- * followed by the closed-loop driver's linear readout (closed-loop.ts). The recurrent
- * product [B×H]·[H×3H] per step and the weight gradients run through the workspace's GEMMs
+ * followed by the closed-loop driver's linear readout (closed-loop.ts). The products per
+ * step ([B×H]·[H×3H] recurrent, [B×C]·[C×3H] input) and the weight gradients run through the workspace's GEMMs
  * (WebAssembly SIMD or TypeScript, closed-loop.ts `LoopBackend`).
  */
 import { block, makeLayout, type ParamLayout } from '../core/params.js';
@@ -40,13 +40,15 @@ export function initGru(shape: LoopShape, theta: Float64Array, rng: Rng): void {
 
 /** Lengths of the cell's buffers, in the order the constructor takes them. */
 function gruBuffers({ channels: C, hidden: H }: LoopShape, B: number, steps: number): number[] {
-  return [steps * B * 4 * H, B * 3 * H, B * 3 * H, B * 3 * H, 3 * H * H, 3 * H * C];
+  return [steps * B * 4 * H, B * 3 * H, B * 3 * H, B * 3 * H, B * 3 * H, 3 * H * H, 3 * H * C];
 }
 
 class GruCell implements RecurrentCell {
   /** r, z, n and a_n per step, time-major [T][B][4H]. */
   private readonly gates: Float64Array;
   private readonly a: Float64Array;
+  /** Wx·u_t for the step, [B][3H]. */
+  private readonly g: Float64Array;
   private readonly da: Float64Array;
   private readonly dg: Float64Array;
   private readonly whT: Float64Array;
@@ -54,7 +56,7 @@ class GruCell implements RecurrentCell {
   private readonly off: { wx: number; wh: number; bx: number; bh: number };
 
   constructor(private readonly shape: LoopShape, private readonly B: number, steps: number, private readonly arena: LoopArena) {
-    [this.gates, this.a, this.da, this.dg, this.whT, this.wxT] = gruBuffers(shape, B, steps).map((n) => arena.alloc(n));
+    [this.gates, this.a, this.g, this.da, this.dg, this.whT, this.wxT] = gruBuffers(shape, B, steps).map((n) => arena.alloc(n));
     const { layout } = gruLayout(shape);
     this.off = { wx: block(layout, 'Wx').offset, wh: block(layout, 'Wh').offset, bx: block(layout, 'bx').offset, bh: block(layout, 'bh').offset };
   }
@@ -72,18 +74,13 @@ class GruCell implements RecurrentCell {
   forward(theta: Float64Array, t: number, h: Float64Array, u: Float64Array, uOff: number): void {
     const { channels: C, hidden: H } = this.shape;
     const B = this.B, G = 3 * H, BH = B * H;
-    const { a, gates, off, arena } = this;
+    const { a, g, gates, off, arena } = this;
     arena.nt(B, G, H, h, t * BH, H, theta, off.wh, H, a, 0, G, false);
+    arena.nt(B, G, C, u, uOff, C, theta, off.wx, C, g, 0, G, false);
     for (let b = 0; b < B; b++) {
-      const ar = b * G, gr = (t * B + b) * 4 * H, hp = t * BH + b * H, ur = uOff + b * C;
+      const ar = b * G, gr = (t * B + b) * 4 * H, hp = t * BH + b * H;
       for (let k = 0; k < H; k++) {
-        let gr_ = theta[off.bx + k], gz = theta[off.bx + H + k], gn = theta[off.bx + 2 * H + k];
-        for (let c = 0; c < C; c++) {
-          const x = u[ur + c];
-          gr_ += theta[off.wx + k * C + c] * x;
-          gz += theta[off.wx + (H + k) * C + c] * x;
-          gn += theta[off.wx + (2 * H + k) * C + c] * x;
-        }
+        const gr_ = g[ar + k] + theta[off.bx + k], gz = g[ar + H + k] + theta[off.bx + H + k], gn = g[ar + 2 * H + k] + theta[off.bx + 2 * H + k];
         const r = sigmoid(gr_ + a[ar + k] + theta[off.bh + k]);
         const z = sigmoid(gz + a[ar + H + k] + theta[off.bh + H + k]);
         const an = a[ar + 2 * H + k] + theta[off.bh + 2 * H + k];
