@@ -54,11 +54,24 @@ class GruCell implements RecurrentCell {
   private readonly whT: Float64Array;
   private readonly wxT: Float64Array;
   private readonly off: { wx: number; wh: number; bx: number; bh: number };
+  /** wasm backend: views of the bias blocks bx, bh of θ (or of the gradient) for the fused steps, and the array they view. */
+  private readonly views = new Map<'theta' | 'grad', { of: Float64Array; bx: Float64Array; bh: Float64Array }>();
 
   constructor(private readonly shape: LoopShape, private readonly B: number, steps: number, private readonly arena: LoopArena) {
     [this.gates, this.a, this.g, this.da, this.dg, this.whT, this.wxT] = gruBuffers(shape, B, steps).map((n) => arena.alloc(n));
     const { layout } = gruLayout(shape);
     this.off = { wx: block(layout, 'Wx').offset, wh: block(layout, 'Wh').offset, bx: block(layout, 'bx').offset, bh: block(layout, 'bh').offset };
+  }
+
+  /** The bias blocks of `arr` (θ or the gradient) as views, made once per array. */
+  private biasViews(which: 'theta' | 'grad', arr: Float64Array): { bx: Float64Array; bh: Float64Array } {
+    let v = this.views.get(which);
+    if (v?.of !== arr) {
+      const { bx, bh } = this.off, G = 3 * this.shape.hidden;
+      v = { of: arr, bx: arr.subarray(bx, bx + G), bh: arr.subarray(bh, bh + G) };
+      this.views.set(which, v);
+    }
+    return v;
   }
 
   startBackward(theta: Float64Array): void {
@@ -77,6 +90,11 @@ class GruCell implements RecurrentCell {
     const { a, g, gates, off, arena } = this;
     arena.nt(B, G, H, h, t * BH, H, theta, off.wh, H, a, 0, G, false);
     arena.nt(B, G, C, u, uOff, C, theta, off.wx, C, g, 0, G, false);
+    if (arena.heap) {
+      const { bx, bh } = this.biasViews('theta', theta);
+      arena.heap.gruCellForward(B, H, a, g, bx, bh, h, t * BH, (t + 1) * BH, gates, t * B * 4 * H);
+      return;
+    }
     for (let b = 0; b < B; b++) {
       const ar = b * G, gr = (t * B + b) * 4 * H, hp = t * BH + b * H;
       for (let k = 0; k < H; k++) {
@@ -98,6 +116,21 @@ class GruCell implements RecurrentCell {
     const { channels: C, hidden: H } = this.shape;
     const B = this.B, G = 3 * H, BH = B * H;
     const { gates, da, dg, whT, wxT, off, arena } = this;
+    if (arena.heap) {
+      const { bx, bh } = this.biasViews('grad', grad);
+      arena.heap.gruCellBackward(B, H, gates, t * B * 4 * H, h, t * BH, dh, dg, da, dhPrev, bx, bh);
+    } else this.gateBackward(t, h, dh, dhPrev, grad);
+    // dWh += daᵀ·h_{t−1}, dWx += dgᵀ·u_t; dh_{t−1} += da·Wh, du = dg·Wx.
+    arena.tn(G, H, B, da, 0, G, h, t * BH, H, grad, off.wh, H);
+    arena.tn(G, C, B, dg, 0, G, u, uOff, C, grad, off.wx, C);
+    arena.nt(B, H, G, da, 0, G, whT, 0, G, dhPrev, 0, H, true);
+    arena.nt(B, C, G, dg, 0, G, wxT, 0, G, du, 0, C, false);
+  }
+
+  /** The TypeScript elementwise backward step (the wasm backend runs gruCellBackward): dg, da, dh_{t−1} = dh·z, and the bias gradients. */
+  private gateBackward(t: number, h: Float64Array, dh: Float64Array, dhPrev: Float64Array, grad: Float64Array): void {
+    const H = this.shape.hidden, B = this.B, G = 3 * H, BH = B * H;
+    const { gates, da, dg, off } = this;
     for (let b = 0; b < B; b++) {
       const gr = (t * B + b) * 4 * H, hp = t * BH + b * H;
       for (let k = 0; k < H; k++) {
@@ -121,11 +154,6 @@ class GruCell implements RecurrentCell {
         grad[off.bh + j] += da[b * G + j];
       }
     }
-    // dWh += daᵀ·h_{t−1}, dWx += dgᵀ·u_t; dh_{t−1} += da·Wh, du = dg·Wx.
-    arena.tn(G, H, B, da, 0, G, h, t * BH, H, grad, off.wh, H);
-    arena.tn(G, C, B, dg, 0, G, u, uOff, C, grad, off.wx, C);
-    arena.nt(B, H, G, da, 0, G, whT, 0, G, dhPrev, 0, H, true);
-    arena.nt(B, C, G, dg, 0, G, wxT, 0, G, du, 0, C, false);
   }
 }
 
