@@ -22,11 +22,13 @@
  * The cell (GRU: nn/gru.ts, LSTM: nn/closed-loop-lstm.ts) owns its gates and weight
  * gradients; this driver owns the inputs, the readout, the loss and the feedback path.
  * Float64; allocates nothing per pass. The products run on the WebAssembly SIMD GEMMs
- * (wasm/gemm.as) where the runtime has them, else on the blocked TypeScript ones (gemm.ts):
- * with the wasm backend every operand the driver and the cell touch — θ's copy and the
+ * (wasm/gemm.as), and the cells' gate updates on their fused SIMD steps (wasm/lstm-cell.as,
+ * wasm/gru-cell.as), where the runtime has them; else on the blocked TypeScript GEMMs (gemm.ts)
+ * and TypeScript loops. With the wasm backend every operand the driver and the cell touch — θ's copy and the
  * gradient included — lives in one wasm heap, sized before anything is allocated, like the
- * MLP's (mlp.ts). The two backends sum products in different orders, so they agree to
- * rounding, not to the bit; each is deterministic.
+ * MLP's (mlp.ts). The two backends sum products in different orders (and the fused steps
+ * take exp from their own vector routine), so they agree to rounding, not to the bit; each
+ * is deterministic.
  */
 import type { ParamLayout } from '../core/params.js';
 import type { Rng } from '../core/rng.js';

@@ -8,7 +8,8 @@
  *
  * followed by the closed-loop driver's linear readout (closed-loop.ts). The products per
  * step ([B×H]·[H×3H] recurrent, [B×C]·[C×3H] input) and the weight gradients run through the workspace's GEMMs
- * (WebAssembly SIMD or TypeScript, closed-loop.ts `LoopBackend`).
+ * (WebAssembly SIMD or TypeScript, closed-loop.ts `LoopBackend`); on the wasm backend the
+ * gate updates run as one fused step too (wasm/gru-cell.as).
  */
 import { block, makeLayout, type ParamLayout } from '../core/params.js';
 import type { Rng } from '../core/rng.js';
