@@ -1,7 +1,8 @@
 /**
  * One GRU training step at the LSTM bench's configuration (hidden 64, window 100, batch 64,
  * one channel, teacher-forced): forward + backward through time + an Adam update, lawful's
- * fused float64 GRU (nn/gru.ts on the closed-loop kernel, TypeScript) against PyTorch's
+ * fused float64 GRU (nn/gru.ts on the closed-loop kernel; its WebAssembly SIMD backend, and
+ * the TypeScript one beside it for the ratio) against PyTorch's
  * nn.GRU (float32, bench/lstm/peer_torch.py --cell gru) on 1 thread, measured in the same run.
  *
  *   npx tsx bench/gru/bench.ts [--reps 30] [--no-torch]
@@ -27,15 +28,15 @@ const x = rng.fillNormal(new Float64Array(B * T * C));
 const target = rng.fillNormal(new Float64Array(B * T * C));
 const feed = new Float64Array(B * T).fill(1);
 const grad = new Float64Array(size);
-const ws = new LoopWorkspace(gruCell, shape, B, T, BURN_IN);
+const ws = new LoopWorkspace(gruCell, shape, B, T, BURN_IN, null, null, 'wasm');
+const wsJs = new LoopWorkspace(gruCell, shape, B, T, BURN_IN, null, null, 'js');
 const adam = new Adam(size, { lr: 3e-3, clipNorm: 1 });
 
-function step(): void {
-  ws.lossAndGrad(theta, x, target, feed, grad);
-  adam.step(theta, grad);
-}
-const lawfulMs = 1e3 * median(await timeRuns(step, reps, 5)); // 5 warm-up steps (JIT)
-console.log(`lawful GRU, TypeScript kernels (float64): ${lawfulMs.toFixed(1)} ms/step (median of ${reps}; H=${H} T=${T} B=${B})`);
+const stepMs = async (w: LoopWorkspace) => 1e3 * median(await timeRuns(() => { w.lossAndGrad(theta, x, target, feed, grad); adam.step(theta, grad); }, reps, 5)); // 5 warm-up steps (JIT)
+const jsMs = await stepMs(wsJs);
+const lawfulMs = await stepMs(ws);
+console.log(`lawful GRU, TypeScript GEMMs (float64): ${jsMs.toFixed(1)} ms/step (median of ${reps}; H=${H} T=${T} B=${B})`);
+console.log(`lawful GRU, WebAssembly SIMD GEMMs (float64): ${lawfulMs.toFixed(1)} ms/step (median of ${reps}); ${(jsMs / lawfulMs).toFixed(2)}× the TypeScript backend`);
 
 let torchMs: number | undefined;
 if (withTorch) {
@@ -53,7 +54,7 @@ const ms = (v: number) => `${v.toFixed(1)} ms/step`;
 writeResult(
   'gru',
   torchMs !== undefined
-    ? [{ bench: 'gru', what: 'GRU training step (H 64, T 100, B 64) vs PyTorch nn.GRU 1 thread, measured now', lawful: ms(lawfulMs), peer: ms(torchMs), speedup: torchMs / lawfulMs, target: '', note: 'lawful float64 TypeScript, PyTorch float32' }]
+    ? [{ bench: 'gru', what: 'GRU training step (H 64, T 100, B 64) vs PyTorch nn.GRU 1 thread, measured now', lawful: ms(lawfulMs), peer: ms(torchMs), speedup: torchMs / lawfulMs, target: '', note: 'lawful float64 WebAssembly SIMD, PyTorch float32' }]
     : [],
-  { lawfulMs, torchMs: torchMs ?? null, reps },
+  { lawfulMs, jsMs, torchMs: torchMs ?? null, reps },
 );

@@ -21,11 +21,33 @@
  *
  * The cell (GRU: nn/gru.ts, LSTM: nn/closed-loop-lstm.ts) owns its gates and weight
  * gradients; this driver owns the inputs, the readout, the loss and the feedback path.
- * Float64, plain TypeScript over the blocked GEMMs of gemm.ts; allocates nothing per pass.
+ * Float64; allocates nothing per pass. The products run on the WebAssembly SIMD GEMMs
+ * (wasm/gemm.as), and the cells' gate updates on their fused SIMD steps (wasm/lstm-cell.as,
+ * wasm/gru-cell.as), where the runtime has them; else on the blocked TypeScript GEMMs (gemm.ts)
+ * and TypeScript loops. With the wasm backend every operand the driver and the cell touch — θ's copy and the
+ * gradient included — lives in one wasm heap, sized before anything is allocated, like the
+ * MLP's (mlp.ts). The two backends sum products in different orders (and the fused steps
+ * take exp from their own vector routine), so they agree to rounding, not to the bit; each
+ * is deterministic.
  */
 import type { ParamLayout } from '../core/params.js';
 import type { Rng } from '../core/rng.js';
 import { gemmNT, gemmTN } from './gemm.js';
+import { WasmHeap, wasmSimdAvailable } from './wasm/heap.js';
+
+/** Where the products run: 'wasm' (f64x2 SIMD kernels), 'js' (plain TypeScript), or 'auto' (wasm if available). */
+export type LoopBackend = 'auto' | 'js' | 'wasm';
+
+/**
+ * Where a workspace's buffers live, and the GEMMs over them (any two of its buffers may be
+ * operands); with the wasm backend, the heap itself, whose fused kernels a cell may call.
+ */
+export interface LoopArena {
+  alloc(n: number): Float64Array;
+  readonly nt: typeof gemmNT;
+  readonly tn: typeof gemmTN;
+  readonly heap: WasmHeap | null;
+}
 
 /** Channels (input = output: the prediction is fed back) and hidden units. */
 export interface LoopShape {
@@ -33,7 +55,10 @@ export interface LoopShape {
   hidden: number;
 }
 
-/** One step of a recurrent cell over a batch, forward and backward (see module comment). */
+/**
+ * One step of a recurrent cell over a batch, forward and backward (see module comment).
+ * Every array it is handed — θ and the gradient included — comes from the workspace's arena.
+ */
 export interface RecurrentCell {
   /** Called once before each backward pass (t = len − 1 down to 0). */
   startBackward(theta: Float64Array): void;
@@ -46,12 +71,17 @@ export interface RecurrentCell {
   backward(theta: Float64Array, t: number, h: Float64Array, u: Float64Array, uOff: number, dh: Float64Array, dhPrev: Float64Array, du: Float64Array, grad: Float64Array): void;
 }
 
-/** A cell type: its parameter layout (ending in Wout [C×H], bout [C]), initialisation and workspace. */
+/**
+ * A cell type: its parameter layout (ending in Wout [C×H], bout [C]), initialisation and
+ * workspace. `buffers` lists the lengths of the buffers `create` takes from the arena, so
+ * that a wasm heap can be sized first.
+ */
 export interface CellKind {
   name: string;
   layout(shape: LoopShape): { layout: ParamLayout; size: number };
   init(shape: LoopShape, theta: Float64Array, rng: Rng): void;
-  create(shape: LoopShape, batch: number, steps: number): RecurrentCell;
+  buffers(shape: LoopShape, batch: number, steps: number): number[];
+  create(shape: LoopShape, batch: number, steps: number, arena: LoopArena): RecurrentCell;
 }
 
 /** Buffers of closed-loop passes over [batch × steps], allocated once. */
@@ -64,6 +94,11 @@ export class LoopWorkspace {
   /** With increments: the input channel each output channel's increment starts from. */
   readonly incrementFrom: Int32Array;
   readonly cell: RecurrentCell;
+  /** The backend actually in use. */
+  readonly backend: 'js' | 'wasm';
+  /** @internal θ as of the last forward pass, and the gradient a backward pass builds before copying it out. */
+  readonly w: Float64Array;
+  private readonly gw: Float64Array;
   /** @internal Hidden states [T+1][B][H]; slot 0 is the zero initial state. */
   readonly h: Float64Array;
   /** @internal The inputs actually fed, time-major [T][B][C]. */
@@ -78,8 +113,13 @@ export class LoopWorkspace {
   private readonly carry: Float64Array;
   private readonly wout: number;
   private readonly bout: number;
+  private readonly nt: typeof gemmNT;
+  private readonly tn: typeof gemmTN;
 
-  constructor(readonly kind: CellKind, readonly shape: LoopShape, batch: number, steps: number, burnIn = 0, increments: readonly number[] | null = null, incrementFrom: readonly number[] | null = null) {
+  constructor(
+    readonly kind: CellKind, readonly shape: LoopShape, batch: number, steps: number, burnIn = 0,
+    increments: readonly number[] | null = null, incrementFrom: readonly number[] | null = null, backend: LoopBackend = 'auto',
+  ) {
     const { channels: C, hidden: H } = shape;
     for (const [k, v] of Object.entries({ channels: C, hidden: H, batch, steps })) {
       if (!Number.isInteger(v) || v < 1) throw new RangeError(`LoopWorkspace: ${k} must be a positive integer, got ${v}`);
@@ -94,17 +134,32 @@ export class LoopWorkspace {
     }
     this.increments = increments ? Float64Array.from(increments) : null;
     this.incrementFrom = incrementFrom ? Int32Array.from(incrementFrom) : Int32Array.from({ length: C }, (_, c) => c);
-    this.cell = kind.create(shape, batch, steps);
-    this.h = new Float64Array((steps + 1) * batch * H);
-    this.u = new Float64Array(steps * batch * C);
-    this.pred = new Float64Array(batch * steps * C);
-    this.dy = new Float64Array(batch * C);
-    this.dr = new Float64Array(batch * C);
-    this.dh = new Float64Array(batch * H);
-    this.dhPrev = new Float64Array(batch * H);
-    this.du = new Float64Array(batch * C);
-    this.carry = new Float64Array(batch * C);
-    const { layout } = kind.layout(shape);
+    if (backend === 'wasm' && !wasmSimdAvailable()) throw new Error('LoopWorkspace: WebAssembly SIMD is not available here');
+    this.backend = backend === 'js' || !wasmSimdAvailable() ? 'js' : 'wasm';
+    const { layout, size } = kind.layout(shape);
+    const BC = batch * C, BH = batch * H;
+    const own = [size, size, (steps + 1) * BH, steps * BC, steps * BC, BC, BC, BH, BH, BC, BC];
+    let arena: LoopArena = { alloc: (n) => new Float64Array(n), nt: gemmNT, tn: gemmTN, heap: null };
+    if (this.backend === 'wasm') {
+      // Each allocation rounds up to 16 bytes: two entries at most.
+      const heap = new WasmHeap([...own, ...kind.buffers(shape, batch, steps)].reduce((t, n) => t + n + 2, 0));
+      arena = { alloc: (n) => heap.alloc(n), nt: heap.gemmNT.bind(heap), tn: heap.gemmTN.bind(heap), heap };
+    }
+    this.nt = arena.nt;
+    this.tn = arena.tn;
+    const [, , hLen, uLen, predLen] = own;
+    this.w = arena.alloc(size);
+    this.gw = arena.alloc(size);
+    this.h = arena.alloc(hLen);
+    this.u = arena.alloc(uLen);
+    this.pred = arena.alloc(predLen);
+    this.dy = arena.alloc(BC);
+    this.dr = arena.alloc(BC);
+    this.dh = arena.alloc(BH);
+    this.dhPrev = arena.alloc(BH);
+    this.du = arena.alloc(BC);
+    this.carry = arena.alloc(BC);
+    this.cell = kind.create(shape, batch, steps, arena);
     const at = (name: string) => layout.find((b) => b.name === name)!.offset;
     this.wout = at('Wout');
     this.bout = at('bout');
@@ -114,12 +169,13 @@ export class LoopWorkspace {
    * Forward pass from the zero state. `x` [B][T][C] observed inputs; `feed` [B][T]: 1 feeds
    * x_t, 0 feeds the previous prediction ŷ_{t−1} (position 0 always feeds x_0), −1 from a
    * position on: the sequence has ended. Fills `pred` up to the longest sequence's end and
-   * returns that length.
+   * returns that length; keeps a copy of θ (`w`) for the backward pass.
    */
   forward(theta: Float64Array, x: Float64Array, feed: Float64Array): number {
     const { channels: C, hidden: H } = this.shape;
     const B = this.batch, T = this.steps, BH = B * H;
-    const { h, u, pred } = this;
+    const { h, u, pred, w } = this;
+    if (theta.length !== w.length) throw new RangeError(`LoopWorkspace.forward: θ has ${theta.length} entries, the layout ${w.length}`);
     if (x.length !== B * T * C) throw new RangeError(`LoopWorkspace.forward: x has ${x.length} entries, expected B·T·C = ${B * T * C}`);
     if (feed.length !== B * T) throw new RangeError(`LoopWorkspace.forward: feed has ${feed.length} entries, expected B·T = ${B * T}`);
     let len = 0;
@@ -128,6 +184,7 @@ export class LoopWorkspace {
       while (end > 0 && feed[b * T + end - 1] < 0) end--;
       len = Math.max(len, end);
     }
+    w.set(theta);
     h.fill(0, 0, BH);
     for (let t = 0; t < len; t++) {
       const uOff = t * B * C;
@@ -136,12 +193,12 @@ export class LoopWorkspace {
         const from = (b * T + t - (src === x ? 0 : 1)) * C;
         for (let c = 0; c < C; c++) u[uOff + b * C + c] = src[from + c];
       }
-      this.cell.forward(theta, t, h, u, uOff);
-      gemmNT(B, C, H, h, (t + 1) * BH, H, theta, this.wout, H, pred, t * C, T * C, false);
+      this.cell.forward(w, t, h, u, uOff);
+      this.nt(B, C, H, h, (t + 1) * BH, H, w, this.wout, H, pred, t * C, T * C, false);
       const inc = this.increments, from = this.incrementFrom;
       for (let b = 0; b < B; b++) {
         for (let c = 0; c < C; c++) {
-          const p = (b * T + t) * C + c, r = pred[p] + theta[this.bout + c];
+          const p = (b * T + t) * C + c, r = pred[p] + w[this.bout + c];
           pred[p] = inc ? u[uOff + b * C + from[c]] + inc[c] * r : r;
         }
       }
@@ -156,7 +213,7 @@ export class LoopWorkspace {
   lossAndGrad(theta: Float64Array, x: Float64Array, target: Float64Array, feed: Float64Array, grad: Float64Array): number {
     const { channels: C, hidden: H } = this.shape;
     const B = this.batch, T = this.steps, BH = B * H;
-    const { h, u, pred, dy, dr, dh, dhPrev, du, carry } = this;
+    const { h, u, pred, dy, dr, dh, dhPrev, du, carry, w, gw } = this;
     const inc = this.increments;
     if (target.length !== B * T * C) throw new RangeError(`LoopWorkspace.lossAndGrad: target has ${target.length} entries, expected B·T·C = ${B * T * C}`);
     if (grad.length !== theta.length) throw new RangeError(`LoopWorkspace.lossAndGrad: grad has ${grad.length} entries, θ has ${theta.length}`);
@@ -173,10 +230,10 @@ export class LoopWorkspace {
       }
     }
     loss *= scale / 2;
-    grad.fill(0);
+    gw.fill(0);
     dhPrev.fill(0);
     carry.fill(0);
-    this.cell.startBackward(theta);
+    this.cell.startBackward(w);
     for (let t = len - 1; t >= 0; t--) {
       // dŷ_t: the loss's share plus what step t + 1 sent back through its fed-back input;
       // dr: the same at the readout (scaled by the increments' scale).
@@ -187,20 +244,20 @@ export class LoopWorkspace {
           const d = (live ? scale * (pred[p] - target[p]) : 0) + carry[b * C + c];
           dy[b * C + c] = d;
           dr[b * C + c] = inc ? d * inc[c] : d;
-          grad[this.bout + c] += dr[b * C + c];
+          gw[this.bout + c] += dr[b * C + c];
         }
       }
       // dh_{t+1} = dr·Wout + the recurrent gradient from step t + 1; dWout += drᵀ·h_{t+1}.
       for (let b = 0; b < B; b++) {
         for (let k = 0; k < H; k++) {
           let s = dhPrev[b * H + k];
-          for (let c = 0; c < C; c++) s += dr[b * C + c] * theta[this.wout + c * H + k];
+          for (let c = 0; c < C; c++) s += dr[b * C + c] * w[this.wout + c * H + k];
           dh[b * H + k] = s;
         }
       }
-      gemmTN(C, H, B, dr, 0, C, h, (t + 1) * BH, H, grad, this.wout, H);
+      this.tn(C, H, B, dr, 0, C, h, (t + 1) * BH, H, gw, this.wout, H);
       const uOff = t * B * C;
-      this.cell.backward(theta, t, h, u, uOff, dh, dhPrev, du, grad);
+      this.cell.backward(w, t, h, u, uOff, dh, dhPrev, du, gw);
       // ∂L/∂u_t goes to ŷ_{t−1} where the prediction was fed back, nowhere where x_t was.
       for (let b = 0; b < B; b++) {
         const fed = t > 0 && feed[b * T + t] === 0;
@@ -208,6 +265,7 @@ export class LoopWorkspace {
         if (fed && inc) for (let c = 0; c < C; c++) carry[b * C + this.incrementFrom[c]] += dy[b * C + c];
       }
     }
+    grad.set(gw);
     return loss;
   }
 }

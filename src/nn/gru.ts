@@ -6,14 +6,15 @@
  *   r = σ(g_r + a_r),  z = σ(g_z + a_z),  n = tanh(g_n + r ⊙ a_n)
  *   h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
  *
- * followed by the closed-loop driver's linear readout (closed-loop.ts). The recurrent
- * product [B×H]·[H×3H] per step and the weight gradients run through the blocked GEMMs.
+ * followed by the closed-loop driver's linear readout (closed-loop.ts). The products per
+ * step ([B×H]·[H×3H] recurrent, [B×C]·[C×3H] input) and the weight gradients run through the workspace's GEMMs
+ * (WebAssembly SIMD or TypeScript, closed-loop.ts `LoopBackend`); on the wasm backend the
+ * gate updates run as one fused step too (wasm/gru-cell.as).
  */
 import { block, makeLayout, type ParamLayout } from '../core/params.js';
 import type { Rng } from '../core/rng.js';
 import { sigmoid } from './activations.js';
-import type { CellKind, LoopShape, RecurrentCell } from './closed-loop.js';
-import { gemmNT, gemmTN } from './gemm.js';
+import type { CellKind, LoopArena, LoopShape, RecurrentCell } from './closed-loop.js';
 
 /** Named layout: Wx [3H×C], Wh [3H×H], bx [3H], bh [3H], Wout [C×H], bout [C] (gate rows r, z, n). */
 export function gruLayout(shape: LoopShape): { layout: ParamLayout; size: number } {
@@ -38,26 +39,40 @@ export function initGru(shape: LoopShape, theta: Float64Array, rng: Rng): void {
   for (let k = 0; k < C * H; k++) theta[at('Wout') + k] = rng.uniformIn(-ao, ao);
 }
 
+/** Lengths of the cell's buffers, in the order the constructor takes them. */
+function gruBuffers({ channels: C, hidden: H }: LoopShape, B: number, steps: number): number[] {
+  return [steps * B * 4 * H, B * 3 * H, B * 3 * H, B * 3 * H, B * 3 * H, 3 * H * H, 3 * H * C];
+}
+
 class GruCell implements RecurrentCell {
   /** r, z, n and a_n per step, time-major [T][B][4H]. */
   private readonly gates: Float64Array;
   private readonly a: Float64Array;
+  /** Wx·u_t for the step, [B][3H]. */
+  private readonly g: Float64Array;
   private readonly da: Float64Array;
   private readonly dg: Float64Array;
   private readonly whT: Float64Array;
   private readonly wxT: Float64Array;
   private readonly off: { wx: number; wh: number; bx: number; bh: number };
+  /** wasm backend: views of the bias blocks bx, bh of θ (or of the gradient) for the fused steps, and the array they view. */
+  private readonly views = new Map<'theta' | 'grad', { of: Float64Array; bx: Float64Array; bh: Float64Array }>();
 
-  constructor(private readonly shape: LoopShape, private readonly B: number, steps: number) {
-    const H = shape.hidden;
-    this.gates = new Float64Array(steps * B * 4 * H);
-    this.a = new Float64Array(B * 3 * H);
-    this.da = new Float64Array(B * 3 * H);
-    this.dg = new Float64Array(B * 3 * H);
-    this.whT = new Float64Array(3 * H * H);
-    this.wxT = new Float64Array(3 * H * shape.channels);
+  constructor(private readonly shape: LoopShape, private readonly B: number, steps: number, private readonly arena: LoopArena) {
+    [this.gates, this.a, this.g, this.da, this.dg, this.whT, this.wxT] = gruBuffers(shape, B, steps).map((n) => arena.alloc(n));
     const { layout } = gruLayout(shape);
     this.off = { wx: block(layout, 'Wx').offset, wh: block(layout, 'Wh').offset, bx: block(layout, 'bx').offset, bh: block(layout, 'bh').offset };
+  }
+
+  /** The bias blocks of `arr` (θ or the gradient) as views, made once per array. */
+  private biasViews(which: 'theta' | 'grad', arr: Float64Array): { bx: Float64Array; bh: Float64Array } {
+    let v = this.views.get(which);
+    if (v?.of !== arr) {
+      const { bx, bh } = this.off, G = 3 * this.shape.hidden;
+      v = { of: arr, bx: arr.subarray(bx, bx + G), bh: arr.subarray(bh, bh + G) };
+      this.views.set(which, v);
+    }
+    return v;
   }
 
   startBackward(theta: Float64Array): void {
@@ -73,18 +88,18 @@ class GruCell implements RecurrentCell {
   forward(theta: Float64Array, t: number, h: Float64Array, u: Float64Array, uOff: number): void {
     const { channels: C, hidden: H } = this.shape;
     const B = this.B, G = 3 * H, BH = B * H;
-    const { a, gates, off } = this;
-    gemmNT(B, G, H, h, t * BH, H, theta, off.wh, H, a, 0, G, false);
+    const { a, g, gates, off, arena } = this;
+    arena.nt(B, G, H, h, t * BH, H, theta, off.wh, H, a, 0, G, false);
+    arena.nt(B, G, C, u, uOff, C, theta, off.wx, C, g, 0, G, false);
+    if (arena.heap) {
+      const { bx, bh } = this.biasViews('theta', theta);
+      arena.heap.gruCellForward(B, H, a, g, bx, bh, h, t * BH, (t + 1) * BH, gates, t * B * 4 * H);
+      return;
+    }
     for (let b = 0; b < B; b++) {
-      const ar = b * G, gr = (t * B + b) * 4 * H, hp = t * BH + b * H, ur = uOff + b * C;
+      const ar = b * G, gr = (t * B + b) * 4 * H, hp = t * BH + b * H;
       for (let k = 0; k < H; k++) {
-        let gr_ = theta[off.bx + k], gz = theta[off.bx + H + k], gn = theta[off.bx + 2 * H + k];
-        for (let c = 0; c < C; c++) {
-          const x = u[ur + c];
-          gr_ += theta[off.wx + k * C + c] * x;
-          gz += theta[off.wx + (H + k) * C + c] * x;
-          gn += theta[off.wx + (2 * H + k) * C + c] * x;
-        }
+        const gr_ = g[ar + k] + theta[off.bx + k], gz = g[ar + H + k] + theta[off.bx + H + k], gn = g[ar + 2 * H + k] + theta[off.bx + 2 * H + k];
         const r = sigmoid(gr_ + a[ar + k] + theta[off.bh + k]);
         const z = sigmoid(gz + a[ar + H + k] + theta[off.bh + H + k]);
         const an = a[ar + 2 * H + k] + theta[off.bh + 2 * H + k];
@@ -101,7 +116,22 @@ class GruCell implements RecurrentCell {
   backward(theta: Float64Array, t: number, h: Float64Array, u: Float64Array, uOff: number, dh: Float64Array, dhPrev: Float64Array, du: Float64Array, grad: Float64Array): void {
     const { channels: C, hidden: H } = this.shape;
     const B = this.B, G = 3 * H, BH = B * H;
-    const { gates, da, dg, whT, wxT, off } = this;
+    const { gates, da, dg, whT, wxT, off, arena } = this;
+    if (arena.heap) {
+      const { bx, bh } = this.biasViews('grad', grad);
+      arena.heap.gruCellBackward(B, H, gates, t * B * 4 * H, h, t * BH, dh, dg, da, dhPrev, bx, bh);
+    } else this.gateBackward(t, h, dh, dhPrev, grad);
+    // dWh += daᵀ·h_{t−1}, dWx += dgᵀ·u_t; dh_{t−1} += da·Wh, du = dg·Wx.
+    arena.tn(G, H, B, da, 0, G, h, t * BH, H, grad, off.wh, H);
+    arena.tn(G, C, B, dg, 0, G, u, uOff, C, grad, off.wx, C);
+    arena.nt(B, H, G, da, 0, G, whT, 0, G, dhPrev, 0, H, true);
+    arena.nt(B, C, G, dg, 0, G, wxT, 0, G, du, 0, C, false);
+  }
+
+  /** The TypeScript elementwise backward step (the wasm backend runs gruCellBackward): dg, da, dh_{t−1} = dh·z, and the bias gradients. */
+  private gateBackward(t: number, h: Float64Array, dh: Float64Array, dhPrev: Float64Array, grad: Float64Array): void {
+    const H = this.shape.hidden, B = this.B, G = 3 * H, BH = B * H;
+    const { gates, da, dg, off } = this;
     for (let b = 0; b < B; b++) {
       const gr = (t * B + b) * 4 * H, hp = t * BH + b * H;
       for (let k = 0; k < H; k++) {
@@ -125,11 +155,6 @@ class GruCell implements RecurrentCell {
         grad[off.bh + j] += da[b * G + j];
       }
     }
-    // dWh += daᵀ·h_{t−1}, dWx += dgᵀ·u_t; dh_{t−1} += da·Wh, du = dg·Wx.
-    gemmTN(G, H, B, da, 0, G, h, t * BH, H, grad, off.wh, H);
-    gemmTN(G, C, B, dg, 0, G, u, uOff, C, grad, off.wx, C);
-    gemmNT(B, H, G, da, 0, G, whT, 0, G, dhPrev, 0, H, true);
-    gemmNT(B, C, G, dg, 0, G, wxT, 0, G, du, 0, C, false);
   }
 }
 
@@ -138,5 +163,6 @@ export const gruCell: CellKind = {
   name: 'gru',
   layout: gruLayout,
   init: initGru,
-  create: (shape, batch, steps) => new GruCell(shape, batch, steps),
+  buffers: gruBuffers,
+  create: (shape, batch, steps, arena) => new GruCell(shape, batch, steps, arena),
 };

@@ -4,7 +4,7 @@
  */
 import { LstmWorkspace, lstmLayout, lstmLossAndGrad, type LstmPrecision, type LstmShape } from './lstm.js';
 import type { TeamKernel } from './team.js';
-import { LoopWorkspace, type CellKind, type LoopShape } from './closed-loop.js';
+import { LoopWorkspace, type CellKind, type LoopBackend, type LoopShape } from './closed-loop.js';
 import { lstmCell } from './closed-loop-lstm.js';
 import { gruCell } from './gru.js';
 
@@ -41,6 +41,8 @@ export interface LoopKernelSpec {
   increments: number[] | null;
   /** With increments: the input channel each channel's increment starts from (closed-loop.ts); default the same channel. */
   incrementFrom?: number[] | null;
+  /** Where the products run (closed-loop.ts); default 'auto'. Every share of a team uses the same. */
+  backend?: LoopBackend;
 }
 
 /**
@@ -51,8 +53,8 @@ export const loopKernel: TeamKernel<LoopKernelSpec> = {
   name: 'closed-loop',
   size: (spec) => cellKinds[spec.cell].layout(spec.shape).size,
   widths: ({ shape, steps }) => [steps * shape.channels, steps * shape.channels, steps],
-  create({ cell, shape, steps, burnIn, increments, incrementFrom }, batch) {
-    const ws = new LoopWorkspace(cellKinds[cell], shape, batch, steps, burnIn, increments, incrementFrom ?? null);
+  create({ cell, shape, steps, burnIn, increments, incrementFrom, backend }, batch) {
+    const ws = new LoopWorkspace(cellKinds[cell], shape, batch, steps, burnIn, increments, incrementFrom ?? null, backend);
     return (theta, [x, target, feed], grad) => ws.lossAndGrad(theta, x, target, feed, grad);
   },
 };

@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { checkGradient } from '../../src/core/gradcheck.js';
 import { Rng } from '../../src/core/rng.js';
-import { LoopWorkspace, type CellKind, type LoopShape } from '../../src/nn/closed-loop.js';
+import { LoopWorkspace, type CellKind, type LoopBackend, type LoopShape } from '../../src/nn/closed-loop.js';
 import { lstmCell } from '../../src/nn/closed-loop-lstm.js';
 import { gruCell, gruLayout } from '../../src/nn/gru.js';
 import { loopKernel } from '../../src/nn/kernels.js';
 import { LstmWorkspace, lstmLossAndGrad } from '../../src/nn/lstm.js';
 import { Team } from '../../src/nn/team.js';
+import { wasmSimdAvailable } from '../../src/nn/wasm/heap.js';
+
+const backends: ('js' | 'wasm')[] = wasmSimdAvailable() ? ['js', 'wasm'] : ['js'];
 
 type FeedMode = 'teacher' | 'rollout' | 'mixed' | 'ragged';
 
@@ -43,10 +46,11 @@ describe('closed-loop recurrent kernels (GRU, LSTM)', () => {
     { shape: { channels: 3, hidden: 4 }, B: 2, T: 6, burnIn: 0, from: null },
     { shape: { channels: 3, hidden: 4 }, B: 2, T: 6, burnIn: 0, from: [2, 2, 0] },
   ];
-  for (const kind of [gruCell, lstmCell]) for (const { shape, B, T, burnIn, from } of cases) for (const mode of ['teacher', 'rollout', 'mixed', 'ragged'] as const) for (const increments of from ? [[0.3, 2, 0.7]] : [null, [0.3, 2, 0.7]]) {
-    it(`${kind.name}: backward through the ${mode} loop matches central differences in every block (C=${shape.channels}, H=${shape.hidden}, B=${B}, T=${T}, increments ${increments ? 'scaled' : 'none'}${from ? ` from inputs ${from.join(',')}` : ''})`, () => {
+  for (const backend of backends) for (const kind of [gruCell, lstmCell]) for (const { shape, B, T, burnIn, from } of cases) for (const mode of ['teacher', 'rollout', 'mixed', 'ragged'] as const) for (const increments of from ? [[0.3, 2, 0.7]] : [null, [0.3, 2, 0.7]]) {
+    it(`${kind.name} (${backend}): backward through the ${mode} loop matches central differences in every block (C=${shape.channels}, H=${shape.hidden}, B=${B}, T=${T}, increments ${increments ? 'scaled' : 'none'}${from ? ` from inputs ${from.join(',')}` : ''})`, () => {
       const { layout, theta, x, target, feed } = setup(kind, shape, B, T, 3 + shape.hidden + B, mode);
-      const ws = new LoopWorkspace(kind, shape, B, T, burnIn, increments && increments.slice(0, shape.channels), from);
+      const ws = new LoopWorkspace(kind, shape, B, T, burnIn, increments && increments.slice(0, shape.channels), from, backend);
+      expect(ws.backend).toBe(backend);
       const grad = new Float64Array(theta.length);
       const res = checkGradient(
         (th) => ws.lossAndGrad(th, x, target, feed, new Float64Array(th.length)),
@@ -103,7 +107,7 @@ describe('closed-loop recurrent kernels (GRU, LSTM)', () => {
     expect(() => new LoopWorkspace(lstmCell, shape, 2, 5, 0, scale, [0, 1])).toThrow(/incrementFrom/);
   });
 
-  it('positions past a sequence’s end (feed −1) are neither computed nor in the loss: a shorter workspace gives the same loss and gradient', () => {
+  for (const backend of backends) it(`positions past a sequence’s end (feed −1) are neither computed nor in the loss: a shorter workspace gives the same loss and gradient (${backend})`, () => {
     const shape = { channels: 2, hidden: 5 };
     const B = 3, T = 9, short = 6;
     const { theta, x, target, feed } = setup(lstmCell, shape, B, T, 21, 'rollout');
@@ -114,9 +118,9 @@ describe('closed-loop recurrent kernels (GRU, LSTM)', () => {
     };
     const ended = Float64Array.from(feed, (v, i) => (i % T >= short ? -1 : v));
     const g1 = new Float64Array(theta.length), g2 = new Float64Array(theta.length);
-    const long = new LoopWorkspace(lstmCell, shape, B, T, 1, [0.5, 2]);
+    const long = new LoopWorkspace(lstmCell, shape, B, T, 1, [0.5, 2], null, backend);
     const l1 = long.lossAndGrad(theta, x, target, ended, g1);
-    const l2 = new LoopWorkspace(lstmCell, shape, B, short, 1, [0.5, 2]).lossAndGrad(theta, cut(x, 2), cut(target, 2), cut(feed, 1), g2);
+    const l2 = new LoopWorkspace(lstmCell, shape, B, short, 1, [0.5, 2], null, backend).lossAndGrad(theta, cut(x, 2), cut(target, 2), cut(feed, 1), g2);
     expect(l1).toBe(l2);
     expect(Array.from(g1)).toEqual(Array.from(g2));
   });
@@ -135,17 +139,40 @@ describe('closed-loop recurrent kernels (GRU, LSTM)', () => {
     for (let i = 0; i < g1.length; i++) expect(Math.abs(g1[i] - g2[i])).toBeLessThan(1e-12 * (1 + Math.abs(g2[i])));
   });
 
-  it('the team splits a closed-loop batch into shares that combine to the full-batch loss and gradient', () => {
+  for (const backend of backends) it(`the team splits a closed-loop batch into shares that combine to the full-batch loss and gradient (${backend})`, () => {
     const shape = { channels: 2, hidden: 3 };
     const B = 5, T = 6;
-    const spec = { cell: 'gru' as const, shape, steps: T, burnIn: 1, increments: [0.5, 1.5] };
+    const spec = { cell: 'gru' as const, shape, steps: T, burnIn: 1, increments: [0.5, 1.5], backend };
     const { theta, x, target, feed } = setup(gruCell, shape, B, T, 12, 'mixed');
-    const full = new LoopWorkspace(gruCell, shape, B, T, 1, [0.5, 1.5]);
+    const full = new LoopWorkspace(gruCell, shape, B, T, 1, [0.5, 1.5], null, backend);
     const g1 = new Float64Array(theta.length), g2 = new Float64Array(theta.length);
     const l1 = full.lossAndGrad(theta, x, target, feed, g1);
     const team = new Team(loopKernel, spec, B, 2);
     const l2 = team.lossAndGrad(theta, [x, target, feed], g2);
     expect(Math.abs(l1 - l2)).toBeLessThan(1e-13 * l1);
     for (let i = 0; i < g1.length; i++) expect(Math.abs(g1[i] - g2[i])).toBeLessThan(1e-12 * (1 + Math.abs(g1[i])));
+  });
+
+  // The backends sum the products in different orders (SIMD lanes along k or n), so they
+  // agree to rounding; each is deterministic, so a fresh workspace repeats its bits.
+  for (const kind of [gruCell, lstmCell]) it(`${kind.name}: the wasm and TypeScript backends agree to rounding, each repeating its own bits`, () => {
+    if (!wasmSimdAvailable()) return;
+    const shape = { channels: 3, hidden: 7 };
+    const B = 5, T = 9;
+    const { theta, x, target, feed } = setup(kind, shape, B, T, 31, 'mixed');
+    const run = (backend: LoopBackend) => {
+      const ws = new LoopWorkspace(kind, shape, B, T, 1, [0.3, 2, 0.7], [2, 2, 0], backend);
+      const grad = new Float64Array(theta.length);
+      const loss = ws.lossAndGrad(theta, x, target, feed, grad);
+      return { loss, grad, pred: Float64Array.from(ws.pred) };
+    };
+    const js = run('js'), wasm = run('wasm'), again = run('wasm');
+    expect(again.loss).toBe(wasm.loss);
+    expect(Array.from(again.grad)).toEqual(Array.from(wasm.grad));
+    expect(Math.abs(js.loss - wasm.loss)).toBeLessThan(1e-13 * js.loss);
+    const gmax = Math.max(...js.grad.map(Math.abs));
+    for (let i = 0; i < js.grad.length; i++) expect(Math.abs(js.grad[i] - wasm.grad[i])).toBeLessThan(1e-12 * gmax);
+    for (let i = 0; i < js.pred.length; i++) expect(Math.abs(js.pred[i] - wasm.pred[i])).toBeLessThan(1e-12 * (1 + Math.abs(js.pred[i])));
+    expect(js.grad.some((g, i) => g !== wasm.grad[i]), 'the wasm backend ran (its summation order differs somewhere)').toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 // Data-parallel gradients over a registered kernel (the LSTM's): shares combine to the
 // full-batch loss and gradient, and worker threads change nothing but the speed (the same
-// bits with and without them).
+// bits with and without them); likewise for the closed-loop kernel on either backend.
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorker } from '../../src/cli/workers.js';
@@ -8,7 +8,8 @@ import { Rng } from '../../src/core/rng.js';
 import type { Series } from '../../src/data/series.js';
 import { getFamily } from '../../src/models/index.js';
 import { LstmWorkspace, initLstm, lstmLayout, lstmLossAndGrad } from '../../src/nn/lstm.js';
-import { getKernel, kernelNames, lstmKernel } from '../../src/nn/kernels.js';
+import { cellKinds, getKernel, kernelNames, loopKernel, lstmKernel } from '../../src/nn/kernels.js';
+import { wasmSimdAvailable } from '../../src/nn/wasm/heap.js';
 import { Team, shareSizes, type TeamInit, type TeamKernel, type WorkerPort } from '../../src/nn/team.js';
 
 const shape = { input: 2, hidden: 6, output: 2 };
@@ -149,6 +150,26 @@ describe('Team over any kernel', () => {
     const team = new Team(lineKernel, { scale: 1 }, 4, 2, [w]);
     expect(() => team.lossAndGrad(Float64Array.of(1, 0), [new Float64Array(4), new Float64Array(4)], new Float64Array(2))).toThrow(/Team\(line\): a worker thread failed/);
     team.close();
+  }, 60_000);
+});
+
+describe('Team over the closed-loop kernel', () => {
+  it('worker threads give the same bits as this thread alone for either cell, on either backend', async () => {
+    const C = 2, H = 5, Bl = 6, Tl = 8;
+    for (const cell of ['lstm', 'gru'] as const) for (const backend of wasmSimdAvailable() ? ['js', 'wasm'] as const : ['js'] as const) {
+      const loopSpec = { cell, shape: { channels: C, hidden: H }, steps: Tl, burnIn: 1, increments: [0.5, 2], backend };
+      const rng = new Rng(7);
+      const theta = new Float64Array(cellKinds[cell].layout(loopSpec.shape).size);
+      cellKinds[cell].init(loopSpec.shape, theta, rng);
+      const x = rng.fillNormal(new Float64Array(Bl * Tl * C)), y = rng.fillNormal(new Float64Array(Bl * Tl * C));
+      const feed = Float64Array.from({ length: Bl * Tl }, (_, i) => (i % Tl < 3 ? 1 : 0));
+      const alone = new Team(loopKernel, loopSpec, Bl, 3);
+      const team = new Team(loopKernel, loopSpec, Bl, 3, [shareWorker(), shareWorker()]);
+      const ga = new Float64Array(theta.length), gt = new Float64Array(theta.length);
+      expect(team.lossAndGrad(theta, [x, y, feed], gt), `${cell} ${backend}`).toBe(alone.lossAndGrad(theta, [x, y, feed], ga));
+      expect(gt).toEqual(ga);
+      team.close();
+    }
   }, 60_000);
 });
 

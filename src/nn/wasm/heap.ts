@@ -1,5 +1,5 @@
 /**
- * The WebAssembly SIMD kernels (gemm.as and lstm-cell.as, their float32 twins gemm32.as and
+ * The WebAssembly SIMD kernels (gemm.as, lstm-cell.as and gru-cell.as, the float32 twins gemm32.as and
  * lstm-cell32.as, compiled by build.mjs into
  * kernels.wasm.ts); the GEMMs have the same signatures as the TypeScript ones in ../gemm.ts. Operands must live in the
  * instance's own linear memory, so a `WasmHeap` hands out typed-array views of it (float64 or
@@ -16,8 +16,14 @@ interface GemmExports {
   lstmCellBackward(B: number, H: number, I: number, gates: number, tc: number, cPrev: number, dh: number, dc: number, dz: number, x: number, xStride: number, db: number, dWxT: number): void;
 }
 
+/** The GRU cell's elementwise steps (gru-cell.as), float64 only. */
+interface GruExports {
+  gruCellForward(B: number, H: number, a: number, g: number, bx: number, bh: number, hPrev: number, h: number, gates: number): void;
+  gruCellBackward(B: number, H: number, gates: number, hPrev: number, dh: number, dg: number, da: number, dhPrev: number, gbx: number, gbh: number): void;
+}
+
 /** The module's exports: the float64 kernels under their own names, the float32 twins with a `32` suffix. */
-type KernelExports = GemmExports & { [K in keyof GemmExports as `${K}32`]: GemmExports[K] };
+type KernelExports = GemmExports & GruExports & { [K in keyof GemmExports as `${K}32`]: GemmExports[K] };
 
 /** Element type of a heap: 'float64' runs the f64x2 kernels, 'float32' the f32x4 ones (gemm32.as, lstm-cell32.as). */
 export type HeapPrecision = 'float64' | 'float32';
@@ -87,6 +93,7 @@ export function wasmSimdAvailable(): boolean {
 export class WasmHeap<P extends HeapPrecision = 'float64'> {
   private readonly memory: WasmMemory;
   private readonly exp: GemmExports;
+  private readonly gru: GruExports | null;
   private next = 0;
   readonly bytes: number;
   /** Bytes per element: 8 (float64) or 4 (float32). */
@@ -107,6 +114,7 @@ export class WasmHeap<P extends HeapPrecision = 'float64'> {
     this.exp = precision === 'float32'
       ? { gemmNT: all.gemmNT32, gemmTN: all.gemmTN32, lstmCellForward: all.lstmCellForward32, lstmCellBackward: all.lstmCellBackward32 }
       : all;
+    this.gru = precision === 'float32' ? null : all;
   }
 
   /** A zeroed view of n entries inside the heap (16-byte aligned), of the heap's precision. */
@@ -149,6 +157,24 @@ export class WasmHeap<P extends HeapPrecision = 'float64'> {
   ): void {
     this.exp.lstmCellBackward(B, H, I, this.at(gates, gatesOff), this.at(tc, tcOff), this.at(c, cPrevOff),
       this.at(dh), this.at(dc), this.at(dz), this.at(x, xOff), xStride, this.at(db), this.at(dWxT));
+  }
+
+  /**
+   * The GRU cell's elementwise forward step of ../gru.ts for B rows (see gru-cell.as), float64
+   * heaps only; every array a view from this heap, offsets in elements.
+   */
+  gruCellForward(B: number, H: number, a: Floats, g: Floats, bx: Floats, bh: Floats, h: Floats, hPrevOff: number, hOff: number, gates: Floats, gatesOff: number): void {
+    this.gruKernels().gruCellForward(B, H, this.at(a), this.at(g), this.at(bx), this.at(bh), this.at(h, hPrevOff), this.at(h, hOff), this.at(gates, gatesOff));
+  }
+
+  /** The GRU cell's elementwise backward step (see gru-cell.as): writes dg, da, dhPrev; accumulates gbx, gbh. */
+  gruCellBackward(B: number, H: number, gates: Floats, gatesOff: number, h: Floats, hPrevOff: number, dh: Floats, dg: Floats, da: Floats, dhPrev: Floats, gbx: Floats, gbh: Floats): void {
+    this.gruKernels().gruCellBackward(B, H, this.at(gates, gatesOff), this.at(h, hPrevOff), this.at(dh), this.at(dg), this.at(da), this.at(dhPrev), this.at(gbx), this.at(gbh));
+  }
+
+  private gruKernels(): GruExports {
+    if (!this.gru) throw new Error('WasmHeap: the GRU kernels are float64 only');
+    return this.gru;
   }
 
   /** Same contract as `gemmTN` in ../gemm.ts; a, b, c must be views from this heap. */

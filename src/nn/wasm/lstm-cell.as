@@ -29,23 +29,23 @@
   return f64x2.mul(p, i64x2.shl(i64x2.add(ki, i64x2.splat(1023)), 52));
 }
 
-@inline function vsigmoid(x: v128): v128 {
+@inline export function vsigmoid(x: v128): v128 {
   const one = f64x2.splat(1.0);
   return f64x2.div(one, f64x2.add(one, vexp(f64x2.neg(x))));
 }
 
 // tanh x = 2/(1 + e^{−2x}) − 1: absolute error ~1e-16 near 0, which is all the cell needs.
-@inline function vtanh(x: v128): v128 {
+@inline export function vtanh(x: v128): v128 {
   const one = f64x2.splat(1.0);
   return f64x2.sub(f64x2.div(f64x2.splat(2.0), f64x2.add(one, vexp(f64x2.mul(x, f64x2.splat(-2.0))))), one);
 }
 
 // Scalar tails (odd H) through the same vector routines, so every unit sees the same exp.
-@inline function sigmoid1(x: f64): f64 {
+@inline export function sigmoid1(x: f64): f64 {
   return f64x2.extract_lane(vsigmoid(f64x2.splat(x)), 0);
 }
 
-@inline function tanh1(x: f64): f64 {
+@inline export function tanh1(x: f64): f64 {
   return f64x2.extract_lane(vtanh(f64x2.splat(x)), 0);
 }
 
