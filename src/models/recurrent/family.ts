@@ -8,7 +8,8 @@
  * Training modes (config `training`, see recurrent/config.ts): teacher-forced one step
  * ahead; a rollout whose horizon grows; scheduled sampling. All run the closed-loop kernel
  * (nn/closed-loop.ts) with a feed mask, except a one-step LSTM without increments, which runs
- * the LSTM's own teacher-forced kernel (nn/lstm.ts, WebAssembly SIMD where available).
+ * the LSTM's own teacher-forced kernel (nn/lstm.ts, WebAssembly SIMD where available),
+ * which alone takes config `stateful`: each lane's final state is the next window's initial one.
  *
  * Sampling: the network counts samples, not seconds, so every series it sees must be
  * uniformly sampled with the training step; anything else is a `ConfigError`. With config
@@ -53,8 +54,11 @@ export interface RecurrentArch {
   kernelCell: 'lstm' | 'gru';
   /** A faster teacher-forced forward pass than the closed-loop kernel's (without increments). */
   windows?(shape: LoopShape, batch: number, steps: number): WindowForward;
-  /** A faster teacher-forced training kernel (without increments): its kernel and spec, inputs [x, target]. */
-  oneStep?(shape: LoopShape, steps: number, burnIn: number, precision: RecurrentConfig['precision']): { kernel: TeamKernel<unknown>; spec: unknown };
+  /**
+   * A faster teacher-forced training kernel (without increments): its kernel and spec, inputs
+   * [x, target], and with `stateful` the lanes' states [2·hidden] carried in and out (config `stateful`).
+   */
+  oneStep?(shape: LoopShape, steps: number, burnIn: number, precision: RecurrentConfig['precision'], stateful: boolean): { kernel: TeamKernel<unknown>; spec: unknown };
 }
 
 /** A readout of increments (config `increments`): their scale per network channel, and the input each starts from. */
@@ -309,7 +313,8 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
   const { size } = arch.cell.layout(shape);
   // Data-parallel gradients: the batch in `shares` parts, some on the caller's worker threads.
   // A rollout's shorter sequences end early in the closed-loop kernel's feed mask (−1).
-  const fast = oneStep && !cfg.increments ? arch.oneStep?.(shape, W, cfg.burnIn, cfg.precision) : undefined;
+  const fast = oneStep && !cfg.increments ? arch.oneStep?.(shape, W, cfg.burnIn, cfg.precision, cfg.stateful) : undefined;
+  if (cfg.stateful && !fast) throw new ConfigError(`is implemented for the LSTM's teacher-forced kernel only (one-step training without increments); the ${family.toUpperCase()}${cfg.increments ? ' with increments' : ''} has none`, 'stateful');
   const team = fast
     ? new Team(fast.kernel, fast.spec, B, cfg.shares, opts.workers)
     : new Team(loopKernel as TeamKernel<unknown>, { cell: arch.kernelCell, shape, steps: maxT, burnIn: cfg.burnIn, increments: incrementScale, incrementFrom: inc?.from }, B, cfg.shares, opts.workers);
@@ -360,6 +365,12 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
       clipNorm: cfg.clipNorm,
     });
     let i = stepOffset;
+    // Stateful windows: lane b starts at b/B of the span and walks it in consecutive windows,
+    // each from the previous one's final state (the kernel overwrites `state`); past the end
+    // it restarts from the zero state at a random offset within one window.
+    const span = end - (W + 1) * S + 1;
+    const lanePos = cfg.stateful ? Array.from({ length: B }, (_, b) => Math.floor((b * span) / B)) : [];
+    const state = cfg.stateful ? new Float64Array(B * 2 * cfg.hidden) : null;
     // A fresh mini-batch of sequences for every step.
     const lossAndGrad = (th: Float64Array, grad: Float64Array): number => {
       const T = oneStep ? W : W + (cfg.training === 'rollout' ? rolloutHorizon(cfg, i) : cfg.horizon);
@@ -368,13 +379,22 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
       // Sequences of T blocks in slots of maxT (the rest marked ended: feed −1), starting at any
       // sample: T·S consecutive samples are T blocks as they lie in z.
       for (let b = 0; b < B; b++) {
-        const s0 = rng.int(end - (T + 1) * S + 1), at = b * maxT * N;
+        let s0: number;
+        if (state) {
+          if (lanePos[b] >= span) {
+            lanePos[b] = rng.int(Math.min(span, W * S));
+            state.fill(0, b * 2 * cfg.hidden, (b + 1) * 2 * cfg.hidden);
+          }
+          s0 = lanePos[b];
+          lanePos[b] += W * S;
+        } else s0 = rng.int(end - (T + 1) * S + 1);
+        const at = b * maxT * N;
         xb.set(z.subarray(s0 * C, (s0 + T * S) * C), at);
         yb.set(z.subarray((s0 + S) * C, (s0 + (T + 1) * S) * C), at);
         if (cfg.inputNoise > 0) for (let k = at; k < at + T * N; k++) xb[k] += cfg.inputNoise * rng.normal();
         for (let t = 0; t < maxT; t++) feed[b * maxT + t] = t >= T ? -1 : t < W || (p > 0 && rng.uniform() < p) ? 1 : 0;
       }
-      return team.lossAndGrad(th, fast ? [xb, yb] : [xb, yb, feed], grad);
+      return team.lossAndGrad(th, state ? [xb, yb, state] : fast ? [xb, yb] : [xb, yb, feed], grad);
     };
     const r = await runTraining({
       lossAndGrad,
