@@ -139,4 +139,5 @@ export const gruCell: CellKind = {
   layout: gruLayout,
   init: initGru,
   create: (shape, batch, steps) => new GruCell(shape, batch, steps),
+  stateWidth: (s) => s.hidden,
 };

@@ -51,19 +51,27 @@ export interface LoopKernelSpec {
   increments: number[] | null;
   /** With increments: the input channel each channel's increment starts from (closed-loop.ts); default the same channel. */
   incrementFrom?: number[] | null;
+  /** A fourth input, each lane's initial state [cell's stateWidth], overwritten with its final state (stateful windows). Default false. */
+  stateful?: boolean;
 }
 
 /**
  * A recurrent network's closed-loop mean-squared loss over a batch: observed inputs
- * x [batch][steps][C], targets [batch][steps][C], feed mask [batch][steps] (1: x_t, 0: ŷ_{t−1}).
+ * x [batch][steps][C], targets [batch][steps][C], feed mask [batch][steps] (1: x_t, 0: ŷ_{t−1})
+ * and, stateful, the states [batch][cell's stateWidth] carried in and out.
  */
 export const loopKernel: TeamKernel<LoopKernelSpec> = {
   name: 'closed-loop',
   size: (spec) => cellKinds[spec.cell].layout(spec.shape).size,
-  widths: ({ shape, steps }) => [steps * shape.channels, steps * shape.channels, steps],
+  widths: ({ cell, shape, steps, stateful }) => [steps * shape.channels, steps * shape.channels, steps, ...(stateful ? [cellKinds[cell].stateWidth(shape)] : [])],
+  carried: ({ stateful }) => (stateful ? [3] : []),
   create({ cell, shape, steps, burnIn, increments, incrementFrom }, batch) {
     const ws = new LoopWorkspace(cellKinds[cell], shape, batch, steps, burnIn, increments, incrementFrom ?? null);
-    return (theta, [x, target, feed], grad) => ws.lossAndGrad(theta, x, target, feed, grad);
+    return (theta, [x, target, feed, state], grad) => {
+      const loss = ws.lossAndGrad(theta, x, target, feed, grad, state);
+      if (state) ws.finalState(state);
+      return loss;
+    };
   },
 };
 

@@ -104,23 +104,26 @@ describe('recurrent families (lstm, gru)', () => {
     expect(() => gruFamily.load(f.toJSON())).toThrow(/family/);
   });
 
-  it('stateful windows: only for one-step training of the LSTM without increments (ConfigError otherwise); the option is saved and read back, and changes the fit', async () => {
+  it('stateful windows: only for one-step training (ConfigError otherwise); the option is saved and read back, and changes the fit', async () => {
     const refusals: [typeof lstmFamily, Partial<RecurrentConfig>][] = [
-      [lstmFamily, { training: 'rollout' }], [lstmFamily, { increments: true }], [gruFamily, {}], [lstmFamily, { stateful: 'yes' as unknown as boolean }],
+      [lstmFamily, { training: 'rollout' }], [gruFamily, { training: 'scheduled' }], [lstmFamily, { stateful: 'yes' as unknown as boolean }],
     ];
     for (const [family, c] of refusals) {
       const fit = family.fit(spec(family.family, { ...tiny, stateful: true, ...c }), series, { seed: 0 });
       await expect(fit).rejects.toBeInstanceOf(ConfigError);
       await expect(family.fit(spec(family.family, { ...tiny, stateful: true, ...c }), series, { seed: 0 })).rejects.toThrow(/stateful/);
     }
-    const f = await lstmFamily.fit(spec('lstm', { ...tiny, stateful: true }), series, { seed: 0 });
-    const saved = JSON.parse(JSON.stringify(f.toJSON()));
-    expect(saved.config.stateful).toBe(true);
-    const g = lstmFamily.load(saved);
-    expect(g.toJSON()).toEqual(f.toJSON());
-    expect(g.predictOneStep!(series)).toEqual(f.predictOneStep!(series));
-    const plain = await lstmFamily.fit(spec('lstm', tiny), series, { seed: 0 });
-    expect(plain.toJSON().params).not.toEqual(f.toJSON().params);
-    expect(plain.toJSON().config.stateful).toBe(false);
+    // The LSTM's fused kernel, the closed-loop kernel (GRU; LSTM with increments).
+    for (const [family, c] of [[lstmFamily, {}], [gruFamily, {}], [lstmFamily, { increments: true }]] as const) {
+      const f = await family.fit(spec(family.family, { ...tiny, ...c, stateful: true }), series, { seed: 0 });
+      const saved = JSON.parse(JSON.stringify(f.toJSON()));
+      expect(saved.config.stateful).toBe(true);
+      const g = family.load(saved);
+      expect(g.toJSON()).toEqual(f.toJSON());
+      expect(g.predictOneStep!(series)).toEqual(f.predictOneStep!(series));
+      const plain = await family.fit(spec(family.family, { ...tiny, ...c }), series, { seed: 0 });
+      expect(plain.toJSON().params).not.toEqual(f.toJSON().params);
+      expect(plain.toJSON().config.stateful).toBe(false);
+    }
   });
 });

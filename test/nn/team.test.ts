@@ -177,8 +177,9 @@ describe('the LSTM family with worker threads', () => {
     const spec = { family: 'lstm', config: { hidden: 8, window: 20, batch: 16, maxSteps: 40, evalEvery: 10 } };
     const lstmFamily = getFamily('lstm');
     expect(lstmFamily.workersFor!(spec.config)).toBe(1); // default shares: 2
-    for (const stateful of [false, true]) {
-      const s = { ...spec, config: { ...spec.config, stateful } };
+    // Stateful windows through the fused kernel, then through the closed-loop one (increments).
+    for (const extra of [{}, { stateful: true }, { stateful: true, increments: true }]) {
+      const s = { ...spec, config: { ...spec.config, ...extra } };
       const alone = (await lstmFamily.fit(s, train, { seed: 5 })).toJSON();
       const shared = (await lstmFamily.fit(s, train, { seed: 5, workers: [shareWorker()] })).toJSON();
       expect(shared.params).toEqual(alone.params);

@@ -114,8 +114,8 @@ export interface RecurrentConfig {
    */
   stride: number;
   /**
-   * Stateful truncated backpropagation through time (Vlachas et al. 2020), one-step training
-   * of the LSTM without increments only: each of the batch's lanes walks the training span
+   * Stateful truncated backpropagation through time (Vlachas et al. 2020), for one-step
+   * training (either family, with or without increments): each of the batch's lanes walks the training span
    * in consecutive windows (lane b starting at b/batch of it), each window starting from the
    * previous one's final hidden and cell state, with no gradient through the carry; past the
    * end of the span a lane restarts from the zero state. The loss still skips the first

@@ -8,8 +8,9 @@
  * Training modes (config `training`, see recurrent/config.ts): teacher-forced one step
  * ahead; a rollout whose horizon grows; scheduled sampling. All run the closed-loop kernel
  * (nn/closed-loop.ts) with a feed mask, except a one-step LSTM without increments, which runs
- * the LSTM's own teacher-forced kernel (nn/lstm.ts, WebAssembly SIMD where available),
- * which alone takes config `stateful`: each lane's final state is the next window's initial one.
+ * the LSTM's own teacher-forced kernel (nn/lstm.ts, WebAssembly SIMD where available).
+ * With config `stateful` (one-step only) either kernel takes each lane's state in and
+ * writes its final state back, the next window's initial one.
  *
  * Sampling: the network counts samples, not seconds, so every series it sees must be
  * uniformly sampled with the training step; anything else is a `ConfigError`. With config
@@ -314,10 +315,9 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
   // Data-parallel gradients: the batch in `shares` parts, some on the caller's worker threads.
   // A rollout's shorter sequences end early in the closed-loop kernel's feed mask (−1).
   const fast = oneStep && !cfg.increments ? arch.oneStep?.(shape, W, cfg.burnIn, cfg.precision, cfg.stateful) : undefined;
-  if (cfg.stateful && !fast) throw new ConfigError(`is implemented for the LSTM's teacher-forced kernel only (one-step training without increments); the ${family.toUpperCase()}${cfg.increments ? ' with increments' : ''} has none`, 'stateful');
   const team = fast
     ? new Team(fast.kernel, fast.spec, B, cfg.shares, opts.workers)
-    : new Team(loopKernel as TeamKernel<unknown>, { cell: arch.kernelCell, shape, steps: maxT, burnIn: cfg.burnIn, increments: incrementScale, incrementFrom: inc?.from }, B, cfg.shares, opts.workers);
+    : new Team(loopKernel as TeamKernel<unknown>, { cell: arch.kernelCell, shape, steps: maxT, burnIn: cfg.burnIn, increments: incrementScale, incrementFrom: inc?.from, stateful: cfg.stateful }, B, cfg.shares, opts.workers);
   const valBatch = Math.min(B, valTargets.length);
   const valForward = valTargets.length && oneStep ? windowForward(arch, inc, shape, valBatch, W) : null;
   const finalPass = valTargets.length > 0 ? cfg.finalPass : 'early-stopped';
@@ -370,7 +370,8 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
     // it restarts from the zero state at a random offset within one window.
     const span = end - (W + 1) * S + 1;
     const lanePos = cfg.stateful ? Array.from({ length: B }, (_, b) => Math.floor((b * span) / B)) : [];
-    const state = cfg.stateful ? new Float64Array(B * 2 * cfg.hidden) : null;
+    const width = arch.cell.stateWidth(shape);
+    const state = cfg.stateful ? new Float64Array(B * width) : null;
     // A fresh mini-batch of sequences for every step.
     const lossAndGrad = (th: Float64Array, grad: Float64Array): number => {
       const T = oneStep ? W : W + (cfg.training === 'rollout' ? rolloutHorizon(cfg, i) : cfg.horizon);
@@ -383,7 +384,7 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
         if (state) {
           if (lanePos[b] >= span) {
             lanePos[b] = rng.int(Math.min(span, W * S));
-            state.fill(0, b * 2 * cfg.hidden, (b + 1) * 2 * cfg.hidden);
+            state.fill(0, b * width, (b + 1) * width);
           }
           s0 = lanePos[b];
           lanePos[b] += W * S;
@@ -394,7 +395,8 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
         if (cfg.inputNoise > 0) for (let k = at; k < at + T * N; k++) xb[k] += cfg.inputNoise * rng.normal();
         for (let t = 0; t < maxT; t++) feed[b * maxT + t] = t >= T ? -1 : t < W || (p > 0 && rng.uniform() < p) ? 1 : 0;
       }
-      return team.lossAndGrad(th, state ? [xb, yb, state] : fast ? [xb, yb] : [xb, yb, feed], grad);
+      const inputs = fast ? [xb, yb] : [xb, yb, feed];
+      return team.lossAndGrad(th, state ? [...inputs, state] : inputs, grad);
     };
     const r = await runTraining({
       lossAndGrad,
