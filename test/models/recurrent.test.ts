@@ -2,12 +2,13 @@
 // the LSTM: training modes, free-run validation, stateful forecasts, saved forms.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/rng.js';
 import type { Series } from '../../src/data/series.js';
 import { gruFamily } from '../../src/models/gru.js';
 import { lstmFamily } from '../../src/models/lstm.js';
 import type { RecurrentConfig } from '../../src/models/recurrent/config.js';
 import { DEFAULTS } from '../../src/models/recurrent/config.js';
-import { rolloutHorizon, teacherRatio } from '../../src/models/recurrent/family.js';
+import { rolloutHorizon, statefulLanes, teacherRatio } from '../../src/models/recurrent/family.js';
 
 /** Two damped modes, dt 0.05: a signal a small network can learn to run free. */
 function twoModes(n: number): Series {
@@ -102,6 +103,23 @@ describe('recurrent families (lstm, gru)', () => {
     const g = lstmFamily.load(saved);
     expect(g.describe()).toEqual(f.describe());
     expect(() => gruFamily.load(f.toJSON())).toThrow(/family/);
+  });
+
+  it('stateful lanes start spread over the span, walk it in consecutive windows, and restart (only) past its end', () => {
+    const lanes = 4, starts = 100, length = 30, walk = statefulLanes(lanes, starts, length), rng = new Rng(0);
+    const first = Array.from({ length: lanes }, (_, b) => walk(b, rng));
+    expect(first).toEqual([0, 25, 50, 75].map((start) => ({ start, restart: false })));
+    for (let b = 0; b < lanes; b++) {
+      let prev = first[b].start;
+      for (let k = 0; k < 20; k++) {
+        const { start, restart } = walk(b, rng);
+        expect(restart).toBe(prev + length >= starts);
+        if (restart) expect(start).toBeLessThan(length);
+        else expect(start).toBe(prev + length);
+        expect(start).toBeLessThan(starts);
+        prev = start;
+      }
+    }
   });
 
   it('stateful windows: only for one-step training (ConfigError otherwise); the option is saved and read back, and changes the fit', async () => {

@@ -268,6 +268,23 @@ export function teacherRatio(cfg: RecurrentConfig, i: number): number {
   return Math.max(0, 1 - i / (cfg.curriculumFraction * cfg.maxSteps));
 }
 
+/**
+ * Stateful windows (config `stateful`): the start of lane b's next window among `starts`
+ * possible ones. Lane b first starts at b/lanes of them and then walks on in consecutive
+ * windows of `length` samples, each from the previous one's final state; past the end it
+ * restarts (from the zero state) at a random start within the first window's length.
+ */
+export function statefulLanes(lanes: number, starts: number, length: number): (b: number, rng: Rng) => { start: number; restart: boolean } {
+  const at = Array.from({ length: lanes }, (_, b) => Math.floor((b * starts) / lanes));
+  return (b, rng) => {
+    const restart = at[b] >= starts;
+    if (restart) at[b] = rng.int(Math.min(starts, length));
+    const start = at[b];
+    at[b] += length;
+    return { start, restart };
+  };
+}
+
 async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec<RecurrentConfig>, train: Series, opts: FitOptions): Promise<Fitted> {
   const cfg: RecurrentConfig = { ...DEFAULTS, ...spec.config };
   checkConfig(cfg);
@@ -365,11 +382,7 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
       clipNorm: cfg.clipNorm,
     });
     let i = stepOffset;
-    // Stateful windows: lane b starts at b/B of the span and walks it in consecutive windows,
-    // each from the previous one's final state (the kernel overwrites `state`); past the end
-    // it restarts from the zero state at a random offset within one window.
-    const span = end - (W + 1) * S + 1;
-    const lanePos = cfg.stateful ? Array.from({ length: B }, (_, b) => Math.floor((b * span) / B)) : [];
+    const walk = cfg.stateful ? statefulLanes(B, end - (W + 1) * S + 1, W * S) : null;
     const width = arch.cell.stateWidth(shape);
     const state = cfg.stateful ? new Float64Array(B * width) : null;
     // A fresh mini-batch of sequences for every step.
@@ -381,13 +394,10 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
       // sample: T·S consecutive samples are T blocks as they lie in z.
       for (let b = 0; b < B; b++) {
         let s0: number;
-        if (state) {
-          if (lanePos[b] >= span) {
-            lanePos[b] = rng.int(Math.min(span, W * S));
-            state.fill(0, b * width, (b + 1) * width);
-          }
-          s0 = lanePos[b];
-          lanePos[b] += W * S;
+        if (state && walk) {
+          const next = walk(b, rng);
+          if (next.restart) state.fill(0, b * width, (b + 1) * width);
+          s0 = next.start;
         } else s0 = rng.int(end - (T + 1) * S + 1);
         const at = b * maxT * N;
         xb.set(z.subarray(s0 * C, (s0 + T * S) * C), at);
