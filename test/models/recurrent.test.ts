@@ -139,6 +139,13 @@ describe('recurrent families (lstm, gru)', () => {
       const g = family.load(saved);
       expect(g.toJSON()).toEqual(f.toJSON());
       expect(g.predictOneStep!(series)).toEqual(f.predictOneStep!(series));
+      // Predictions and forecasts carry the state from the start, as trained: the first forecast
+      // after a context of m samples is the one-step prediction of sample m from the whole series.
+      const m = 150, one = f.predictOneStep!(series)[0][m];
+      const context = { t: series.t.subarray(0, m), y: [series.y[0].subarray(0, m)], names: series.names };
+      expect(f.forecast(series.t.subarray(m, m + 1), context).mean[0][0]).toBeCloseTo(one, 9);
+      const recent = { t: series.t.subarray(m - 40, m), y: [series.y[0].subarray(m - 40, m)], names: series.names };
+      expect(Math.abs(f.forecast(series.t.subarray(m, m + 1), recent).mean[0][0] - one)).toBeGreaterThan(1e-6);
       const plain = await family.fit(spec(family.family, { ...tiny, ...c }), series, { seed: 0 });
       expect(plain.toJSON().params).not.toEqual(f.toJSON().params);
       expect(plain.toJSON().config.stateful).toBe(false);

@@ -119,9 +119,10 @@ export interface RecurrentConfig {
    * in consecutive windows (lane b starting at b/batch of it), each window starting from the
    * previous one's final hidden and cell state, with no gradient through the carry; past the
    * end of the span a lane restarts from the zero state. The loss still skips the first
-   * `burnIn` positions of every window. Predictions and forecasts are unchanged: each runs
-   * from the zero state over its `window` of context. Default false: every window starts
-   * from the zero state.
+   * `burnIn` positions of every window. Predictions and validation then carry the state as
+   * trained, from the zero state at the series' start through all of it, and forecasts warm
+   * up on the whole context and run free with the state carried (not a sliding window).
+   * Default false: every window starts from the zero state.
    */
   stateful: boolean;
 }

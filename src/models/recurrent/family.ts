@@ -26,6 +26,9 @@
  *   history exist (those positions are excluded from the training loss).
  * - `forecast`, one-step training: autoregressive with a sliding window, each new block
  *   predicted from the last `window` blocks (observed or predicted) from the zero state.
+ * - stateful one-step training (config `stateful`): as trained, the state carried from the
+ *   zero state at the series' start through all of it (predictions), or warmed up on the
+ *   whole context and then carried through the free run (forecasts).
  * - `forecast`, rollout and scheduled training: as trained — the hidden state warmed up on
  *   the last `window` blocks of the context, then carried through the free run.
  * Both start from the context's last whole blocks, ending at its last sample.
@@ -105,6 +108,21 @@ function freeRun(arch: RecurrentArch, increments: Increments | null, shape: Loop
 }
 
 /**
+ * One-step predictions from the zero state at the series' start: for each offset o < S, one
+ * run over at most `blocks` whole blocks starting at sample o, block position p ≥ burnIn
+ * predicting sample o + (p + 1)·S (standardised, written to out[…·C]).
+ */
+function predictFromStart(arch: RecurrentArch, inc: Increments | null, shape: LoopShape, theta: Float64Array, z: Float64Array, C: number, S: number, blocks: number, burnIn: number, out: Float64Array): void {
+  const n = z.length / C, N = C * S;
+  for (let o = 0; o < S; o++) {
+    const head = Math.min(blocks, Math.floor((n - 1 - o) / S));
+    if (head < 1) continue;
+    const pred = windowForward(arch, inc, shape, 1, head)(theta, z.subarray(o * C, (o + head * S) * C));
+    for (let p = burnIn; p < head; p++) out.set(pred.subarray(p * N, p * N + C), (o + (p + 1) * S) * C);
+  }
+}
+
+/**
  * For each target index j in `targets`, the prediction of sample j from the T blocks of S
  * samples z[j − T·S … j − 1] (zero initial state): the first sample of the predicted block,
  * written to out[j·C …]. Batched; the last batch is padded by repeating its first window.
@@ -148,20 +166,14 @@ class RecurrentFitted implements Fitted {
   predictOneStep(series: Series): Float64Array[] {
     this.checkClock(series, 'predictOneStep series');
     const { window: T, burnIn, stride: S } = this.s.config;
-    const C = this.s.names.length, n = series.t.length, N = C * S;
+    const C = this.s.names.length, n = series.t.length;
     const z = standardise(series, this.s.mean, this.s.std);
     const out = new Float64Array(n * C).fill(NaN);
-    // Samples with at most T whole blocks before them: for each offset o < S, one run from the
-    // zero state over the blocks starting at sample o; block position p predicts o + (p + 1)·S.
-    for (let o = 0; o < S; o++) {
-      const head = Math.min(T, Math.floor((n - 1 - o) / S));
-      if (head < 1) continue;
-      const pred = windowForward(this.arch, this.inc, this.shape, 1, head)(this.s.theta, z.subarray(o * C, (o + head * S) * C));
-      for (let p = burnIn; p < head; p++) out.set(pred.subarray(p * N, p * N + C), (o + (p + 1) * S) * C);
-    }
+    // Samples with at most T whole blocks before them (stateful: all, the state carried as trained).
+    predictFromStart(this.arch, this.inc, this.shape, this.s.theta, z, C, S, this.s.config.stateful ? Infinity : T, burnIn, out);
     // Samples j with more: each from its own window of T blocks s[j − T·S … j − 1], batched.
     const targets: number[] = [];
-    for (let j = (T + 1) * S; j < n; j++) targets.push(j);
+    if (!this.s.config.stateful) for (let j = (T + 1) * S; j < n; j++) targets.push(j);
     if (targets.length) {
       const B = Math.min(64, targets.length);
       predictLast(windowForward(this.arch, this.inc, this.shape, B, T), C, S, T, B, this.s.theta, z, targets, out);
@@ -187,10 +199,11 @@ class RecurrentFitted implements Fitted {
     }
     // Blocks of the context's last L·S samples, then KB predicted blocks; on the fine grid,
     // g[0] = last observed sample (index L·S − 1), g[k] = prediction k samples ahead (standardised).
-    const L = Math.min(T, Math.floor(n / S)), KB = Math.ceil(K / S);
+    // Stateful models warm up on the whole context, as they were trained.
+    const L = cfg.stateful ? Math.floor(n / S) : Math.min(T, Math.floor(n / S)), KB = Math.ceil(K / S);
     const buf = new Float64Array((L + KB) * N);
     buf.set(standardise(context, this.s.mean, this.s.std).subarray((n - L * S) * C));
-    if (cfg.training === 'one-step') {
+    if (cfg.training === 'one-step' && !cfg.stateful) {
       // Full windows run through the batched forward pass, the first few (history shorter than the window) one by one.
       const full = L + KB > T ? windowForward(this.arch, this.inc, this.shape, 1, T) : null;
       for (let k = 0; k < KB; k++) {
@@ -336,7 +349,7 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
     ? new Team(fast.kernel, fast.spec, B, cfg.shares, opts.workers)
     : new Team(loopKernel as TeamKernel<unknown>, { cell: arch.kernelCell, shape, steps: maxT, burnIn: cfg.burnIn, increments: incrementScale, incrementFrom: inc?.from, stateful: cfg.stateful }, B, cfg.shares, opts.workers);
   const valBatch = Math.min(B, valTargets.length);
-  const valForward = valTargets.length && oneStep ? windowForward(arch, inc, shape, valBatch, W) : null;
+  const valForward = valTargets.length && oneStep && !cfg.stateful ? windowForward(arch, inc, shape, valBatch, W) : null;
   const finalPass = valTargets.length > 0 ? cfg.finalPass : 'early-stopped';
   // Share of the progress bar the first pass would take if it ran all maxSteps. Early stopping
   // ends it sooner; the final pass then continues from where the bar stands (f0), so the bar
@@ -351,8 +364,10 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
   // through the held-out tail after a warm-up on the window before it.
   const valPred = new Float64Array(n * C);
   const valLoss = (th: Float64Array): number => {
-    if (valForward) {
-      predictLast(valForward, C, S, W, valBatch, th, z, valTargets, valPred);
+    if (valForward || (oneStep && cfg.stateful)) {
+      // Stateful: the state carried from the span's start, as in training and prediction.
+      if (valForward) predictLast(valForward, C, S, W, valBatch, th, z, valTargets, valPred);
+      else predictFromStart(arch, inc, shape, th, z, C, S, Infinity, cfg.burnIn, valPred);
       let s = 0;
       for (const j of valTargets) for (let c = 0; c < C; c++) s += (valPred[j * C + c] - z[j * C + c]) ** 2;
       return s / (valTargets.length * C);
