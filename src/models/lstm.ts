@@ -37,7 +37,7 @@ export const lstmFamily = recurrentFamily(
         return ws.pred;
       };
     },
-    oneStep: (shape, steps, burnIn, precision) => ({ kernel: lstmKernel as TeamKernel<unknown>, spec: { shape: lstmShape(shape), steps, burnIn, precision } }),
+    oneStep: (shape, steps, burnIn, precision, stateful) => ({ kernel: lstmKernel as TeamKernel<unknown>, spec: { shape: lstmShape(shape), steps, burnIn, precision, stateful } }),
   },
   {
     capabilities: { uniformGrid: true, relativeCost: 3, searchSpace: RECURRENT_SEARCH, ensembles: true },

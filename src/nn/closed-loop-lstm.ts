@@ -60,7 +60,6 @@ class LstmCell implements RecurrentCell {
     const { channels: C, hidden: H } = this.shape;
     const B = this.B, G = 4 * H, BH = B * H;
     const { z, gates, c, tc, off, arena } = this;
-    if (t === 0) c.fill(0, 0, BH);
     const heap = arena.heap;
     if (heap) {
       // The teacher-forced kernel's fused wasm step (lstm.ts): h_{t−1}·Whᵀ straight into the
@@ -94,6 +93,17 @@ class LstmCell implements RecurrentCell {
         h[s + BH + k] = og * tv;
       }
     }
+  }
+
+  start(state: Float64Array | null, width: number): void {
+    const H = this.shape.hidden;
+    if (!state) this.c.fill(0, 0, this.B * H);
+    else for (let b = 0; b < this.B; b++) this.c.set(state.subarray(b * width + H, b * width + 2 * H), b * H);
+  }
+
+  end(len: number, state: Float64Array, width: number): void {
+    const H = this.shape.hidden, at = len * this.B * H;
+    for (let b = 0; b < this.B; b++) state.set(this.c.subarray(at + b * H, at + (b + 1) * H), b * width + H);
   }
 
   backward(theta: Float64Array, t: number, h: Float64Array, u: Float64Array, uOff: number, dh: Float64Array, dhPrev: Float64Array, du: Float64Array, grad: Float64Array): void {
@@ -132,4 +142,5 @@ export const lstmCell: CellKind = {
   init: (s, theta, rng) => initLstm(lstmShape(s), theta, rng),
   buffers: lstmBuffers,
   create: (shape, batch, steps, arena) => new LstmCell(shape, batch, steps, arena),
+  stateWidth: (s) => 2 * s.hidden,
 };

@@ -69,6 +69,13 @@ export interface RecurrentCell {
    * the step's weight gradients to `grad`. Called for t = len − 1 down to 0.
    */
   backward(theta: Float64Array, t: number, h: Float64Array, u: Float64Array, uOff: number, dh: Float64Array, dhPrev: Float64Array, du: Float64Array, grad: Float64Array): void;
+  /**
+   * A cell with state beside h (the LSTM's c): sets it before step 0 from each lane's row of
+   * `state` (`width` numbers a lane, h first, then this), zero when `state` is null.
+   */
+  start?(state: Float64Array | null, width: number): void;
+  /** Writes that state after `len` steps into each lane's row of `state`, after h. */
+  end?(len: number, state: Float64Array, width: number): void;
 }
 
 /**
@@ -82,6 +89,8 @@ export interface CellKind {
   init(shape: LoopShape, theta: Float64Array, rng: Rng): void;
   buffers(shape: LoopShape, batch: number, steps: number): number[];
   create(shape: LoopShape, batch: number, steps: number, arena: LoopArena): RecurrentCell;
+  /** Numbers of state a lane carries from one window to the next: h, then any state of the cell's own. */
+  stateWidth(shape: LoopShape): number;
 }
 
 /** Buffers of closed-loop passes over [batch × steps], allocated once. */
@@ -99,7 +108,7 @@ export class LoopWorkspace {
   /** @internal θ as of the last forward pass, and the gradient a backward pass builds before copying it out. */
   readonly w: Float64Array;
   private readonly gw: Float64Array;
-  /** @internal Hidden states [T+1][B][H]; slot 0 is the zero initial state. */
+  /** @internal Hidden states [T+1][B][H]; slot 0 is the initial state (zero unless given). */
   readonly h: Float64Array;
   /** @internal The inputs actually fed, time-major [T][B][C]. */
   readonly u: Float64Array;
@@ -115,6 +124,8 @@ export class LoopWorkspace {
   private readonly bout: number;
   private readonly nt: typeof gemmNT;
   private readonly tn: typeof gemmTN;
+  /** Steps of the last forward pass's longest sequence. */
+  private len = 0;
 
   constructor(
     readonly kind: CellKind, readonly shape: LoopShape, batch: number, steps: number, burnIn = 0,
@@ -166,12 +177,14 @@ export class LoopWorkspace {
   }
 
   /**
-   * Forward pass from the zero state. `x` [B][T][C] observed inputs; `feed` [B][T]: 1 feeds
-   * x_t, 0 feeds the previous prediction ŷ_{t−1} (position 0 always feeds x_0), −1 from a
-   * position on: the sequence has ended. Fills `pred` up to the longest sequence's end and
-   * returns that length; keeps a copy of θ (`w`) for the backward pass.
+   * Forward pass. `x` [B][T][C] observed inputs; `feed` [B][T]: 1 feeds x_t, 0 feeds the
+   * previous prediction ŷ_{t−1} (position 0 always feeds x_0), −1 from a position on: the
+   * sequence has ended. `state` [B][kind.stateWidth]: each lane's initial state, zero when
+   * absent; an input only, no gradient flows into it (truncated backpropagation through
+   * time). Fills `pred` up to the longest sequence's end and returns that length; keeps a copy of θ (`w`) for the
+   * backward pass.
    */
-  forward(theta: Float64Array, x: Float64Array, feed: Float64Array): number {
+  forward(theta: Float64Array, x: Float64Array, feed: Float64Array, state?: Float64Array): number {
     const { channels: C, hidden: H } = this.shape;
     const B = this.batch, T = this.steps, BH = B * H;
     const { h, u, pred, w } = this;
@@ -185,7 +198,13 @@ export class LoopWorkspace {
       len = Math.max(len, end);
     }
     w.set(theta);
-    h.fill(0, 0, BH);
+    const width = this.kind.stateWidth(this.shape);
+    if (state) {
+      if (state.length !== B * width) throw new RangeError(`LoopWorkspace.forward: state has ${state.length} entries, expected B·${width} = ${B * width}`);
+      for (let b = 0; b < B; b++) h.set(state.subarray(b * width, b * width + H), b * H);
+    } else h.fill(0, 0, BH);
+    this.cell.start?.(state ?? null, width);
+    this.len = len;
     for (let t = 0; t < len; t++) {
       const uOff = t * B * C;
       for (let b = 0; b < B; b++) {
@@ -206,18 +225,26 @@ export class LoopWorkspace {
     return len;
   }
 
+  /** Each lane's state after the last forward pass's longest sequence, written to `state` [B][kind.stateWidth] as `forward` reads it. */
+  finalState(state: Float64Array): void {
+    const H = this.shape.hidden, B = this.batch, width = this.kind.stateWidth(this.shape), at = this.len * B * H;
+    for (let b = 0; b < B; b++) state.set(this.h.subarray(at + b * H, at + (b + 1) * H), b * width);
+    this.cell.end?.(this.len, state, width);
+  }
+
   /**
-   * Mean over sequences, their positions t ≥ burnIn and channels of (ŷ_t − target_t)²; overwrites
-   * `grad` with its gradient through the whole closed loop and returns the loss.
+   * Mean over sequences, their positions t ≥ burnIn and channels of (ŷ_t − target_t)², from
+   * the initial `state` (see `forward`); overwrites `grad` with its gradient through the
+   * whole closed loop and returns the loss.
    */
-  lossAndGrad(theta: Float64Array, x: Float64Array, target: Float64Array, feed: Float64Array, grad: Float64Array): number {
+  lossAndGrad(theta: Float64Array, x: Float64Array, target: Float64Array, feed: Float64Array, grad: Float64Array, state?: Float64Array): number {
     const { channels: C, hidden: H } = this.shape;
     const B = this.batch, T = this.steps, BH = B * H;
     const { h, u, pred, dy, dr, dh, dhPrev, du, carry, w, gw } = this;
     const inc = this.increments;
     if (target.length !== B * T * C) throw new RangeError(`LoopWorkspace.lossAndGrad: target has ${target.length} entries, expected B·T·C = ${B * T * C}`);
     if (grad.length !== theta.length) throw new RangeError(`LoopWorkspace.lossAndGrad: grad has ${grad.length} entries, θ has ${theta.length}`);
-    const len = this.forward(theta, x, feed);
+    const len = this.forward(theta, x, feed, state);
     let count = 0;
     for (let b = 0; b < B; b++) for (let t = this.burnIn; t < len; t++) if (feed[b * T + t] >= 0) count++;
     if (count === 0) throw new RangeError(`LoopWorkspace.lossAndGrad: no position ≥ burnIn = ${this.burnIn} is inside a sequence`);

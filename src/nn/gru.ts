@@ -165,4 +165,5 @@ export const gruCell: CellKind = {
   init: initGru,
   buffers: gruBuffers,
   create: (shape, batch, steps, arena) => new GruCell(shape, batch, steps, arena),
+  stateWidth: (s) => s.hidden,
 };

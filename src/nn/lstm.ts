@@ -105,9 +105,9 @@ export class LstmWorkspace {
   readonly burnIn: number;
   /** @internal Activated gates i, f, g, o per step, time-major [T][B][4H]. */
   readonly gates: Floats;
-  /** @internal Cell states [T+1][B][H]; slot 0 is the zero initial state. */
+  /** @internal Cell states [T+1][B][H]; slot 0 is the initial state (zero unless given). */
   readonly c: Floats;
-  /** @internal Hidden states [T+1][B][H]; slot 0 is the zero initial state. */
+  /** @internal Hidden states [T+1][B][H]; slot 0 is the initial state (zero unless given). */
   readonly h: Floats;
   /** @internal tanh(c_t) [T][B][H]. */
   readonly tc: Floats;
@@ -200,16 +200,26 @@ export class LstmWorkspace {
 }
 
 /**
- * Forward pass over a batch of sequences from the zero state; fills `ws.pred` ([B][T][O])
- * and the states the backward pass reads. `x` is batch-major [B][T][I].
+ * Forward pass over a batch of sequences; fills `ws.pred` ([B][T][O]) and the states the
+ * backward pass reads. `x` is batch-major [B][T][I]. `state` [B][2H] (each lane's h, then
+ * c): the initial state, zero when absent. It is an input only: no gradient flows into it
+ * (truncated backpropagation through time, the state carried from an earlier window).
  */
-export function lstmForward(theta: Float64Array, x: Float64Array, ws: LstmWorkspace): void {
+export function lstmForward(theta: Float64Array, x: Float64Array, ws: LstmWorkspace, state?: Float64Array): void {
   const { input: I, hidden: H, output: O } = ws.shape;
   const B = ws.batch, T = ws.steps, G = 4 * H, BH = B * H;
   const { gates, c, h, tc, pred, off } = ws;
   if (x.length !== B * T * I) throw new RangeError(`lstmForward: x has ${x.length} entries, expected B·T·I = ${B * T * I}`);
-  c.fill(0, 0, BH);
-  h.fill(0, 0, BH);
+  if (state) {
+    if (state.length !== 2 * BH) throw new RangeError(`lstmForward: state has ${state.length} entries, expected B·2H = ${2 * BH}`);
+    for (let bi = 0; bi < B; bi++) {
+      h.set(state.subarray(2 * bi * H, (2 * bi + 1) * H), bi * H);
+      c.set(state.subarray((2 * bi + 1) * H, (2 * bi + 2) * H), bi * H);
+    }
+  } else {
+    c.fill(0, 0, BH);
+    h.fill(0, 0, BH);
+  }
   ws.wh.set(theta.subarray(off.wh, off.wh + G * H));
   const heap = ws.heap;
   if (heap) {
@@ -260,13 +270,23 @@ export function lstmForward(theta: Float64Array, x: Float64Array, ws: LstmWorksp
   }
 }
 
+/** Each lane's state after the last forward pass's final step, written to `state` [B][2H] (h, then c), as `lstmForward` reads it. */
+export function lstmFinalState(ws: LstmWorkspace, state: Float64Array): void {
+  const H = ws.shape.hidden, B = ws.batch, at = ws.steps * B * H;
+  for (let bi = 0; bi < B; bi++) {
+    state.set(ws.h.subarray(at + bi * H, at + (bi + 1) * H), 2 * bi * H);
+    state.set(ws.c.subarray(at + bi * H, at + (bi + 1) * H), (2 * bi + 1) * H);
+  }
+}
+
 /**
  * Teacher-forced sequence loss: the mean over batch, positions t ≥ burnIn and outputs of
- * (ŷ − target)², with `target` batch-major [B][T][O]. Overwrites `grad` with ∂loss/∂θ
- * (backpropagation through time, Werbos 1990) and returns the loss.
+ * (ŷ − target)², with `target` batch-major [B][T][O], from the initial `state` (zero when
+ * absent; see `lstmForward`). Overwrites `grad` with ∂loss/∂θ (backpropagation through
+ * time, Werbos 1990) and returns the loss.
  */
 export function lstmLossAndGrad(
-  theta: Float64Array, x: Float64Array, target: Float64Array, ws: LstmWorkspace, grad: Float64Array,
+  theta: Float64Array, x: Float64Array, target: Float64Array, ws: LstmWorkspace, grad: Float64Array, state?: Float64Array,
 ): number {
   const { input: I, hidden: H, output: O } = ws.shape;
   const B = ws.batch, T = ws.steps, G = 4 * H, BH = B * H;
@@ -274,7 +294,7 @@ export function lstmLossAndGrad(
   const { dh, dhNext } = ws;
   if (target.length !== B * T * O) throw new RangeError(`lstmLossAndGrad: target has ${target.length} entries, expected B·T·O = ${B * T * O}`);
   if (grad.length !== theta.length) throw new RangeError(`lstmLossAndGrad: grad has ${grad.length} entries, θ has ${theta.length}`);
-  lstmForward(theta, x, ws);
+  lstmForward(theta, x, ws, state);
 
   const scale = 2 / (B * (T - ws.burnIn) * O);
   let loss = 0;

@@ -37,6 +37,11 @@ export interface TeamKernel<S = unknown> {
   size(spec: S): number;
   /** Numbers per sample in each batch input, in order (the LSTM: [steps·input, steps·output]). */
   widths(spec: S): number[];
+  /**
+   * Inputs the kernel overwrites with an output per sample (a recurrent state carried to the
+   * next step), by index: the team returns a worker's rows of them to the caller's arrays.
+   */
+  carried?(spec: S): number[];
   /** A share's loss and gradient over `batch` samples; it allocates its workspace once, here. */
   create(spec: S, batch: number): ShareLossAndGrad;
 }
@@ -86,6 +91,7 @@ interface Share {
 /** The host side: `lossAndGrad` over a whole batch, in shares, some on worker threads. */
 export class Team<S> {
   private readonly widths: number[];
+  private readonly carried: number[];
   private readonly parts: Share[];
   private readonly theta: Float64Array | null = null;
   private readonly control: Int32Array | null = null;
@@ -107,6 +113,7 @@ export class Team<S> {
   ) {
     this.label = `Team(${kernel.name})`;
     this.widths = kernel.widths(spec);
+    this.carried = kernel.carried?.(spec) ?? [];
     const size = kernel.size(spec);
     const sizes = shareSizes(batch, shares);
     const used = workers.slice(0, shares - 1);
@@ -145,6 +152,7 @@ export class Team<S> {
   /**
    * The loss over the whole batch (each input sample-major, `widths[k]` numbers per sample),
    * its gradient written to `grad`. Shares are combined in order 0, 1, …, weighted by size.
+   * The kernel's `carried` inputs hold its per-sample outputs afterwards.
    */
   lossAndGrad(theta: Float64Array, inputs: readonly Float64Array[], grad: Float64Array): number {
     if (this.closed) throw new Error(`${this.label}: used after close()`);
@@ -171,7 +179,11 @@ export class Team<S> {
         }
       }
       if (Atomics.load(ctl, FAILED) !== 0) throw new Error(`${this.label}: a worker thread failed (see its error)`);
-      for (const p of this.parts) if (p.remote) p.loss = p.remote.loss[0];
+      for (const p of this.parts) {
+        if (!p.remote) continue;
+        p.loss = p.remote.loss[0];
+        for (const k of this.carried) inputs[k].set(p.remote.inputs[k], p.start * widths[k]);
+      }
     }
     grad.fill(0);
     let loss = 0;

@@ -2,12 +2,13 @@
 // the LSTM: training modes, free-run validation, stateful forecasts, saved forms.
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/core/errors.js';
+import { Rng } from '../../src/core/rng.js';
 import type { Series } from '../../src/data/series.js';
 import { gruFamily } from '../../src/models/gru.js';
 import { lstmFamily } from '../../src/models/lstm.js';
 import type { RecurrentConfig } from '../../src/models/recurrent/config.js';
 import { DEFAULTS } from '../../src/models/recurrent/config.js';
-import { rolloutHorizon, teacherRatio } from '../../src/models/recurrent/family.js';
+import { rolloutHorizon, statefulLanes, teacherRatio } from '../../src/models/recurrent/family.js';
 
 /** Two damped modes, dt 0.05: a signal a small network can learn to run free. */
 function twoModes(n: number): Series {
@@ -98,9 +99,56 @@ describe('recurrent families (lstm, gru)', () => {
     await expect(gruFamily.fit(spec('gru', { ...tiny, training: 'teacher' as 'rollout' }), series, { seed: 0 })).rejects.toThrow(/training/);
     const f = await lstmFamily.fit(spec('lstm', tiny), series, { seed: 0 });
     const saved = JSON.parse(JSON.stringify(f.toJSON()));
-    for (const k of ['training', 'horizon', 'horizonStart', 'curriculumFraction', 'inputNoise', 'increments']) delete saved.config[k];
+    for (const k of ['training', 'horizon', 'horizonStart', 'curriculumFraction', 'inputNoise', 'increments', 'stateful']) delete saved.config[k];
     const g = lstmFamily.load(saved);
     expect(g.describe()).toEqual(f.describe());
     expect(() => gruFamily.load(f.toJSON())).toThrow(/family/);
+  });
+
+  it('stateful lanes start spread over the span, walk it in consecutive windows, and restart (only) past its end', () => {
+    const lanes = 4, starts = 100, length = 30, walk = statefulLanes(lanes, starts, length), rng = new Rng(0);
+    const first = Array.from({ length: lanes }, (_, b) => walk(b, rng));
+    expect(first).toEqual([0, 25, 50, 75].map((start) => ({ start, restart: false })));
+    for (let b = 0; b < lanes; b++) {
+      let prev = first[b].start;
+      for (let k = 0; k < 20; k++) {
+        const { start, restart } = walk(b, rng);
+        expect(restart).toBe(prev + length >= starts);
+        if (restart) expect(start).toBeLessThan(length);
+        else expect(start).toBe(prev + length);
+        expect(start).toBeLessThan(starts);
+        prev = start;
+      }
+    }
+  });
+
+  it('stateful windows: only for one-step training (ConfigError otherwise); the option is saved and read back, and changes the fit', async () => {
+    const refusals: [typeof lstmFamily, Partial<RecurrentConfig>][] = [
+      [lstmFamily, { training: 'rollout' }], [gruFamily, { training: 'scheduled' }], [lstmFamily, { stateful: 'yes' as unknown as boolean }],
+    ];
+    for (const [family, c] of refusals) {
+      const fit = family.fit(spec(family.family, { ...tiny, stateful: true, ...c }), series, { seed: 0 });
+      await expect(fit).rejects.toBeInstanceOf(ConfigError);
+      await expect(family.fit(spec(family.family, { ...tiny, stateful: true, ...c }), series, { seed: 0 })).rejects.toThrow(/stateful/);
+    }
+    // The LSTM's fused kernel, the closed-loop kernel (GRU; LSTM with increments).
+    for (const [family, c] of [[lstmFamily, {}], [gruFamily, {}], [lstmFamily, { increments: true }]] as const) {
+      const f = await family.fit(spec(family.family, { ...tiny, ...c, stateful: true }), series, { seed: 0 });
+      const saved = JSON.parse(JSON.stringify(f.toJSON()));
+      expect(saved.config.stateful).toBe(true);
+      const g = family.load(saved);
+      expect(g.toJSON()).toEqual(f.toJSON());
+      expect(g.predictOneStep!(series)).toEqual(f.predictOneStep!(series));
+      // Predictions and forecasts carry the state from the start, as trained: the first forecast
+      // after a context of m samples is the one-step prediction of sample m from the whole series.
+      const m = 150, one = f.predictOneStep!(series)[0][m];
+      const context = { t: series.t.subarray(0, m), y: [series.y[0].subarray(0, m)], names: series.names };
+      expect(f.forecast(series.t.subarray(m, m + 1), context).mean[0][0]).toBeCloseTo(one, 9);
+      const recent = { t: series.t.subarray(m - 40, m), y: [series.y[0].subarray(m - 40, m)], names: series.names };
+      expect(Math.abs(f.forecast(series.t.subarray(m, m + 1), recent).mean[0][0] - one)).toBeGreaterThan(1e-6);
+      const plain = await family.fit(spec(family.family, { ...tiny, ...c }), series, { seed: 0 });
+      expect(plain.toJSON().params).not.toEqual(f.toJSON().params);
+      expect(plain.toJSON().config.stateful).toBe(false);
+    }
   });
 });

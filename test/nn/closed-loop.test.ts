@@ -45,16 +45,19 @@ describe('closed-loop recurrent kernels (GRU, LSTM)', () => {
     { shape: { channels: 1, hidden: 5 }, B: 3, T: 7, burnIn: 1, from: null },
     { shape: { channels: 3, hidden: 4 }, B: 2, T: 6, burnIn: 0, from: null },
     { shape: { channels: 3, hidden: 4 }, B: 2, T: 6, burnIn: 0, from: [2, 2, 0] },
+    // From a nonzero initial state (stateful windows): no gradient flows into it.
+    { shape: { channels: 2, hidden: 3 }, B: 2, T: 5, burnIn: 0, from: null, withState: true },
   ];
-  for (const backend of backends) for (const kind of [gruCell, lstmCell]) for (const { shape, B, T, burnIn, from } of cases) for (const mode of ['teacher', 'rollout', 'mixed', 'ragged'] as const) for (const increments of from ? [[0.3, 2, 0.7]] : [null, [0.3, 2, 0.7]]) {
-    it(`${kind.name} (${backend}): backward through the ${mode} loop matches central differences in every block (C=${shape.channels}, H=${shape.hidden}, B=${B}, T=${T}, increments ${increments ? 'scaled' : 'none'}${from ? ` from inputs ${from.join(',')}` : ''})`, () => {
+  for (const backend of backends) for (const kind of [gruCell, lstmCell]) for (const { shape, B, T, burnIn, from, withState } of cases) for (const mode of ['teacher', 'rollout', 'mixed', 'ragged'] as const) for (const increments of from ? [[0.3, 2, 0.7]] : [null, [0.3, 2, 0.7]]) {
+    it(`${kind.name} (${backend}): backward through the ${mode} loop matches central differences in every block (C=${shape.channels}, H=${shape.hidden}, B=${B}, T=${T}, increments ${increments ? 'scaled' : 'none'}${from ? ` from inputs ${from.join(',')}` : ''}${withState ? ', nonzero initial state' : ''})`, () => {
       const { layout, theta, x, target, feed } = setup(kind, shape, B, T, 3 + shape.hidden + B, mode);
       const ws = new LoopWorkspace(kind, shape, B, T, burnIn, increments && increments.slice(0, shape.channels), from, backend);
       expect(ws.backend).toBe(backend);
+      const state = withState ? new Rng(4).fillNormal(new Float64Array(B * kind.stateWidth(shape))).map((v) => 0.8 * v) : undefined;
       const grad = new Float64Array(theta.length);
       const res = checkGradient(
-        (th) => ws.lossAndGrad(th, x, target, feed, new Float64Array(th.length)),
-        (th) => { ws.lossAndGrad(th, x, target, feed, grad); return grad; },
+        (th) => ws.lossAndGrad(th, x, target, feed, new Float64Array(th.length), state),
+        (th) => { ws.lossAndGrad(th, x, target, feed, grad, state); return grad; },
         theta,
         { step: 1e-4 },
       );
@@ -73,6 +76,34 @@ describe('closed-loop recurrent kernels (GRU, LSTM)', () => {
         expect(worst, `block ${blk.name}`).toBeLessThan(1e-5);
         expect(norm, `block ${blk.name} has a non-zero gradient`).toBeGreaterThan(1e-12);
       }
+    });
+  }
+
+  for (const kind of [gruCell, lstmCell]) {
+    it(`${kind.name}: two consecutive windows, the second from the first's final state, predict as one long window (increments on)`, () => {
+      const shape = { channels: 2, hidden: 4 }, B = 3, T1 = 4, T2 = 5, T = T1 + T2, C = shape.channels, inc = [0.5, 1.5];
+      const { theta, x } = setup(kind, shape, B, T, 17, 'teacher');
+      const run = (from: number, len: number, state?: Float64Array) => {
+        const xs = new Float64Array(B * len * C);
+        for (let b = 0; b < B; b++) xs.set(x.subarray((b * T + from) * C, (b * T + from + len) * C), b * len * C);
+        const ws = new LoopWorkspace(kind, shape, B, len, 0, inc);
+        ws.forward(theta, xs, new Float64Array(B * len).fill(1), state);
+        return ws;
+      };
+      const long = run(0, T), first = run(0, T1);
+      const state = new Float64Array(B * kind.stateWidth(shape));
+      first.finalState(state);
+      const second = run(T1, T2, state), fresh = run(T1, T2);
+      let worst = 0, zeroStart = 0;
+      for (let b = 0; b < B; b++) {
+        for (let k = 0; k < T1 * C; k++) worst = Math.max(worst, Math.abs(first.pred[b * T1 * C + k] - long.pred[b * T * C + k]));
+        for (let k = 0; k < T2 * C; k++) {
+          worst = Math.max(worst, Math.abs(second.pred[b * T2 * C + k] - long.pred[(b * T + T1) * C + k]));
+          zeroStart = Math.max(zeroStart, Math.abs(fresh.pred[b * T2 * C + k] - long.pred[(b * T + T1) * C + k]));
+        }
+      }
+      expect(worst).toBe(0);
+      expect(zeroStart).toBeGreaterThan(1e-3);
     });
   }
 

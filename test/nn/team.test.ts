@@ -81,6 +81,24 @@ describe('Team over the LSTM kernel', () => {
     }
   }, 60_000);
 
+  it('stateful: the final state of each lane comes back from the worker threads, the same bits as this thread alone and as one share', async () => {
+    const stateful = (shares: number, w: readonly WorkerPort[] = []) => new Team(lstmKernel, { ...spec, stateful: true }, B, shares, w);
+    const one = stateful(1), alone = stateful(3), team = stateful(3, [shareWorker(), shareWorker()]);
+    const s1 = new Float64Array(B * 2 * shape.hidden), sa = new Float64Array(s1.length), st = new Float64Array(s1.length);
+    for (let step = 0; step < 3; step++) {
+      const { theta, x, y } = batch(20 + step);
+      const g1 = new Float64Array(size), ga = new Float64Array(size), gt = new Float64Array(size);
+      one.lossAndGrad(theta, [x, y, s1], g1);
+      expect(team.lossAndGrad(theta, [x, y, st], gt)).toBe(alone.lossAndGrad(theta, [x, y, sa], ga));
+      expect(gt).toEqual(ga);
+      // Lanes in every share carried their state on (the last share is a worker's), bit for bit as one share does.
+      expect(sa).toEqual(s1);
+      expect(st).toEqual(sa);
+      expect(Math.min(...Array.from({ length: B }, (_, b) => Math.abs(st[(2 * b + 1) * shape.hidden])))).toBeGreaterThan(0);
+    }
+    team.close();
+  }, 60_000);
+
   it('a released worker ends by itself; a failing worker makes the step throw instead of hanging', async () => {
     const w = shareWorker();
     const exited = new Promise<number>((resolve) => w.once('exit', resolve));
@@ -174,14 +192,18 @@ describe('Team over the closed-loop kernel', () => {
 });
 
 describe('the LSTM family with worker threads', () => {
-  it('fits the same model, bit for bit, with and without a worker', async () => {
+  it('fits the same model, bit for bit, with and without a worker (stateful windows too)', async () => {
     const t = Float64Array.from({ length: 300 }, (_, i) => i * 0.05);
     const train: Series = { t, y: [Float64Array.from(t, (s) => Math.sin(1.3 * s) + 0.4 * Math.cos(2.2 * s))], names: ['y'] };
     const spec = { family: 'lstm', config: { hidden: 8, window: 20, batch: 16, maxSteps: 40, evalEvery: 10 } };
     const lstmFamily = getFamily('lstm');
-    const alone = (await lstmFamily.fit(spec, train, { seed: 5 })).toJSON();
-    const shared = (await lstmFamily.fit(spec, train, { seed: 5, workers: [shareWorker()] })).toJSON();
     expect(lstmFamily.workersFor!(spec.config)).toBe(1); // default shares: 2
-    expect(shared.params).toEqual(alone.params);
+    // Stateful windows through the fused kernel, then through the closed-loop one (increments).
+    for (const extra of [{}, { stateful: true }, { stateful: true, increments: true }]) {
+      const s = { ...spec, config: { ...spec.config, ...extra } };
+      const alone = (await lstmFamily.fit(s, train, { seed: 5 })).toJSON();
+      const shared = (await lstmFamily.fit(s, train, { seed: 5, workers: [shareWorker()] })).toJSON();
+      expect(shared.params).toEqual(alone.params);
+    }
   }, 60_000);
 });

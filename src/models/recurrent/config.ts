@@ -113,6 +113,18 @@ export interface RecurrentConfig {
    * stride 5 after 1200. Default 1.
    */
   stride: number;
+  /**
+   * Stateful truncated backpropagation through time (Vlachas et al. 2020), for one-step
+   * training (either family, with or without increments): each of the batch's lanes walks the training span
+   * in consecutive windows (lane b starting at b/batch of it), each window starting from the
+   * previous one's final hidden and cell state, with no gradient through the carry; past the
+   * end of the span a lane restarts from the zero state. The loss still skips the first
+   * `burnIn` positions of every window. Predictions and validation then carry the state as
+   * trained, from the zero state at the series' start through all of it, and forecasts warm
+   * up on the whole context and run free with the state carried (not a sliding window).
+   * Default false: every window starts from the zero state.
+   */
+  stateful: boolean;
 }
 
 /** The LSTM's configuration (the same fields as every recurrent family's). */
@@ -129,7 +141,7 @@ export const DEFAULTS: RecurrentConfig = {
   hidden: 64, window: 100, burnIn: 10, batch: 64, shares: 2, lr: 3e-3, lrDropFactor: 0.3, clipNorm: 1,
   maxSteps: 2000, validationFraction: 0.2, evalEvery: 50, patience: 10, maxValidationTargets: 256,
   finalPass: 'continue', continueFraction: 0.25, precision: 'float32',
-  training: 'one-step', horizon: 200, horizonStart: 10, curriculumFraction: 0.5, inputNoise: 0, increments: false, stride: 1,
+  training: 'one-step', horizon: 200, horizonStart: 10, curriculumFraction: 0.5, inputNoise: 0, increments: false, stride: 1, stateful: false,
 };
 
 export function checkConfig(c: RecurrentConfig): void {
@@ -149,4 +161,6 @@ export function checkConfig(c: RecurrentConfig): void {
   if (!(c.curriculumFraction > 0 && c.curriculumFraction <= 1)) throw new ConfigError(`must be in (0, 1]; got ${c.curriculumFraction}`, 'curriculumFraction');
   if (!(c.inputNoise >= 0 && c.inputNoise < 10)) throw new ConfigError(`must be in [0, 10) (channel standard deviations); got ${c.inputNoise}`, 'inputNoise');
   if (typeof c.increments !== 'boolean') throw new ConfigError(`must be true or false; got ${String(c.increments)}`, 'increments');
+  if (typeof c.stateful !== 'boolean') throw new ConfigError(`must be true or false; got ${String(c.stateful)}`, 'stateful');
+  if (c.stateful && c.training !== 'one-step') throw new ConfigError(`needs training 'one-step' (a rollout carries its state through the free run already); got training '${c.training}'`, 'stateful');
 }

@@ -9,6 +9,8 @@
  * ahead; a rollout whose horizon grows; scheduled sampling. All run the closed-loop kernel
  * (nn/closed-loop.ts) with a feed mask, except a one-step LSTM without increments, which runs
  * the LSTM's own teacher-forced kernel (nn/lstm.ts, WebAssembly SIMD where available).
+ * With config `stateful` (one-step only) either kernel takes each lane's state in and
+ * writes its final state back, the next window's initial one.
  *
  * Sampling: the network counts samples, not seconds, so every series it sees must be
  * uniformly sampled with the training step; anything else is a `ConfigError`. With config
@@ -24,6 +26,9 @@
  *   history exist (those positions are excluded from the training loss).
  * - `forecast`, one-step training: autoregressive with a sliding window, each new block
  *   predicted from the last `window` blocks (observed or predicted) from the zero state.
+ * - stateful one-step training (config `stateful`): as trained, the state carried from the
+ *   zero state at the series' start through all of it (predictions), or warmed up on the
+ *   whole context and then carried through the free run (forecasts).
  * - `forecast`, rollout and scheduled training: as trained — the hidden state warmed up on
  *   the last `window` blocks of the context, then carried through the free run.
  * Both start from the context's last whole blocks, ending at its last sample.
@@ -53,8 +58,11 @@ export interface RecurrentArch {
   kernelCell: 'lstm' | 'gru';
   /** A faster teacher-forced forward pass than the closed-loop kernel's (without increments). */
   windows?(shape: LoopShape, batch: number, steps: number): WindowForward;
-  /** A faster teacher-forced training kernel (without increments): its kernel and spec, inputs [x, target]. */
-  oneStep?(shape: LoopShape, steps: number, burnIn: number, precision: RecurrentConfig['precision']): { kernel: TeamKernel<unknown>; spec: unknown };
+  /**
+   * A faster teacher-forced training kernel (without increments): its kernel and spec, inputs
+   * [x, target], and with `stateful` the lanes' states [2·hidden] carried in and out (config `stateful`).
+   */
+  oneStep?(shape: LoopShape, steps: number, burnIn: number, precision: RecurrentConfig['precision'], stateful: boolean): { kernel: TeamKernel<unknown>; spec: unknown };
 }
 
 /** A readout of increments (config `increments`): their scale per network channel, and the input each starts from. */
@@ -97,6 +105,21 @@ function freeRun(arch: RecurrentArch, increments: Increments | null, shape: Loop
   feed.fill(1, 0, L);
   ws.forward(theta, x, feed);
   return ws.pred.slice((L - 1) * C);
+}
+
+/**
+ * One-step predictions from the zero state at the series' start: for each offset o < S, one
+ * run over at most `blocks` whole blocks starting at sample o, block position p ≥ burnIn
+ * predicting sample o + (p + 1)·S (standardised, written to out[…·C]).
+ */
+function predictFromStart(arch: RecurrentArch, inc: Increments | null, shape: LoopShape, theta: Float64Array, z: Float64Array, C: number, S: number, blocks: number, burnIn: number, out: Float64Array): void {
+  const n = z.length / C, N = C * S;
+  for (let o = 0; o < S; o++) {
+    const head = Math.min(blocks, Math.floor((n - 1 - o) / S));
+    if (head < 1) continue;
+    const pred = windowForward(arch, inc, shape, 1, head)(theta, z.subarray(o * C, (o + head * S) * C));
+    for (let p = burnIn; p < head; p++) out.set(pred.subarray(p * N, p * N + C), (o + (p + 1) * S) * C);
+  }
 }
 
 /**
@@ -143,20 +166,14 @@ class RecurrentFitted implements Fitted {
   predictOneStep(series: Series): Float64Array[] {
     this.checkClock(series, 'predictOneStep series');
     const { window: T, burnIn, stride: S } = this.s.config;
-    const C = this.s.names.length, n = series.t.length, N = C * S;
+    const C = this.s.names.length, n = series.t.length;
     const z = standardise(series, this.s.mean, this.s.std);
     const out = new Float64Array(n * C).fill(NaN);
-    // Samples with at most T whole blocks before them: for each offset o < S, one run from the
-    // zero state over the blocks starting at sample o; block position p predicts o + (p + 1)·S.
-    for (let o = 0; o < S; o++) {
-      const head = Math.min(T, Math.floor((n - 1 - o) / S));
-      if (head < 1) continue;
-      const pred = windowForward(this.arch, this.inc, this.shape, 1, head)(this.s.theta, z.subarray(o * C, (o + head * S) * C));
-      for (let p = burnIn; p < head; p++) out.set(pred.subarray(p * N, p * N + C), (o + (p + 1) * S) * C);
-    }
+    // Samples with at most T whole blocks before them (stateful: all, the state carried as trained).
+    predictFromStart(this.arch, this.inc, this.shape, this.s.theta, z, C, S, this.s.config.stateful ? Infinity : T, burnIn, out);
     // Samples j with more: each from its own window of T blocks s[j − T·S … j − 1], batched.
     const targets: number[] = [];
-    for (let j = (T + 1) * S; j < n; j++) targets.push(j);
+    if (!this.s.config.stateful) for (let j = (T + 1) * S; j < n; j++) targets.push(j);
     if (targets.length) {
       const B = Math.min(64, targets.length);
       predictLast(windowForward(this.arch, this.inc, this.shape, B, T), C, S, T, B, this.s.theta, z, targets, out);
@@ -182,10 +199,11 @@ class RecurrentFitted implements Fitted {
     }
     // Blocks of the context's last L·S samples, then KB predicted blocks; on the fine grid,
     // g[0] = last observed sample (index L·S − 1), g[k] = prediction k samples ahead (standardised).
-    const L = Math.min(T, Math.floor(n / S)), KB = Math.ceil(K / S);
+    // Stateful models warm up on the whole context, as they were trained.
+    const L = cfg.stateful ? Math.floor(n / S) : Math.min(T, Math.floor(n / S)), KB = Math.ceil(K / S);
     const buf = new Float64Array((L + KB) * N);
     buf.set(standardise(context, this.s.mean, this.s.std).subarray((n - L * S) * C));
-    if (cfg.training === 'one-step') {
+    if (cfg.training === 'one-step' && !cfg.stateful) {
       // Full windows run through the batched forward pass, the first few (history shorter than the window) one by one.
       const full = L + KB > T ? windowForward(this.arch, this.inc, this.shape, 1, T) : null;
       for (let k = 0; k < KB; k++) {
@@ -263,6 +281,23 @@ export function teacherRatio(cfg: RecurrentConfig, i: number): number {
   return Math.max(0, 1 - i / (cfg.curriculumFraction * cfg.maxSteps));
 }
 
+/**
+ * Stateful windows (config `stateful`): the start of lane b's next window among `starts`
+ * possible ones. Lane b first starts at b/lanes of them and then walks on in consecutive
+ * windows of `length` samples, each from the previous one's final state; past the end it
+ * restarts (from the zero state) at a random start within the first window's length.
+ */
+export function statefulLanes(lanes: number, starts: number, length: number): (b: number, rng: Rng) => { start: number; restart: boolean } {
+  const at = Array.from({ length: lanes }, (_, b) => Math.floor((b * starts) / lanes));
+  return (b, rng) => {
+    const restart = at[b] >= starts;
+    if (restart) at[b] = rng.int(Math.min(starts, length));
+    const start = at[b];
+    at[b] += length;
+    return { start, restart };
+  };
+}
+
 async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec<RecurrentConfig>, train: Series, opts: FitOptions): Promise<Fitted> {
   const cfg: RecurrentConfig = { ...DEFAULTS, ...spec.config };
   checkConfig(cfg);
@@ -309,12 +344,12 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
   const { size } = arch.cell.layout(shape);
   // Data-parallel gradients: the batch in `shares` parts, some on the caller's worker threads.
   // A rollout's shorter sequences end early in the closed-loop kernel's feed mask (−1).
-  const fast = oneStep && !cfg.increments ? arch.oneStep?.(shape, W, cfg.burnIn, cfg.precision) : undefined;
+  const fast = oneStep && !cfg.increments ? arch.oneStep?.(shape, W, cfg.burnIn, cfg.precision, cfg.stateful) : undefined;
   const team = fast
     ? new Team(fast.kernel, fast.spec, B, cfg.shares, opts.workers)
-    : new Team(loopKernel as TeamKernel<unknown>, { cell: arch.kernelCell, shape, steps: maxT, burnIn: cfg.burnIn, increments: incrementScale, incrementFrom: inc?.from }, B, cfg.shares, opts.workers);
+    : new Team(loopKernel as TeamKernel<unknown>, { cell: arch.kernelCell, shape, steps: maxT, burnIn: cfg.burnIn, increments: incrementScale, incrementFrom: inc?.from, stateful: cfg.stateful }, B, cfg.shares, opts.workers);
   const valBatch = Math.min(B, valTargets.length);
-  const valForward = valTargets.length && oneStep ? windowForward(arch, inc, shape, valBatch, W) : null;
+  const valForward = valTargets.length && oneStep && !cfg.stateful ? windowForward(arch, inc, shape, valBatch, W) : null;
   const finalPass = valTargets.length > 0 ? cfg.finalPass : 'early-stopped';
   // Share of the progress bar the first pass would take if it ran all maxSteps. Early stopping
   // ends it sooner; the final pass then continues from where the bar stands (f0), so the bar
@@ -329,8 +364,10 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
   // through the held-out tail after a warm-up on the window before it.
   const valPred = new Float64Array(n * C);
   const valLoss = (th: Float64Array): number => {
-    if (valForward) {
-      predictLast(valForward, C, S, W, valBatch, th, z, valTargets, valPred);
+    if (valForward || (oneStep && cfg.stateful)) {
+      // Stateful: the state carried from the span's start, as in training and prediction.
+      if (valForward) predictLast(valForward, C, S, W, valBatch, th, z, valTargets, valPred);
+      else predictFromStart(arch, inc, shape, th, z, C, S, Infinity, cfg.burnIn, valPred);
       let s = 0;
       for (const j of valTargets) for (let c = 0; c < C; c++) s += (valPred[j * C + c] - z[j * C + c]) ** 2;
       return s / (valTargets.length * C);
@@ -360,6 +397,9 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
       clipNorm: cfg.clipNorm,
     });
     let i = stepOffset;
+    const walk = cfg.stateful ? statefulLanes(B, end - (W + 1) * S + 1, W * S) : null;
+    const width = arch.cell.stateWidth(shape);
+    const state = cfg.stateful ? new Float64Array(B * width) : null;
     // A fresh mini-batch of sequences for every step.
     const lossAndGrad = (th: Float64Array, grad: Float64Array): number => {
       const T = oneStep ? W : W + (cfg.training === 'rollout' ? rolloutHorizon(cfg, i) : cfg.horizon);
@@ -368,13 +408,20 @@ async function fitRecurrent(family: string, arch: RecurrentArch, spec: ModelSpec
       // Sequences of T blocks in slots of maxT (the rest marked ended: feed −1), starting at any
       // sample: T·S consecutive samples are T blocks as they lie in z.
       for (let b = 0; b < B; b++) {
-        const s0 = rng.int(end - (T + 1) * S + 1), at = b * maxT * N;
+        let s0: number;
+        if (state && walk) {
+          const next = walk(b, rng);
+          if (next.restart) state.fill(0, b * width, (b + 1) * width);
+          s0 = next.start;
+        } else s0 = rng.int(end - (T + 1) * S + 1);
+        const at = b * maxT * N;
         xb.set(z.subarray(s0 * C, (s0 + T * S) * C), at);
         yb.set(z.subarray((s0 + S) * C, (s0 + (T + 1) * S) * C), at);
         if (cfg.inputNoise > 0) for (let k = at; k < at + T * N; k++) xb[k] += cfg.inputNoise * rng.normal();
         for (let t = 0; t < maxT; t++) feed[b * maxT + t] = t >= T ? -1 : t < W || (p > 0 && rng.uniform() < p) ? 1 : 0;
       }
-      return team.lossAndGrad(th, fast ? [xb, yb] : [xb, yb, feed], grad);
+      const inputs = fast ? [xb, yb] : [xb, yb, feed];
+      return team.lossAndGrad(th, state ? [...inputs, state] : inputs, grad);
     };
     const r = await runTraining({
       lossAndGrad,

@@ -40,6 +40,7 @@ const configSchema = z.strictObject({
   inputNoise: finite.optional(),
   increments: z.boolean().optional(),
   stride: count.optional(),
+  stateful: z.boolean().optional(),
 });
 
 const savedSchema = (cell: CellKind) => z
