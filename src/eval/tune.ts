@@ -73,7 +73,9 @@ export async function tuneConfig<C>(family: ModelFamily<C>, config: C, train: Se
     const report = (f: number) => opts.onProgress?.({ fraction: (i + f) / (spec.trials + 1), stage: `tuning: trial ${i + 1}/${spec.trials}` });
     try {
       family.check?.(trial);
-      const fitted = await family.fit({ family: family.family, config: trial }, fitPart, { ...opts, onProgress: (p) => report(p.fraction) });
+      // No worker threads for the trials: a share worker serves the one fit that starts it
+      // (cli/share-worker.ts), so they stay fresh for the final fit; a fit gives the same bits without them.
+      const fitted = await family.fit({ family: family.family, config: trial }, fitPart, { ...opts, workers: undefined, onProgress: (p) => report(p.fraction) });
       const score = tailScore(fitted, fitPart, tail);
       log.push({ options, score: Number.isFinite(score) ? score : null });
     } catch (e) {

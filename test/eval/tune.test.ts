@@ -43,6 +43,14 @@ describe('tuning budgets', () => {
     expect(singular.record.best).not.toBe(0);
   });
 
+  it('runs its trials without the worker threads, which serve one fit each and are kept for the final fit', async () => {
+    const seen: unknown[] = [];
+    const spy = { ...nvarFamily, fit: (spec: Parameters<typeof nvarFamily.fit>[0], train: Series, opts: Parameters<typeof nvarFamily.fit>[2]) => (seen.push(opts.workers), nvarFamily.fit(spec, train, opts)) };
+    const workers = [{ postMessage() {}, on() {}, off() {} }] as unknown as Parameters<typeof nvarFamily.fit>[2]['workers'];
+    await tuneConfig(spy, { ...nvarFamily.defaults, order: 1 }, signal(300, 0.05), { trials: 3 }, { seed: 0, workers });
+    expect(seen).toEqual([undefined, undefined, undefined]);
+  });
+
   it('a tuned job is refitted with the chosen configuration on the whole window, its trials in describe().tuning', async () => {
     const s = signal(800, 0.05);
     const train: Series = { t: s.t.slice(0, 600), y: [s.y[0].slice(0, 600)], names: s.names };
