@@ -221,9 +221,8 @@ interface MlpState extends Standardisation {
 }
 
 /** Free run on standardised data: from the last `span` samples of `z` (channel-interleaved, n samples), K model steps; returns [K + 1][C] starting at the last sample. */
-function freeRun(s: Pick<MlpState, 'config' | 'theta' | 'incStd'>, z: Float64Array, n: number, C: number, K: number): Float64Array {
+function freeRun(s: Pick<MlpState, 'config' | 'theta' | 'incStd'>, z: Float64Array, n: number, C: number, K: number, roll = new MlpRollout(netShape(s.config, C), s.config.delays, 1, K, s.incStd)): Float64Array {
   const { delays: d, stride } = s.config;
-  const roll = new MlpRollout(netShape(s.config, C), d, 1, K, s.incStd);
   for (let i = 0; i < d; i++) for (let c = 0; c < C; c++) roll.slots[i * C + c] = z[(n - 1 - (d - 1 - i) * stride) * C + c];
   roll.run(s.theta, 1, K, false);
   return roll.slots.slice((d - 1) * C, (d + K) * C);
@@ -360,8 +359,10 @@ async function fitMlp(spec: ModelSpec<MlpConfig>, series: Series, opts: FitOptio
   };
   // The free run through the tail, scored at the tail's samples on the model's grid.
   const Kval = Math.floor(nVal / s);
+  // One free-run workspace for every check (each holds its own WebAssembly heap).
+  const tailRoll = new MlpRollout(shape, d, 1, Math.max(1, Kval), incStd);
   const score = (th: Float64Array): number => {
-    const g = freeRun({ config, theta: th, incStd }, z, nFit, C, Kval);
+    const g = freeRun({ config, theta: th, incStd }, z, nFit, C, Kval, tailRoll);
     let sq = 0;
     for (let k = 1; k <= Kval; k++) for (let c = 0; c < C; c++) sq += (g[k * C + c] - z[(nFit - 1 + k * s) * C + c]) ** 2;
     const v = Math.sqrt(sq / (Kval * C));
